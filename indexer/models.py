@@ -1,0 +1,33 @@
+"""Embedding-model profiles: how a model wants its inputs prefixed, and how much its dense ranking is
+worth next to BM25 when fused. The weights are measured with `edusearch eval` on the dev queries; see
+README.md ("Retrieval quality") for the figures behind them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ModelProfile:
+    query_prefix: str = ""
+    passage_prefix: str = ""
+    dense_weight: float = 1.0  # weight of the dense ranking in reciprocal-rank fusion; BM25 has 1.0
+    multilingual: bool = True
+
+
+# Matched against the lower-cased model name or folder name; the first match wins.
+_PROFILES: list[tuple[str, ModelProfile]] = [
+    # English-only: on Vietnamese it ranks far below BM25 (dev MRR@10 0.21 alone), so it only breaks ties.
+    ("all-minilm", ModelProfile(dense_weight=0.1, multilingual=False)),
+    ("e5", ModelProfile(query_prefix="query: ", passage_prefix="passage: ", dense_weight=1.0)),
+    ("bge-m3", ModelProfile(dense_weight=1.0)),
+]
+_DEFAULT = ModelProfile(dense_weight=0.5)
+
+
+def profile_for(model: str) -> ModelProfile:
+    name = model.lower().rstrip("/").rsplit("/", 1)[-1]
+    for pattern, profile in _PROFILES:
+        if pattern in name:
+            return profile
+    return _DEFAULT

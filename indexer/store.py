@@ -1,0 +1,146 @@
+"""The chunk and document store of one index generation (SQLite)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from indexer.chunks import Chunk
+from indexer.metadata import DocumentMeta
+from indexer.sections import Section
+
+_SCHEMA = """
+CREATE TABLE documents (
+    doc TEXT PRIMARY KEY, sha256 TEXT NOT NULL, meta TEXT NOT NULL, text TEXT NOT NULL,
+    page_count INTEGER, notes TEXT NOT NULL
+);
+CREATE TABLE sections (
+    doc TEXT NOT NULL, ordinal INTEGER NOT NULL, heading TEXT NOT NULL, path TEXT NOT NULL,
+    level INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    page_start INTEGER, page_end INTEGER, PRIMARY KEY (doc, ordinal)
+);
+CREATE TABLE chunks (
+    vec_id INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, doc TEXT NOT NULL, ordinal INTEGER NOT NULL,
+    section TEXT NOT NULL, section_ordinal INTEGER NOT NULL, text TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, page_start INTEGER, page_end INTEGER,
+    vector BLOB NOT NULL
+);
+CREATE INDEX chunks_doc ON chunks (doc, ordinal);
+"""
+
+
+@dataclass
+class StoredDocument:
+    doc: str
+    sha256: str
+    meta: DocumentMeta
+    text: str
+    page_count: int | None
+    notes: list[str]
+
+
+@dataclass
+class StoredSection:
+    doc: str
+    ordinal: int
+    heading: str
+    path: str
+    level: int
+    start: int
+    end: int
+    page_start: int | None
+    page_end: int | None
+
+
+def meta_from_json(raw: str) -> DocumentMeta:
+    return DocumentMeta(**json.loads(raw))
+
+
+class StoreWriter:
+    """Writes a fresh store; chunks get consecutive vector ids 0..n-1 in insertion order."""
+
+    def __init__(self, path: Path):
+        self._db = sqlite3.connect(path)
+        self._db.executescript(_SCHEMA)
+        self._next_vec_id = 0
+
+    def add_document(self, document: StoredDocument, sections: list[StoredSection],
+                     chunks: list[Chunk], vectors: np.ndarray) -> None:
+        self._db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                         (document.doc, document.sha256, json.dumps(document.meta.to_dict(), ensure_ascii=False),
+                          document.text, document.page_count, json.dumps(document.notes, ensure_ascii=False)))
+        self._db.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             [(s.doc, s.ordinal, s.heading, s.path, s.level, s.start, s.end, s.page_start,
+                               s.page_end) for s in sections])
+        rows = []
+        for chunk, vector in zip(chunks, vectors):
+            rows.append((self._next_vec_id, chunk.id, chunk.doc, chunk.ordinal, chunk.section,
+                         chunk.section_ordinal, chunk.text, chunk.start, chunk.end, chunk.page_start,
+                         chunk.page_end, np.asarray(vector, dtype=np.float32).tobytes()))
+            self._next_vec_id += 1
+        self._db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def close(self) -> None:
+        self._db.commit()
+        self._db.close()
+
+
+class Store:
+    """Read access to a committed store."""
+
+    def __init__(self, path: Path):
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def documents(self) -> list[StoredDocument]:
+        rows = self._db.execute("SELECT doc, sha256, meta, text, page_count, notes FROM documents ORDER BY doc")
+        return [StoredDocument(r[0], r[1], meta_from_json(r[2]), r[3], r[4], json.loads(r[5])) for r in rows]
+
+    def document(self, doc: str) -> StoredDocument | None:
+        row = self._db.execute("SELECT doc, sha256, meta, text, page_count, notes FROM documents WHERE doc = ?",
+                               (doc,)).fetchone()
+        return StoredDocument(row[0], row[1], meta_from_json(row[2]), row[3], row[4], json.loads(row[5])) if row else None
+
+    def sections(self, doc: str) -> list[StoredSection]:
+        rows = self._db.execute('SELECT doc, ordinal, heading, path, level, start, "end", page_start, page_end '
+                                "FROM sections WHERE doc = ? ORDER BY ordinal", (doc,))
+        return [StoredSection(*r) for r in rows]
+
+    def chunks_of(self, doc: str) -> list[tuple[Chunk, np.ndarray]]:
+        rows = self._db.execute(f"SELECT {_CHUNK_COLUMNS}, vector FROM chunks WHERE doc = ? ORDER BY ordinal", (doc,))
+        return [(_chunk(r), np.frombuffer(r[-1], dtype=np.float32)) for r in rows]
+
+    def chunks_by_vec_ids(self, vec_ids: list[int]) -> dict[int, Chunk]:
+        if not vec_ids:
+            return {}
+        marks = ",".join("?" * len(vec_ids))
+        rows = self._db.execute(f"SELECT vec_id, {_CHUNK_COLUMNS} FROM chunks WHERE vec_id IN ({marks})", vec_ids)
+        return {r[0]: _chunk(r[1:]) for r in rows}
+
+    def all_chunks(self) -> list[tuple[int, Chunk]]:
+        rows = self._db.execute(f"SELECT vec_id, {_CHUNK_COLUMNS} FROM chunks ORDER BY vec_id")
+        return [(r[0], _chunk(r[1:])) for r in rows]
+
+    def all_vectors(self, dimension: int) -> np.ndarray:
+        rows = self._db.execute("SELECT vector FROM chunks ORDER BY vec_id").fetchall()
+        if not rows:
+            return np.zeros((0, dimension), dtype=np.float32)
+        return np.vstack([np.frombuffer(r[0], dtype=np.float32) for r in rows])
+
+    def count(self, table: str) -> int:
+        assert table in ("documents", "sections", "chunks")
+        return self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+_CHUNK_COLUMNS = 'id, doc, ordinal, section, section_ordinal, text, start, "end", page_start, page_end'
+
+
+def _chunk(row: tuple) -> Chunk:
+    return Chunk(id=row[0], doc=row[1], ordinal=row[2], section=row[3], section_ordinal=row[4], text=row[5],
+                 start=row[6], end=row[7], page_start=row[8], page_end=row[9])

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs everything edusearch needs: OCR tools (where apt is available), the CPU build of PyTorch,
+# and the package itself with its test tools. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx vie \
+    || ! command -v pdfimages >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      tesseract-ocr tesseract-ocr-vie poppler-utils >/dev/null
+  else
+    echo "note: OCR for scanned PDFs needs: apt-get install tesseract-ocr tesseract-ocr-vie poppler-utils" >&2
+  fi
+fi
+
+python3 -m pip install -q torch==2.13.0
+python3 -m pip install -q -e '.[test]'
+echo "edusearch installed: run 'edusearch serve' to index documents/ and open the web app."
