@@ -1,0 +1,62 @@
+"""Citation lines in the form Vietnamese officials write them:
+`Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn, mục IV.3 (Sở Tài chính), tr. 12`.
+Missing facts are left out, never invented; with no number the plan is named by its title, then by its
+file name."""
+
+from __future__ import annotations
+
+import re
+
+from indexer.metadata import DocumentMeta
+
+_MARKER = re.compile(r"^(?:(?:Phần|PHẦN|Chương trình|CHƯƠNG TRÌNH|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\s+)?"
+                     r"([IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.):]\s*")
+MAX_TITLE = 90
+
+
+def document_label(meta: DocumentMeta, doc: str) -> str:
+    """`Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn`, or the title, or the file name."""
+    if meta.number:
+        label = f"{meta.doc_type or 'Văn bản'} số {meta.number}"
+    elif meta.title:
+        label = shorten(meta.title, MAX_TITLE)
+    else:
+        label = doc.rsplit("/", 1)[-1]
+    if meta.date:
+        year, month, day = meta.date.split("-")
+        label += f" ngày {day}/{month}/{year}"
+    issuer = meta.issuer_short or meta.issuer
+    if issuer:
+        label += f" của {issuer}"
+    return label
+
+
+def section_label(path: str) -> str:
+    """`IV. TỔ CHỨC THỰC HIỆN › 3. Sở Tài chính` -> `mục IV.3 (Sở Tài chính)`."""
+    if not path:
+        return ""
+    headings = path.split(" › ")
+    markers = [m.group(1) for m in (_MARKER.match(h) for h in headings) if m]
+    last = headings[-1]
+    last_title = _MARKER.sub("", last, count=1).strip() or last
+    if markers and len(markers) == len(headings):
+        return f"mục {'.'.join(markers)} ({shorten(last_title, 60)})"
+    return f"mục “{shorten(last, 60)}”"
+
+
+def pages_label(page_start: int | None, page_end: int | None) -> str:
+    if page_start is None:
+        return ""
+    return f"tr. {page_start}" if page_end in (None, page_start) else f"tr. {page_start}-{page_end}"
+
+
+def citation(meta: DocumentMeta, doc: str, section: str, page_start: int | None, page_end: int | None) -> str:
+    parts = [document_label(meta, doc), section_label(section), pages_label(page_start, page_end)]
+    return ", ".join(p for p in parts if p)
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"

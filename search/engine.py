@@ -1,0 +1,102 @@
+"""One entry point for retrieval: a question in, ranked passages with citations out."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from indexer.config import Settings
+from indexer.embed import Embedder
+from indexer.models import profile_for
+from search.cite import citation
+from search.dense import dense_search
+from search.fuse import fuse
+from search.index import OpenIndex
+from search.lexical import DEFAULT_WEIGHTS, FieldWeights, lexical_search
+from search.query import Filters, Query, parse_query
+
+Mode = Literal["hybrid", "lexical", "dense"]
+CANDIDATES = 100
+
+
+@dataclass
+class Hit:
+    doc: str
+    title: str | None
+    number: str | None
+    section: str
+    pages: list[int]
+    text: str
+    score: float
+    citation: str
+    chunk_id: str
+    lexical_rank: int | None
+    dense_rank: int | None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Ranked:
+    """The fused ranking (vec_id, score), and each side's rank of every candidate it found."""
+
+    fused: list[tuple[int, float]]
+    lexical_ranks: dict[int, int]
+    dense_ranks: dict[int, int]
+
+
+class SearchEngine:
+    """Holds the open index and, once needed, the embedding model (loaded once per process)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, verify: bool = True):
+        self.settings = settings
+        self.index = OpenIndex(settings.index_dir, settings.model, verify=verify)
+        self._embedder = embedder
+        self.profile = profile_for(settings.model)
+        self.fusion = "rrf"
+        self.field_weights: FieldWeights = DEFAULT_WEIGHTS
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = Embedder(self.settings.model)
+        return self._embedder
+
+    def search(self, text: str, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid") -> list[Hit]:
+        query = parse_query(text)
+        if query.empty:
+            return []
+        return self.hits(self.rank(query, filters, mode), k)
+
+    def rank(self, query: Query, filters: Filters = Filters(), mode: Mode = "hybrid") -> Ranked:
+        lexical = lexical_search(self.index.bm25, query, CANDIDATES, filters, self.field_weights) \
+            if mode != "dense" else []
+        dense = dense_search(self.index.vectors, self.embedder.embed_query(query.text), CANDIDATES,
+                             self.index.facets, filters) if mode != "lexical" else []
+        if mode == "lexical":
+            fused = lexical
+        elif mode == "dense":
+            fused = dense
+        else:
+            fused = fuse(self.fusion, [(lexical, 1.0), (dense, self.profile.dense_weight)])
+        return Ranked(fused, {v: r for r, (v, _) in enumerate(lexical, 1)},
+                      {v: r for r, (v, _) in enumerate(dense, 1)})
+
+    def hits(self, ranked: Ranked, k: int) -> list[Hit]:
+        top = ranked.fused[:k]
+        chunks = self.index.store.chunks_by_vec_ids([v for v, _ in top])
+        out = []
+        for vec_id, score in top:
+            chunk = chunks[vec_id]
+            meta = self.index.documents[chunk.doc].meta
+            last_page = chunk.page_end or chunk.page_start
+            pages = [] if chunk.page_start is None else list(range(chunk.page_start, last_page + 1))
+            out.append(Hit(
+                doc=chunk.doc, title=meta.title, number=meta.number, section=chunk.section, pages=pages,
+                text=chunk.text, score=round(float(score), 6),
+                citation=citation(meta, chunk.doc, chunk.section, chunk.page_start, chunk.page_end),
+                chunk_id=chunk.id, lexical_rank=ranked.lexical_ranks.get(vec_id),
+                dense_rank=ranked.dense_ranks.get(vec_id),
+            ))
+        return out

@@ -1,0 +1,81 @@
+"""Opening the live index generation read-only, after checking that it is whole and was built by the
+configured model with the current formats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+import tantivy
+
+from indexer import generations as gen
+from indexer.bm25 import open_index
+from indexer.chunks import CHUNKER_VERSION
+from indexer.normalize import NORMALIZATION_VERSION
+from indexer.store import Store
+from indexer.vectors import read_faiss
+
+IndexUnusable = gen.IndexUnusable
+
+
+class IndexMissing(IndexUnusable):
+    pass
+
+
+@dataclass
+class DocFacets:
+    """Per-vector filter values, aligned with vector ids."""
+
+    province: np.ndarray
+    doc_type: np.ndarray
+    year: np.ndarray
+
+
+class OpenIndex:
+    def __init__(self, index_dir: Path, model: str, verify: bool = True):
+        generation = gen.current_generation(index_dir)
+        if generation is None:
+            raise IndexMissing(f"no index in {index_dir} yet; build it with: edusearch index [FOLDER]")
+        manifest_path = generation / gen.MANIFEST
+        if not manifest_path.exists():
+            raise IndexUnusable(f"the live index generation {generation.name} has no manifest; "
+                                "rebuild with: edusearch index --rebuild")
+        self.manifest = gen.Manifest.load(manifest_path)
+        self._check_compatible(model)
+        if verify:
+            problems = gen.verify(generation, self.manifest)
+            if problems:
+                raise IndexUnusable(f"the index in {index_dir} is damaged ({'; '.join(problems[:3])}); "
+                                    "it will not be used. Rebuild with: edusearch index --rebuild")
+        self.generation = generation
+        self.store = Store(generation / gen.STORE)
+        self.vectors: faiss.Index = read_faiss(generation / gen.VECTORS)
+        self.bm25: tantivy.Index = open_index(generation / gen.BM25)
+        self.documents = {d.doc: d for d in self.store.documents()}
+        self.facets = self._facets()
+
+    def _check_compatible(self, model: str) -> None:
+        m = self.manifest
+        if m.model != model:
+            raise IndexUnusable(
+                f"the index was built with model '{m.model}', but the configured model is '{model}'. "
+                f"Rebuild with: edusearch index --rebuild (or set EDUSEARCH_MODEL={m.model})")
+        if (m.schema_version, m.normalization_version, m.chunker_version) != (
+                gen.SCHEMA_VERSION, NORMALIZATION_VERSION, CHUNKER_VERSION):
+            raise IndexUnusable("the index was built by another version of edusearch; "
+                                "rebuild with: edusearch index --rebuild")
+
+    def _facets(self) -> DocFacets:
+        provinces, types, years = [], [], []
+        for _, chunk in self.store.all_chunks():
+            meta = self.documents[chunk.doc].meta
+            provinces.append(meta.province or "")
+            types.append(meta.doc_type or "")
+            years.append(meta.year or 0)
+        return DocFacets(np.array(provinces, dtype=object), np.array(types, dtype=object),
+                         np.array(years, dtype=np.int32))
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,58 @@
+"""BM25 retrieval with tantivy. Query text never reaches tantivy's query parser: the query is built
+from analyzed tokens as term queries, so quotes, colons, parentheses and AND/OR are plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import tantivy
+
+from indexer.bm25 import SCHEMA
+from search.query import Filters, Query
+
+
+@dataclass(frozen=True)
+class FieldWeights:
+    exact: float = 1.0
+    folded: float = 0.5
+    context: float = 0.3
+    codes: float = 2.0
+
+
+DEFAULT_WEIGHTS = FieldWeights()
+
+
+def lexical_search(index: tantivy.Index, query: Query, limit: int, filters: Filters = Filters(),
+                   weights: FieldWeights = DEFAULT_WEIGHTS) -> list[tuple[int, float]]:
+    """(vec_id, BM25 score) in rank order."""
+    should = []
+    tokens = query.analyzed
+    for field, values, boost in (
+        ("exact", tokens.exact, weights.exact),
+        ("folded", tokens.folded, weights.folded),
+        ("ctx_exact", tokens.exact, weights.context),
+        ("ctx_folded", tokens.folded, weights.context * weights.folded),
+        ("codes", tokens.codes, weights.codes),
+    ):
+        if boost <= 0:
+            continue
+        for value in dict.fromkeys(values):
+            should.append((tantivy.Occur.Should,
+                           tantivy.Query.boost_query(tantivy.Query.term_query(SCHEMA, field, value), boost)))
+    if not should:
+        return []
+    clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))] + _filter_clauses(filters)
+    searcher = index.searcher()
+    result = searcher.search(tantivy.Query.boolean_query(clauses), limit)
+    return [(searcher.doc(address)["vec_id"][0], score) for score, address in result.hits]
+
+
+def _filter_clauses(filters: Filters) -> list:
+    clauses = []
+    if filters.province:
+        clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "province", filters.province)))
+    if filters.doc_type:
+        clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "doc_type", filters.doc_type)))
+    if filters.year:
+        clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "year", filters.year)))
+    return clauses

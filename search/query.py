@@ -1,0 +1,40 @@
+"""A user's question, analyzed once for both retrieval sides, and the filters that narrow it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from indexer.normalize import Analyzed, analyze, clean_display, fold, has_diacritics
+
+MAX_QUERY_CHARS = 500
+
+
+@dataclass(frozen=True)
+class Filters:
+    province: str | None = None
+    doc_type: str | None = None
+    year: int | None = None
+
+    def active(self) -> bool:
+        return any(v is not None for v in (self.province, self.doc_type, self.year))
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # cleaned, possibly shortened text, as the dense side sees it
+    analyzed: Analyzed
+    truncated: bool
+    typed_without_diacritics: bool
+
+    @property
+    def empty(self) -> bool:
+        return not (self.analyzed.exact or self.analyzed.codes)
+
+
+def parse_query(raw: str) -> Query:
+    text = " ".join(clean_display(raw or "").split())
+    truncated = len(text) > MAX_QUERY_CHARS
+    if truncated:
+        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+    return Query(text=text, analyzed=analyze(text), truncated=truncated,
+                 typed_without_diacritics=bool(text) and not has_diacritics(text) and fold(text) == text.lower())

@@ -1,0 +1,169 @@
+"""The `edusearch` command line: index, search, eval, status, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from indexer.config import Settings, load_settings
+from indexer.embed import ModelUnavailable
+from indexer.generations import IndexUnusable
+
+EXIT_ERROR = 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(model=args.model, index_dir=args.index_dir)
+        return args.handler(args, settings)
+    except (IndexUnusable, ModelUnavailable, FileNotFoundError, ValueError) as error:
+        print(f"edusearch: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("edusearch: interrupted; the previous index is unchanged", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="edusearch", description="Search Vietnamese education-policy plans.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index-dir", help="index directory (default: $EDUSEARCH_INDEX_DIR or "
+                                            "~/.local/share/edusearch/index)")
+    common.add_argument("--model", help="embedding model name or folder (default: $EDUSEARCH_MODEL or "
+                                        "all-MiniLM-L6-v2)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    index = commands.add_parser("index", parents=[common], help="index a folder of documents")
+    index.add_argument("folder", nargs="?", help="documents folder (default: the shipped documents/)")
+    index.add_argument("--rebuild", action="store_true", help="re-read and re-embed every document")
+    index.add_argument("--json", action="store_true", help="print the per-file report as JSON")
+    index.add_argument("--quiet", action="store_true", help="no progress bars")
+    index.set_defaults(handler=_index)
+
+    search = commands.add_parser("search", parents=[common], help="search passages")
+    search.add_argument("question", nargs="?")
+    search.add_argument("-k", type=int, default=10, help="number of results (default 10)")
+    search.add_argument("--json", action="store_true")
+    search.add_argument("--queries", type=Path, help="JSONL file: run the 'q' of every line")
+    search.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid")
+    _filter_options(search)
+    search.set_defaults(handler=_search)
+
+    evaluate = commands.add_parser("eval", parents=[common], help="score retrieval on a query file")
+    evaluate.add_argument("queries", type=Path)
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid")
+    evaluate.add_argument("--strip-diacritics", action="store_true", help="type the queries without diacritics")
+    evaluate.set_defaults(handler=_eval)
+
+    status = commands.add_parser("status", parents=[common], help="what is indexed")
+    status.set_defaults(handler=_status)
+
+    serve = commands.add_parser("serve", parents=[common], help="index documents/ if needed, then open the web app")
+    serve.add_argument("folder", nargs="?", help="documents folder (default: the shipped documents/)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.set_defaults(handler=_serve)
+    return parser
+
+
+def _filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--province", help="only plans of this province, e.g. 'Lạng Sơn'")
+    parser.add_argument("--type", dest="doc_type", help="only this document type, e.g. 'Kế hoạch'")
+    parser.add_argument("--year", type=int, help="only documents issued in this year")
+
+
+def _index(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.build import FAILED, build_index
+
+    folder = Path(args.folder) if args.folder else settings.documents
+    report = build_index(folder, settings, rebuild=args.rebuild, show_progress=not args.quiet)
+    if args.json:
+        print(json.dumps([f.__dict__ for f in report.files], ensure_ascii=False, indent=1))
+    else:
+        for f in report.files:
+            detail = f.reason or (f"{f.chunks} đoạn" if f.chunks else "")
+            notes = f" ({'; '.join(f.notes)})" if f.notes else ""
+            print(f"{_STATUS_LABELS[f.status]:<12} {f.doc}  {detail}{notes}")
+        print(f"\n{report.count('indexed')} mới/đã đổi, {report.count('unchanged')} không đổi, "
+              f"{report.count('removed')} đã xóa, {report.count('skipped')} bỏ qua, {report.count(FAILED)} lỗi; "
+              f"{report.chunks_total} đoạn trong chỉ mục ({report.chunks_embedded} mã hóa mới), "
+              f"{report.seconds:.1f} s. Chỉ mục: {settings.index_dir}")
+    return EXIT_ERROR if report.count(FAILED) and not (report.count("indexed") or report.count("unchanged")) else 0
+
+
+_STATUS_LABELS = {"indexed": "đã lập", "unchanged": "không đổi", "skipped": "bỏ qua", "failed": "LỖI",
+                  "removed": "đã xóa"}
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    from search.engine import SearchEngine
+    from search.evaluate import load_queries
+    from search.query import Filters
+
+    if not args.question and not args.queries:
+        raise ValueError("give a question, or --queries FILE.jsonl")
+    engine = SearchEngine(settings)
+    filters = Filters(province=args.province, doc_type=args.doc_type, year=args.year)
+    if args.queries:
+        for item in load_queries(args.queries):
+            hits = engine.search(item["q"], args.k, filters, args.mode)
+            print(json.dumps({"id": item["id"], "results": [h.to_json() for h in hits]}, ensure_ascii=False))
+        return 0
+    hits = engine.search(args.question, args.k, filters, args.mode)
+    if args.json:
+        print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=1))
+        return 0
+    if not hits:
+        print("Không tìm thấy đoạn nào phù hợp.")
+    for rank, hit in enumerate(hits, 1):
+        print(f"{rank}. {hit.citation}\n   {hit.text[:400]}\n")
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from search.engine import SearchEngine
+    from search.evaluate import evaluate, load_queries
+
+    engine = SearchEngine(settings)
+    report = evaluate(engine, load_queries(args.queries), args.mode, args.strip_diacritics)
+    metrics = report.metrics()
+    if args.json:
+        print(json.dumps({"metrics": metrics, "misses": [m.__dict__ for m in report.misses()]},
+                         ensure_ascii=False, indent=1))
+        return 0
+    print("  ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
+    for miss in report.misses():
+        where = f"rank {miss.rank}" if miss.rank else (
+            f"docs {miss.docs_ranked[:5]} want {miss.relevant_docs}" if miss.kind == "topic" else "not in top 10")
+        print(f"  miss {miss.id}: {where}  {miss.q}")
+    return 0
+
+
+def _status(args: argparse.Namespace, settings: Settings) -> int:
+    from search.index import OpenIndex
+
+    index = OpenIndex(settings.index_dir, settings.model)
+    m = index.manifest
+    print(f"Chỉ mục {settings.index_dir} (thế hệ {index.generation.name}, lập lúc {m.created})")
+    print(f"Mô hình {m.model} ({m.dimension} chiều); {m.counts['documents']} văn bản, {m.counts['chunks']} đoạn")
+    for doc in index.documents.values():
+        meta = doc.meta
+        print(f"  {doc.doc}: {meta.doc_type or '-'} {meta.number or ''} {meta.date or ''} {meta.province or ''}")
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.web import serve
+
+    folder = Path(args.folder) if args.folder else settings.documents
+    serve(settings, folder, host=args.host, port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
