@@ -150,7 +150,7 @@ class Analyzed:
 
 
 def analyze(text: str) -> Analyzed:
-    normalized = normalize_for_index(text)
+    normalized = normalize_for_index(text).replace("%", " phần trăm ")
     exact = syllables(normalized)
     folded = [fold(t) for t in exact]
     return Analyzed(

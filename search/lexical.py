@@ -13,9 +13,13 @@ from search.query import Filters, Query
 
 @dataclass(frozen=True)
 class FieldWeights:
+    """Boosts per field, tuned with `edusearch eval` on the dev queries (README, "Retrieval quality"):
+    folded as strong as exact keeps queries typed without diacritics at MRR@10 0.87 with no loss on
+    accented ones; the context fields (title, number, issuer, heading path) help only lightly."""
+
     exact: float = 1.0
-    folded: float = 0.5
-    context: float = 0.3
+    folded: float = 1.0
+    context: float = 0.1
     codes: float = 2.0
 
 
