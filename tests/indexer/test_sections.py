@@ -1,0 +1,63 @@
+from indexer.ingest import parse_file
+from tests.conftest import sample
+
+
+def paths(prefix: str) -> list[str]:
+    return [s.path_text for s in parse_file(sample(prefix), sample(prefix).name).sections]
+
+
+def test_sample_003_heading_tree():
+    found = paths("003")
+    assert "I. MỤC ĐÍCH, YÊU CẦU › 1. Mục đích" in found
+    assert "II. MỤC TIÊU › 1. Giai đoạn 2021 - 2025" in found
+    assert "II. MỤC TIÊU › 2. Giai đoạn 2026 - 2030" in found
+    assert "IV. TỔ CHỨC THỰC HIỆN › 3. Sở Tài chính" in found
+    assert "IV. TỔ CHỨC THỰC HIỆN › 4. Sở Nội vụ" in found
+    assert "IV. TỔ CHỨC THỰC HIỆN › 2. Sở Kế hoạch và Đầu tư" in found
+    lettered = [p for p in found if p.startswith("IV. TỔ CHỨC THỰC HIỆN › 1. Sở Giáo dục và Đào tạo › ")]
+    assert [p.split(" › ")[2][:2] for p in lettered] == ["a)", "b)", "c)", "d)", "đ)", "e)", "g)", "h)", "i)", "k)"]
+    assert found[-1] == "Chú thích"  # footnotes after the signature get their own section
+
+
+def test_sample_001_heading_tree():
+    found = paths("001")
+    assert found[0] == ""  # the preamble before the first heading
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in found
+    assert "II. NHIỆM VỤ VÀ GIẢI PHÁP › 1. Tăng cường công tác tuyên truyền, quán triệt, tạo sự đồng thuận " \
+           "trong việc thực hiện nghị quyết" in found
+    assert any(p.startswith("III. TỔ CHỨC THỰC HIỆN › 3. Ban Tuyên giáo Huyện ủy") for p in found)
+
+
+def test_sample_000_programmes_are_top_level_sections():
+    found = paths("000")
+    assert [p.split(":")[0] for p in found] == [f"Chương trình {n}" for n in range(1, 6)]
+
+
+def test_sample_002_news_article_has_no_headings():
+    assert set(paths("002")) == {""}
+
+
+def test_chunks_stay_inside_sections_and_carry_their_place():
+    parsed = parse_file(sample("003"), "003.txt")
+    finance = [c for c in parsed.chunks if c.section == "IV. TỔ CHỨC THỰC HIỆN › 3. Sở Tài chính"]
+    assert len(finance) == 1
+    assert finance[0].text.startswith("Chủ trì, phối hợp với Sở Giáo dục và Đào tạo")
+    assert "bố trí nguồn kinh phí" in parsed.text[finance[0].start:finance[0].end]
+    for chunk in parsed.chunks:
+        assert 1 <= len(chunk.text.split()) <= 260
+    assert len({c.id for c in parsed.chunks}) == len(parsed.chunks)
+
+
+def test_boilerplate_is_not_searchable():
+    texts = " ".join(c.text for c in parse_file(sample("003"), "003.txt").chunks)
+    assert "Nơi nhận" not in texts and "Dương Xuân Huyên" not in texts and "Độc lập - Tự do" not in texts
+    web = " ".join(c.text for c in parse_file(sample("004"), "004.txt").chunks)
+    assert "Thống kê truy cập" not in web and "Email:" not in web
+    news = " ".join(c.text for c in parse_file(sample("002"), "002.txt").chunks)
+    assert "Trang chủ >" not in news and "image001.jpg" not in news
+
+
+def test_chunk_ids_do_not_depend_on_other_documents():
+    first = [c.id for c in parse_file(sample("001"), "001.txt").chunks]
+    parse_file(sample("003"), "003.txt")
+    assert [c.id for c in parse_file(sample("001"), "001.txt").chunks] == first
