@@ -54,7 +54,7 @@ class SearchEngine:
         self.index = OpenIndex(settings.index_dir, settings.model, verify=verify)
         self._embedder = embedder
         self.profile = profile_for(settings.model)
-        self.fusion = "rrf"
+        self.fusion = self.profile.fusion
         self.field_weights: FieldWeights = DEFAULT_WEIGHTS
 
     @property

@@ -1,5 +1,5 @@
 """Retrieval metrics for the `eval` command: hit@1, hit@5 and MRR@10 for passage queries (relevant = from
-a listed document and containing a gold string after normalization), recall@3/@5 for topic queries (the
+a listed document and containing a gold string, in its heading path or text, after normalization), recall@3/@5 for topic queries (the
 documents of the top passages, in order of first appearance)."""
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def evaluate(engine: SearchEngine, queries: list[dict], mode: Mode = "hybrid",
             golds = [normalize_for_index(g) for g in item["gold"]]
             hits = engine.hits(ranked, DEPTH)
             rank = next((i for i, h in enumerate(hits, 1) if doc_prefix(h.doc) in relevant
-                         and any(g in normalize_for_index(h.text) for g in golds)), None)
+                         and any(g in normalize_for_index(f"{h.section} {h.text}") for g in golds)), None)
             results.append(QueryResult(item["id"], item["q"], "passage", rank=rank, relevant_docs=relevant))
         else:
             docs: list[str] = []

@@ -1,0 +1,44 @@
+"""The command-line contract that later work and outside checks rely on."""
+
+import json
+
+from tests.conftest import DOCUMENTS
+from ui.cli import main
+
+
+def test_search_json_contract(sample_settings, capsys):
+    code = main(["search", "Quyết định 1895/QĐ-TTg", "-k", "2", "--json", "--index-dir", str(sample_settings.index_dir)])
+    assert code == 0
+    results = json.loads(capsys.readouterr().out)
+    assert len(results) == 2
+    assert results[0]["doc"].startswith("003_") and "1895/QĐ-TTg" in results[0]["text"]
+    for key in ("doc", "title", "number", "section", "pages", "text", "score", "citation"):
+        assert key in results[0]
+
+
+def test_search_many_queries_from_a_file(sample_settings, tmp_path, capsys):
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"id": "a", "q": "Sở Nội vụ biên chế"}\n{"id": "b", "q": "giấy khen chi bộ"}\n', encoding="utf-8")
+    assert main(["search", "--queries", str(queries), "--json", "--index-dir", str(sample_settings.index_dir)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b"]
+    assert lines[1]["results"][0]["doc"].startswith("004_")
+
+
+def test_eval_prints_metrics_and_misses(sample_settings, tmp_path, capsys):
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"id": "t", "q": "Sở Tài chính bố trí kinh phí", "docs": ["003"], "gold": ["Sở Tài chính"]}\n'
+                       '{"id": "u", "q": "trường chuyên", "docs": ["000"], "gold": ["không có chuỗi này"]}\n',
+                       encoding="utf-8")
+    assert main(["eval", str(queries), "--json", "--index-dir", str(sample_settings.index_dir)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["metrics"]["hit@1"] == 0.5
+    assert [m["id"] for m in out["misses"]] == ["u"]
+
+
+def test_missing_index_and_missing_model_say_what_to_do(tmp_path, capsys):
+    assert main(["search", "giáo dục", "--index-dir", str(tmp_path / "none")]) == 1
+    assert "edusearch index" in capsys.readouterr().err
+    code = main(["index", str(DOCUMENTS), "--index-dir", str(tmp_path / "i"), "--model", "no-such/model-xyz", "--quiet"])
+    assert code == 1
+    assert "cannot load embedding model 'no-such/model-xyz' offline" in capsys.readouterr().err
