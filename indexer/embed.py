@@ -50,6 +50,12 @@ class Embedder:
             from sentence_transformers import SentenceTransformer
 
             self._model = SentenceTransformer(location, device="cpu", local_files_only=True)
+        except OSError:
+            raise ModelUnavailable(
+                f"embedding model '{model}' is not on this machine (not a model folder, not in the local "
+                "Hugging Face cache), and nothing is downloaded at run time. Download it once where a network "
+                f"is available and set EDUSEARCH_MODEL to its folder, or use the bundled default '{DEFAULT_MODEL}'."
+            ) from None
         except Exception as error:  # noqa: BLE001 - any load failure becomes one clear message
             raise ModelUnavailable(
                 f"cannot load embedding model '{model}' offline ({type(error).__name__}: {str(error)[:200]}). "

@@ -41,4 +41,4 @@ def test_missing_index_and_missing_model_say_what_to_do(tmp_path, capsys):
     assert "edusearch index" in capsys.readouterr().err
     code = main(["index", str(DOCUMENTS), "--index-dir", str(tmp_path / "i"), "--model", "no-such/model-xyz", "--quiet"])
     assert code == 1
-    assert "cannot load embedding model 'no-such/model-xyz' offline" in capsys.readouterr().err
+    assert "embedding model 'no-such/model-xyz' is not on this machine" in capsys.readouterr().err
