@@ -63,13 +63,20 @@ class Section:
     @property
     def marker(self) -> str | None:
         """`IV` for `IV. TỔ CHỨC THỰC HIỆN`, `2.1` for `2.1. Hạ tầng`, `a` for `a) ...`."""
-        match = _MARKER.match(self.heading)
-        return match.group(1) if match else None
+        return split_marker(self.heading)[0]
 
     @property
     def pages(self) -> tuple[int | None, int | None]:
         numbers = [n for b in self.blocks for n in (b.page_start, b.page_end) if n is not None]
         return (min(numbers), max(numbers)) if numbers else (None, None)
+
+
+def split_marker(heading: str) -> tuple[str | None, str]:
+    """`IV. TỔ CHỨC THỰC HIỆN` -> (`IV`, `TỔ CHỨC THỰC HIỆN`); (None, heading) when it has no marker."""
+    match = _MARKER.match(heading)
+    if not match:
+        return None, heading
+    return match.group(1), heading[match.end():].strip() or heading
 
 
 def heading_rank(paragraph: Paragraph) -> float | None:

@@ -5,12 +5,9 @@ file name."""
 
 from __future__ import annotations
 
-import re
-
 from indexer.metadata import DocumentMeta
+from indexer.sections import split_marker
 
-_MARKER = re.compile(r"^(?:(?:Phần|PHẦN|Chương trình|CHƯƠNG TRÌNH|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\s+)?"
-                     r"([IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.):]\s*")
 MAX_TITLE = 90
 
 
@@ -35,13 +32,13 @@ def section_label(path: str) -> str:
     """`IV. TỔ CHỨC THỰC HIỆN › 3. Sở Tài chính` -> `mục IV.3 (Sở Tài chính)`."""
     if not path:
         return ""
-    headings = path.split(" › ")
-    markers = [m.group(1) for m in (_MARKER.match(h) for h in headings) if m]
-    last = headings[-1]
-    last_title = _MARKER.sub("", last, count=1).strip() or last
-    if markers and len(markers) == len(headings):
-        return f"mục {'.'.join(markers)} ({shorten(last_title, 60)})"
-    return f"mục “{shorten(last, 60)}”"
+    names = path.split(" › ")
+    headings = [split_marker(h) for h in names]
+    markers = [marker for marker, _ in headings]
+    numbered_only = all(markers) and not any(n[:1].isalpha() and n.split()[0] not in markers for n in names)
+    if numbered_only:
+        return f"mục {'.'.join(markers)} ({shorten(headings[-1][1], 60)})"
+    return f"mục “{shorten(path.split(' › ')[-1], 60)}”"
 
 
 def pages_label(page_start: int | None, page_end: int | None) -> str:
