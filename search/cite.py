@@ -5,10 +5,13 @@ file name."""
 
 from __future__ import annotations
 
+import re
+
 from indexer.metadata import DocumentMeta
 from indexer.sections import split_marker
 
 MAX_TITLE = 90
+_NAMED_UNIT = re.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\b")
 
 
 def document_label(meta: DocumentMeta, doc: str) -> str:
@@ -35,8 +38,7 @@ def section_label(path: str) -> str:
     names = path.split(" › ")
     headings = [split_marker(h) for h in names]
     markers = [marker for marker, _ in headings]
-    numbered_only = all(markers) and not any(n[:1].isalpha() and n.split()[0] not in markers for n in names)
-    if numbered_only:
+    if all(markers) and not any(_NAMED_UNIT.match(n) for n in names):
         return f"mục {'.'.join(markers)} ({shorten(headings[-1][1], 60)})"
     return f"mục “{shorten(path.split(' › ')[-1], 60)}”"
 
