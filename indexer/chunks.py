@@ -8,14 +8,13 @@ import re
 from dataclasses import dataclass
 
 from indexer.sections import Block, Section
+from indexer.sentences import sentence_spans
 
 TARGET_SYLLABLES = 180
 MAX_SYLLABLES = 250
 OVERLAP_SYLLABLES = 40
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2
 
-_WORD = re.compile(r"\w")
-_SENTENCE = re.compile(r"[^.;!?…]+(?:[.;!?…]+[”\")]*|$)\s*")
 
 
 @dataclass
@@ -25,7 +24,7 @@ class Chunk:
     ordinal: int  # position in the document
     section: str  # heading path: "IV. TỔ CHỨC THỰC HIỆN › 3. Sở Tài chính"
     section_ordinal: int
-    text: str  # display text of the passage
+    text: str  # display text of the passage; paragraphs on their own lines
     start: int  # character offsets in the document text
     end: int
     page_start: int | None
@@ -39,6 +38,7 @@ class _Piece:
     end: int
     page_start: int | None
     page_end: int | None
+    block: int  # which paragraph of the section it comes from
 
     @property
     def syllables(self) -> int:
@@ -49,7 +49,7 @@ def chunk_document(doc: str, sections: list[Section]) -> list[Chunk]:
     chunks: list[Chunk] = []
     for section in sections:
         for window in _windows(_pieces(section.blocks)):
-            text = " ".join(p.text.strip() for p in window).strip()
+            text = _join(window)
             if not text:
                 continue
             pages = [n for p in window for n in (p.page_start, p.page_end) if n is not None]
@@ -76,14 +76,21 @@ def chunk_id(doc: str, section: str, text: str, earlier: list[Chunk]) -> str:
 def _pieces(blocks: list[Block]) -> list[_Piece]:
     """Sentences of the blocks, with offsets; a sentence longer than the maximum is cut by words."""
     pieces: list[_Piece] = []
-    for block in blocks:
-        for match in _SENTENCE.finditer(block.text):
-            if not _WORD.search(match.group(0)):
-                continue
-            start = block.start + match.start()
-            pieces.extend(_cut_long(_Piece(match.group(0), start, block.start + match.end(),
-                                           block.page_start, block.page_end)))
+    for number, block in enumerate(blocks):
+        for start, end in sentence_spans(block.text):
+            pieces.extend(_cut_long(_Piece(block.text[start:end], block.start + start, block.start + end,
+                                           block.page_start, block.page_end, number)))
     return pieces
+
+
+def _join(window: list[_Piece]) -> str:
+    """Sentences of one paragraph joined by a space, paragraphs by a line break."""
+    out = ""
+    for previous, piece in zip([None, *window], window):
+        if previous is not None:
+            out += " " if previous.block == piece.block else "\n"
+        out += piece.text.strip()
+    return out.strip()
 
 
 def _cut_long(piece: _Piece) -> list[_Piece]:
@@ -93,7 +100,8 @@ def _cut_long(piece: _Piece) -> list[_Piece]:
     for i in range(0, len(words), TARGET_SYLLABLES):
         group = words[i:i + TARGET_SYLLABLES]
         a, b = group[0].start(), group[-1].end()
-        out.append(_Piece(piece.text[a:b], piece.start + a, piece.start + b, piece.page_start, piece.page_end))
+        out.append(_Piece(piece.text[a:b], piece.start + a, piece.start + b, piece.page_start, piece.page_end,
+                          piece.block))
     return out
 
 

@@ -1,7 +1,8 @@
 """Settings, from (highest first) command-line options, environment variables, a config file, defaults.
 
 Environment: EDUSEARCH_MODEL, EDUSEARCH_INDEX_DIR, EDUSEARCH_DOCUMENTS, EDUSEARCH_HNSW_THRESHOLD,
-EDUSEARCH_CONFIG (path of a TOML file; by default `edusearch.toml` in the current folder if present).
+EDUSEARCH_BATCH_SIZE, EDUSEARCH_LLM_URL, EDUSEARCH_LLM_MODEL, EDUSEARCH_LLM_API_KEY, EDUSEARCH_CONFIG (path
+of a TOML file; by default `edusearch.toml` in the current folder if present).
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ class Settings:
     documents: Path = PROJECT_ROOT / "documents"
     hnsw_threshold: int = 50_000  # chunks; below it the FAISS index is exact (flat)
     batch_size: int = 32
+    # Generated answers (off unless llm_url is set): an OpenAI-compatible endpoint such as
+    # http://127.0.0.1:8080/v1, the model name it serves, and its key if it wants one.
+    llm_url: str | None = None
+    llm_model: str = "local"
+    llm_api_key: str | None = None
 
     def with_overrides(self, **values: object) -> "Settings":
         given = {k: v for k, v in values.items() if v is not None}
@@ -37,7 +43,8 @@ class Settings:
 
 
 _ENV = {"model": "EDUSEARCH_MODEL", "index_dir": "EDUSEARCH_INDEX_DIR", "documents": "EDUSEARCH_DOCUMENTS",
-        "hnsw_threshold": "EDUSEARCH_HNSW_THRESHOLD", "batch_size": "EDUSEARCH_BATCH_SIZE"}
+        "hnsw_threshold": "EDUSEARCH_HNSW_THRESHOLD", "batch_size": "EDUSEARCH_BATCH_SIZE",
+        "llm_url": "EDUSEARCH_LLM_URL", "llm_model": "EDUSEARCH_LLM_MODEL", "llm_api_key": "EDUSEARCH_LLM_API_KEY"}
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -19,6 +19,9 @@ _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*-)?(?:\s*/\s*\d{
 _FILE_NAME = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp)$", re.IGNORECASE)
 _TERMINAL = ".:;!?…"
 _CONTINUATION_END = ",-–(“\"/&"
+# Words a Vietnamese sentence or heading does not end on: a line ending on one runs on into the next.
+_DANGLING_WORD = re.compile(r"\b(?:với|của|và|các|những|cho|về|tại|trong|theo|để|là|được|từ|đến|Sở|Phòng|Ban|"
+                            r"UBND|Ủy ban|Uỷ ban)$")
 
 
 @dataclass
@@ -76,6 +79,8 @@ def _continues(previous: str, line: str, wrap_width: int | None) -> bool:
         return True
     if last in _TERMINAL:
         return False
+    if _DANGLING_WORD.search(previous) and not is_all_caps(previous):
+        return True
     if is_all_caps(previous) and is_all_caps(line):
         return True
     if first.isdigit():

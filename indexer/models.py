@@ -14,6 +14,7 @@ class ModelProfile:
     dense_weight: float = 1.0  # weight of the dense ranking in fusion; BM25 has 1.0
     fusion: str = "rrf"  # "rrf" (ranks) or "weighted" (min-max normalized scores), see search/fuse.py
     multilingual: bool = True
+    sentence_dense_weight: float = 0.3  # share of embedding similarity in answer-sentence scores
 
 
 # Matched against the lower-cased model name or folder name; the first match wins.
@@ -21,7 +22,8 @@ _PROFILES: list[tuple[str, ModelProfile]] = [
     # English-only: on Vietnamese it ranks far below BM25 (dev MRR@10 0.22 alone). Rank fusion lets it
     # overturn clear BM25 wins (RRF weight 0.1: MRR@10 0.90 -> 0.80), so it adds a small share of its
     # normalized score instead, which only reorders near-ties.
-    ("all-minilm", ModelProfile(dense_weight=0.05, fusion="weighted", multilingual=False)),
+    ("all-minilm", ModelProfile(dense_weight=0.05, fusion="weighted", multilingual=False,
+                                sentence_dense_weight=0.0)),
     ("e5", ModelProfile(query_prefix="query: ", passage_prefix="passage: ", dense_weight=1.0)),
     ("bge-m3", ModelProfile(dense_weight=1.0)),
 ]

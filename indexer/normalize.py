@@ -149,9 +149,13 @@ class Analyzed:
     codes: list[str]
 
 
+def index_syllables(text: str) -> list[str]:
+    """The exact syllables the analyzer indexes (`%` read as `phần trăm`)."""
+    return syllables(normalize_for_index(text).replace("%", " phần trăm "))
+
+
 def analyze(text: str) -> Analyzed:
-    normalized = normalize_for_index(text).replace("%", " phần trăm ")
-    exact = syllables(normalized)
+    exact = index_syllables(text)
     folded = [fold(t) for t in exact]
     return Analyzed(
         exact=with_bigrams(exact),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+import numpy as np
+
 from indexer.config import Settings
 from indexer.embed import Embedder
 from indexer.models import profile_for
@@ -17,6 +19,7 @@ from search.query import Filters, Query, parse_query
 
 Mode = Literal["hybrid", "lexical", "dense"]
 CANDIDATES = 100
+QUERY_VECTOR_CACHE = 64
 
 
 @dataclass
@@ -56,6 +59,7 @@ class SearchEngine:
         self.profile = profile_for(settings.model)
         self.fusion = self.profile.fusion
         self.field_weights: FieldWeights = DEFAULT_WEIGHTS
+        self._query_vectors: dict[str, np.ndarray] = {}
 
     @property
     def embedder(self) -> Embedder:
@@ -63,16 +67,26 @@ class SearchEngine:
             self._embedder = Embedder(self.settings.model)
         return self._embedder
 
+    def query_vector(self, text: str) -> np.ndarray:
+        """The query's embedding, remembered for the last few questions (answers reuse it)."""
+        if text not in self._query_vectors:
+            if len(self._query_vectors) >= QUERY_VECTOR_CACHE:
+                self._query_vectors.pop(next(iter(self._query_vectors)))
+            self._query_vectors[text] = self.embedder.embed_query(text)
+        return self._query_vectors[text]
+
     def search(self, text: str, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid") -> list[Hit]:
         query = parse_query(text)
         if query.empty:
             return []
         return self.hits(self.rank(query, filters, mode), k)
 
-    def rank(self, query: Query, filters: Filters = Filters(), mode: Mode = "hybrid") -> Ranked:
-        lexical = lexical_search(self.index.bm25, query, CANDIDATES, filters, self.field_weights) \
+    def rank(self, query: Query, filters: Filters = Filters(), mode: Mode = "hybrid",
+             candidates: int = CANDIDATES) -> Ranked:
+        """Each side's best `candidates` passages, fused."""
+        lexical = lexical_search(self.index.bm25, query, candidates, filters, self.field_weights) \
             if mode != "dense" else []
-        dense = dense_search(self.index.vectors, self.embedder.embed_query(query.text), CANDIDATES,
+        dense = dense_search(self.index.vectors, self.query_vector(query.text), candidates,
                              self.index.facets, filters) if mode != "lexical" else []
         if mode == "lexical":
             fused = lexical

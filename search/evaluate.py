@@ -1,6 +1,13 @@
-"""Retrieval metrics for the `eval` command: hit@1, hit@5 and MRR@10 for passage queries (relevant = from
-a listed document and containing a gold string, in its heading path or text, after normalization), recall@3/@5 for topic queries (the
-documents of the top passages, in order of first appearance)."""
+"""Metrics for the `eval` command.
+
+Passage queries (with `gold`): hit@1, hit@5 and MRR@10, where a relevant passage is from a listed document
+and contains a gold string in its heading path or text, after normalization; and `answer`, the share of
+the queries whose relevant passage is retrieved (top 10) for which the short answer contains a gold string.
+
+Topic queries (no `gold`): the plans `plans_for_topic` lists, scored by recall@3, recall@5 and recall
+of the whole list (over topics that have relevant plans), and precision of the whole list (a topic that
+no plan addresses scores 1 when the list is empty).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +17,11 @@ from pathlib import Path
 
 from indexer.normalize import fold, normalize_for_index
 from search.engine import Mode, SearchEngine
+from search.answer import answer
 from search.query import parse_query
+from search.topics import plans_for_topic
 
 DEPTH = 10
-TOPIC_DEPTH = 50
 
 
 @dataclass
@@ -22,8 +30,14 @@ class QueryResult:
     q: str
     kind: str  # "passage" or "topic"
     rank: int | None = None  # passage: rank of the first relevant passage (1-based) within DEPTH
-    docs_ranked: list[str] = field(default_factory=list)  # topic: document prefixes in rank order
+    answer: str | None = None  # passage: the short answer
+    answer_has_gold: bool | None = None  # passage: None when no relevant passage is retrieved
+    docs_ranked: list[str] = field(default_factory=list)  # topic: the listed plans' prefixes in rank order
     relevant_docs: list[str] = field(default_factory=list)
+
+    def precision(self) -> float:
+        listed = set(self.docs_ranked)
+        return len(listed & set(self.relevant_docs)) / len(listed) if listed else float(not self.relevant_docs)
 
 
 @dataclass
@@ -44,16 +58,27 @@ class EvalReport:
             out["hit@1"] = sum(1 for r in passages if r.rank == 1) / n
             out["hit@5"] = sum(1 for r in passages if r.rank and r.rank <= 5) / n
             out["mrr@10"] = sum(1 / r.rank for r in passages if r.rank) / n
+            judged = [r for r in passages if r.answer_has_gold is not None]
+            if judged:
+                out["answer"] = sum(1 for r in judged if r.answer_has_gold) / len(judged)
         topics = self._topics()
+        with_relevant = [r for r in topics if r.relevant_docs]
+        for k, label in ((3, "recall@3"), (5, "recall@5"), (None, "recall")):
+            if with_relevant:
+                out[label] = sum(len(set(r.docs_ranked[:k]) & set(r.relevant_docs)) / len(r.relevant_docs)
+                                 for r in with_relevant) / len(with_relevant)
         if topics:
-            for k in (3, 5):
-                out[f"recall@{k}"] = sum(len(set(r.docs_ranked[:k]) & set(r.relevant_docs)) / len(r.relevant_docs)
-                                         for r in topics) / len(topics)
+            out["precision"] = sum(r.precision() for r in topics) / len(topics)
         return {key: round(value, 4) for key, value in out.items()}
 
+    def answer_counts(self) -> tuple[int, int]:
+        """(short answers containing gold, queries whose relevant passage is retrieved)."""
+        judged = [r for r in self._passages() if r.answer_has_gold is not None]
+        return sum(1 for r in judged if r.answer_has_gold), len(judged)
+
     def misses(self) -> list[QueryResult]:
-        return [r for r in self._passages() if r.rank != 1] + \
-            [r for r in self._topics() if set(r.relevant_docs) - set(r.docs_ranked[:5])]
+        return [r for r in self._passages() if r.rank != 1 or r.answer_has_gold is False] + \
+            [r for r in self._topics() if set(r.relevant_docs) - set(r.docs_ranked[:5]) or r.precision() < 1]
 
 
 def load_queries(path: Path) -> list[dict]:
@@ -81,17 +106,22 @@ def evaluate(engine: SearchEngine, queries: list[dict], mode: Mode = "hybrid",
     for item in queries:
         text = fold(item["q"]) if strip_diacritics else item["q"]
         relevant = [str(d) for d in item.get("docs", [])]
-        ranked = engine.rank(parse_query(text), mode=mode)
         if item.get("gold"):
-            golds = [normalize_for_index(g) for g in item["gold"]]
-            hits = engine.hits(ranked, DEPTH)
-            rank = next((i for i, h in enumerate(hits, 1) if doc_prefix(h.doc) in relevant
-                         and any(g in normalize_for_index(f"{h.section} {h.text}") for g in golds)), None)
-            results.append(QueryResult(item["id"], item["q"], "passage", rank=rank, relevant_docs=relevant))
+            results.append(_passage_result(engine, item, text, relevant, mode))
         else:
-            docs: list[str] = []
-            for hit in engine.hits(ranked, TOPIC_DEPTH):
-                if doc_prefix(hit.doc) not in docs:
-                    docs.append(doc_prefix(hit.doc))
-            results.append(QueryResult(item["id"], item["q"], "topic", docs_ranked=docs, relevant_docs=relevant))
+            plans = plans_for_topic(engine, text).plans
+            results.append(QueryResult(item["id"], item["q"], "topic", docs_ranked=[doc_prefix(p.doc) for p in plans],
+                                       relevant_docs=relevant))
     return EvalReport(results)
+
+
+def _passage_result(engine: SearchEngine, item: dict, text: str, relevant: list[str], mode: Mode) -> QueryResult:
+    golds = [normalize_for_index(g) for g in item["gold"]]
+    hits = engine.hits(engine.rank(parse_query(text), mode=mode), DEPTH)
+    rank = next((i for i, h in enumerate(hits, 1) if doc_prefix(h.doc) in relevant
+                 and any(g in normalize_for_index(f"{h.section} {h.text}") for g in golds)), None)
+    short = answer(engine, text).short if mode == "hybrid" else None
+    has_gold = None if rank is None or mode != "hybrid" else \
+        bool(short) and any(g in normalize_for_index(short) for g in golds)
+    return QueryResult(item["id"], item["q"], "passage", rank=rank, answer=short, answer_has_gold=has_gold,
+                       relevant_docs=relevant)

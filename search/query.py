@@ -18,6 +18,11 @@ class Filters:
     def active(self) -> bool:
         return any(v is not None for v in (self.province, self.doc_type, self.year))
 
+    def accepts(self, province: str | None, doc_type: str | None, year: int | None) -> bool:
+        return ((self.province is None or province == self.province)
+                and (self.doc_type is None or doc_type == self.doc_type)
+                and (self.year is None or year == self.year))
+
 
 @dataclass(frozen=True)
 class Query:

@@ -1,4 +1,4 @@
-"""The `edusearch` command line: index, search, eval, status, serve."""
+"""The `edusearch` command line: index, search, ask, topics, eval, status, serve."""
 
 from __future__ import annotations
 
@@ -53,6 +53,20 @@ def _parser() -> argparse.ArgumentParser:
     _filter_options(search)
     search.set_defaults(handler=_search)
 
+    ask = commands.add_parser("ask", parents=[common], help="answer a question with cited sentences")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, default=5, help="supporting passages (default 5)")
+    ask.add_argument("--json", action="store_true")
+    _filter_options(ask)
+    ask.set_defaults(handler=_ask)
+
+    topics = commands.add_parser("topics", parents=[common], help="which plans address a topic (or cite a code)")
+    topics.add_argument("topic")
+    topics.add_argument("--json", action="store_true")
+    topics.add_argument("--csv", type=Path, metavar="FILE", help="also write the table as CSV (UTF-8 with BOM)")
+    _filter_options(topics)
+    topics.set_defaults(handler=_topics)
+
     evaluate = commands.add_parser("eval", parents=[common], help="score retrieval on a query file")
     evaluate.add_argument("queries", type=Path)
     evaluate.add_argument("--json", action="store_true")
@@ -103,12 +117,11 @@ _STATUS_LABELS = {"indexed": "đã lập", "unchanged": "không đổi", "skippe
 def _search(args: argparse.Namespace, settings: Settings) -> int:
     from search.engine import SearchEngine
     from search.evaluate import load_queries
-    from search.query import Filters
 
     if not args.question and not args.queries:
         raise ValueError("give a question, or --queries FILE.jsonl")
     engine = SearchEngine(settings)
-    filters = Filters(province=args.province, doc_type=args.doc_type, year=args.year)
+    filters = _filters(args)
     if args.queries:
         for item in load_queries(args.queries):
             hits = engine.search(item["q"], args.k, filters, args.mode)
@@ -125,6 +138,44 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _filters(args: argparse.Namespace):
+    from search.query import Filters
+
+    return Filters(province=args.province, doc_type=args.doc_type, year=args.year)
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from search.answer import answer
+    from search.engine import SearchEngine
+    from ui.text import answer_text
+
+    engine = SearchEngine(settings)
+    result = answer(engine, args.question, _filters(args), args.k)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print(answer_text(result))
+    return 0
+
+
+def _topics(args: argparse.Namespace, settings: Settings) -> int:
+    from search.engine import SearchEngine
+    from search.topics import plans_for_topic, topic_csv
+    from ui.text import topics_text
+
+    engine = SearchEngine(settings)
+    result = plans_for_topic(engine, args.topic, _filters(args))
+    if args.csv:
+        args.csv.write_text(topic_csv(result), encoding="utf-8-sig", newline="")
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print(topics_text(result))
+        if args.csv:
+            print(f"Đã ghi bảng vào {args.csv}")
+    return 0
+
+
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from search.engine import SearchEngine
     from search.evaluate import evaluate, load_queries
@@ -137,9 +188,17 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
                          ensure_ascii=False, indent=1))
         return 0
     print("  ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
+    good, judged = report.answer_counts()
+    if judged:
+        print(f"short answer contains the gold string: {good}/{judged} (queries whose relevant passage is in the top 10)")
     for miss in report.misses():
-        where = f"rank {miss.rank}" if miss.rank else (
-            f"docs {miss.docs_ranked[:5]} want {miss.relevant_docs}" if miss.kind == "topic" else "not in top 10")
+        if miss.kind == "topic":
+            where = f"listed {miss.docs_ranked} want {miss.relevant_docs}"
+        elif miss.rank is None:
+            where = "not in top 10"
+        else:
+            where = f"rank {miss.rank}" + ("" if miss.answer_has_gold is not False else
+                                           f", answer without gold: {(miss.answer or '')[:80]}")
         print(f"  miss {miss.id}: {where}  {miss.q}")
     return 0
 

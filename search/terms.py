@@ -1,0 +1,100 @@
+"""A question's content terms, weighted by rarity, and how much of them a text covers: the lexical signal
+shared by answer-sentence scoring and topic ranking.
+
+Terms are folded syllables and syllable bigrams (so a question typed without diacritics covers the same
+text), plus whole document codes. Question words (`bao nhiêu`, `khi nào`, `nào`, ...) are not content: an
+answer does not repeat them. Each term weighs its BM25 IDF in the index, so `nội trú` counts for more
+than `giáo dục`. When the question has diacritics, matching its exact (accented) syllables adds a little,
+so that `bán trú` is preferred over `ban trú`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import tantivy
+
+from indexer.normalize import Analyzed, analyze, fold, index_syllables, with_bigrams
+from search.query import Query
+
+# Folded question phrases, longest first; `may` (mấy) is left out because it folds together with `máy`.
+QUESTION_PHRASES = (
+    ("nhu", "the", "nao"), ("the", "nao"), ("ra", "sao"), ("bao", "nhieu"), ("bao", "gio"), ("khi", "nao"),
+    ("luc", "nao"), ("la", "gi"), ("nhung", "gi"), ("nao",), ("gi",), ("ai",), ("khong",),
+)
+_PUNCTUATION = re.compile(r"[^\w\s%]+")
+EXACT_SHARE = 0.25  # share of the coverage that rewards matching the accented form
+CODE_WEIGHT = 3.0
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    folded: dict[str, float]  # folded unigram or bigram -> IDF
+    exact: dict[str, float]  # accented unigram or bigram -> IDF; empty for a question without diacritics
+    codes: dict[str, float]  # document code token -> weight
+
+    @property
+    def empty(self) -> bool:
+        return not (self.folded or self.codes)
+
+    def unigrams(self) -> "QueryTerms":
+        """The same terms without bigrams: coverage that ignores word order."""
+        return QueryTerms({t: w for t, w in self.folded.items() if "_" not in t},
+                          {t: w for t, w in self.exact.items() if "_" not in t}, self.codes)
+
+    def coverage(self, text: str) -> float:
+        """The IDF-weighted share of the question's terms that `text` contains, 0..1."""
+        return self.coverage_of(analyze(text))
+
+    def coverage_of(self, analyzed: Analyzed) -> float:
+        if self.empty:
+            return 0.0
+        folded = _share(self.folded, set(analyzed.folded), self.codes, set(analyzed.codes))
+        if not self.exact:
+            return folded
+        exact = _share(self.exact, set(analyzed.exact), self.codes, set(analyzed.codes))
+        return (1 - EXACT_SHARE) * folded + EXACT_SHARE * exact
+
+
+def _share(terms: dict[str, float], present: set[str], codes: dict[str, float], codes_present: set[str]) -> float:
+    total = sum(terms.values()) + sum(codes.values())
+    found = sum(w for t, w in terms.items() if t in present) + sum(w for c, w in codes.items() if c in codes_present)
+    return found / total if total else 0.0
+
+
+def query_terms(query: Query, searcher: tantivy.Searcher) -> QueryTerms:
+    """Bigrams are formed inside each comma- or punctuation-separated part of the question only."""
+    exact_terms: list[str] = []
+    for part in _PUNCTUATION.split(query.text):
+        tokens = index_syllables(part)
+        exact_terms += with_bigrams([t for t, keep in zip(tokens, _content_mask([fold(t) for t in tokens])) if keep])
+    count = max(searcher.num_docs, 1)
+    return QueryTerms(
+        folded=_weighted([fold(t) for t in exact_terms], "folded", searcher, count),
+        exact={} if query.typed_without_diacritics else _weighted(exact_terms, "exact", searcher, count),
+        codes={c: CODE_WEIGHT for c in query.analyzed.codes},
+    )
+
+
+def _content_mask(folded: list[str]) -> list[bool]:
+    keep = [True] * len(folded)
+    i = 0
+    while i < len(folded):
+        phrase = next((p for p in QUESTION_PHRASES if tuple(folded[i:i + len(p)]) == p), None)
+        if phrase:
+            keep[i:i + len(phrase)] = [False] * len(phrase)
+            i += len(phrase)
+        else:
+            i += 1
+    return keep
+
+
+def _weighted(tokens: list[str], field: str, searcher: tantivy.Searcher, count: int) -> dict[str, float]:
+    """BM25 IDF per distinct token; a token that occurs nowhere weighs the most."""
+    weights = {}
+    for token in dict.fromkeys(tokens):
+        df = searcher.doc_freq(field, token)
+        weights[token] = math.log(1 + (count - df + 0.5) / (df + 0.5))
+    return weights
