@@ -138,7 +138,7 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
             best = (top.score, n, top)
     if best is not None and best[0] >= MIN_MARK_SCORE:
         _, n, sentence = best
-        result.short, result.citation = _short_answer(hits[n].text, sentence, scored[n]), hits[n].citation
+        result.short, result.citation = _short_answer(hits[n], sentence, scored[n]), hits[n].citation
     _add_generated(engine, result)
     return result
 
@@ -159,7 +159,7 @@ def _score_sentences(engine: SearchEngine, question: str, terms: QueryTerms, foc
     dense_share = engine.profile.sentence_dense_weight
     out, n = [], 0
     for rank, (hit, hit_spans) in enumerate(zip(hits, spans), start=1):
-        leaf = split_marker(hit.section.rsplit(" › ", 1)[-1])[1]
+        leaf = _leaf_heading(hit.section)
         sentences = []
         for a, b in hit_spans:
             text = hit.text[a:b].strip()
@@ -178,9 +178,16 @@ def _similarities(engine: SearchEngine, question: str, texts: list[str]) -> np.n
     return engine.embedder.embed_passages(texts) @ engine.query_vector(question)
 
 
-def _short_answer(text: str, sentence: AnswerSentence, sentences: list[AnswerSentence]) -> str:
-    """The best sentence; when it is only a few words (a list lead-in), the sentence after it too."""
-    if len(sentence.text.split()) >= SHORT_SENTENCE:
-        return sentence.text
-    following = [s for s in sentences if s.start >= sentence.end]
-    return text[sentence.start:following[0].end].strip() if following else sentence.text
+def _short_answer(hit: Hit, sentence: AnswerSentence, sentences: list[AnswerSentence]) -> str:
+    """The best sentence; when it is only a few words (a list lead-in), the sentence after it too. Under an
+    agency's own heading (`3. Sở Tài chính`) the agency is named first, since the sentence leaves it out."""
+    text = sentence.text
+    if len(text.split()) < SHORT_SENTENCE:
+        following = [s for s in sentences if s.start >= sentence.end]
+        text = hit.text[sentence.start:following[0].end].strip() if following else text
+    leaf = _leaf_heading(hit.section)
+    return f"{leaf}: {text}" if _AGENCY.match(leaf) and leaf not in text else text
+
+
+def _leaf_heading(section: str) -> str:
+    return split_marker(section.rsplit(" › ", 1)[-1])[1] if section else ""

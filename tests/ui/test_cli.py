@@ -42,3 +42,26 @@ def test_missing_index_and_missing_model_say_what_to_do(tmp_path, capsys):
     code = main(["index", str(DOCUMENTS), "--index-dir", str(tmp_path / "i"), "--model", "no-such/model-xyz", "--quiet"])
     assert code == 1
     assert "embedding model 'no-such/model-xyz' is not on this machine" in capsys.readouterr().err
+
+
+def test_ask_prints_the_answer_its_citation_and_marked_passages(sample_settings, capsys):
+    assert main(["ask", "Sở nào bố trí kinh phí thực hiện kế hoạch?", "--index-dir", str(sample_settings.index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Trả lời: ")
+    assert "Nguồn: Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn, mục IV.3 (Sở Tài chính)" in out
+    assert "»" in out and "«" in out
+    assert main(["ask", "Sở nào bố trí kinh phí?", "--json", "--index-dir", str(sample_settings.index_dir)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["short_answer"] and result["passages"][0]["answer_sentences"]
+
+
+def test_topics_writes_a_csv_with_a_byte_order_mark(sample_settings, tmp_path, capsys):
+    target = tmp_path / "chủ đề.csv"
+    code = main(["topics", "học sinh dân tộc nội trú, bán trú", "--csv", str(target), "--index-dir",
+                 str(sample_settings.index_dir)])
+    assert code == 0
+    assert "1 văn bản đề cập chủ đề" in capsys.readouterr().out
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Văn bản,Số hiệu,Cơ quan ban hành") and len(lines) >= 2

@@ -1,0 +1,82 @@
+"""Extractive answers: the sentence that answers, with a citation an official can paste into a report."""
+
+import pytest
+
+from indexer.normalize import fold
+from search.answer import Focus, answer, focus_match, question_focus
+from search.evaluate import evaluate, load_queries
+from tests.conftest import SHARED
+
+DEV = SHARED / "eval"
+
+
+def test_the_department_that_funds_the_plan_is_cited_by_section(engine):
+    result = answer(engine, "Sở nào chịu trách nhiệm bố trí kinh phí?")
+    assert "bố trí nguồn kinh phí thực hiện Kế hoạch" in result.short
+    assert result.citation == "Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn, mục IV.3 (Sở Tài chính)"
+
+
+def test_a_question_about_a_rate_is_answered_with_the_figure(engine):
+    result = answer(engine, "tỷ lệ học sinh tốt nghiệp trung học phổ thông giai đoạn 2026 - 2030")
+    assert result.focus is Focus.QUANTITY
+    assert "98%" in result.short
+    assert "mục II.2 (Giai đoạn 2026 - 2030)" in result.citation
+
+
+def test_a_question_about_when_is_answered_with_the_date(engine):
+    result = answer(engine, "trung tâm hướng nghiệp tin học ngoại ngữ sáp nhập từ khi nào")
+    assert result.focus is Focus.TIME
+    assert "tháng 3/2024" in result.short
+
+
+def test_a_question_without_diacritics_gets_the_same_answer(engine):
+    question = "Sở Nội vụ tham mưu biên chế cho ngành giáo dục"
+    assert answer(engine, fold(question)).short == answer(engine, question).short
+
+
+def test_answer_sentences_are_marked_inside_their_passages(engine):
+    result = answer(engine, "nhiệm vụ của Sở Nội vụ về biên chế ngành giáo dục")
+    assert result.passages and result.passages[0].sentences
+    for passage in result.passages:
+        for sentence in passage.sentences:
+            assert passage.hit.text[sentence.start:sentence.end].strip() == sentence.text
+    assert result.short == "Sở Nội vụ: Chủ trì, phối hợp tham mưu UBND tỉnh về biên chế cho ngành giáo dục."
+    assert result.citation.endswith("mục IV.4 (Sở Nội vụ)")
+
+
+def test_a_question_naming_a_code_lists_the_plans_that_cite_it(engine):
+    result = answer(engine, "Kết luận 51-KL/TW được thực hiện thế nào")
+    citing = {r.doc[:3]: r.relation for r in result.references}
+    assert citing == {"000": "dẫn chiếu", "001": "dẫn chiếu", "002": "dẫn chiếu"}
+    assert "51-KL/TW" in result.short
+
+
+def test_nothing_to_answer_says_so(engine):
+    result = answer(engine, "   ")
+    assert result.short is None and result.passages == []
+    assert answer(engine, "x" * 2000).notes[0].startswith("Câu hỏi dài đã được rút gọn")
+
+
+@pytest.mark.parametrize(("question", "focus"), [
+    ("bao nhiêu phần trăm giáo viên đạt chuẩn", Focus.QUANTITY), ("ty le hoc sinh bo hoc", Focus.QUANTITY),
+    ("sáp nhập từ khi nào", Focus.TIME), ("giai đoạn nào", Focus.TIME),
+    ("Sở nào chủ trì", Focus.AGENCY), ("co quan nao phu trach", Focus.AGENCY),
+    ("nâng cao chất lượng giáo dục", Focus.NONE),
+])
+def test_question_focus(question, focus):
+    assert question_focus(question) is focus
+
+
+def test_focus_matches_figures_dates_and_agencies():
+    assert focus_match(Focus.QUANTITY, "đạt 52,19% đảng viên") == 1.0
+    assert focus_match(Focus.QUANTITY, "có 1.715 người") == 0.5
+    assert focus_match(Focus.QUANTITY, "nâng cao chất lượng") == 0.0
+    assert focus_match(Focus.TIME, "từ tháng 3/2024 sáp nhập") == 1.0
+    assert focus_match(Focus.AGENCY, "Chủ trì, tham mưu", heading="Sở Tài chính") == 1.0
+    assert focus_match(Focus.AGENCY, "phối hợp với Sở Giáo dục và Đào tạo") == 0.5
+
+
+@pytest.mark.skipif(not DEV.is_dir(), reason="shared/eval is not beside the repository")
+def test_short_answers_contain_the_gold_string_for_most_dev_queries(engine):
+    good, judged = evaluate(engine, load_queries(DEV / "dev_queries.jsonl")).answer_counts()
+    assert judged >= 14 and good >= 12

@@ -1,0 +1,72 @@
+"""Which plans address a topic: ranked plans with evidence, left out when they do not address it."""
+
+import csv
+import io
+
+import pytest
+
+from search.evaluate import evaluate, load_queries
+from search.query import Filters
+from search.topics import CSV_COLUMNS, plans_for_topic, topic_csv
+from tests.conftest import REPO, SHARED
+
+DEV = SHARED / "eval"
+
+
+def prefixes(result):
+    return [p.doc[:3] for p in result.plans]
+
+
+def test_a_topic_lists_the_plans_that_address_it_with_cited_evidence(engine):
+    result = plans_for_topic(engine, "học sinh dân tộc nội trú, bán trú")
+    assert prefixes(result) == ["003"]
+    assert result.left_out >= 1
+    plan = result.plans[0]
+    assert plan.number == "43/KH-UBND" and plan.date == "2022-02-23" and plan.province == "Lạng Sơn"
+    assert plan.matching_sections >= 2
+    assert 1 <= len(plan.evidence) <= 3
+    assert all(hit.citation.startswith("Kế hoạch số 43/KH-UBND") for hit in plan.evidence)
+    assert "nội trú" in plan.evidence[0].text
+
+
+def test_a_topic_no_plan_addresses_gives_an_empty_list(engine):
+    result = plans_for_topic(engine, "bảo vệ rừng đầu nguồn")
+    assert result.plans == [] and result.left_out >= 1
+
+
+def test_a_topic_typed_without_diacritics_finds_the_same_plans(engine):
+    assert prefixes(plans_for_topic(engine, "chuyen doi so")) == prefixes(plans_for_topic(engine, "chuyển đổi số")) == ["003"]
+
+
+def test_a_code_lists_every_plan_that_cites_it(engine):
+    result = plans_for_topic(engine, "51-KL/TW")
+    assert sorted(prefixes(result)) == ["000", "001", "002"]
+    assert all(p.references == ["dẫn chiếu 51-KL/TW"] for p in result.plans)
+
+
+def test_filters_narrow_the_plans(engine):
+    topic = "phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục"
+    assert len(plans_for_topic(engine, topic).plans) == 5
+    assert prefixes(plans_for_topic(engine, topic, Filters(province="Lạng Sơn"))) == ["003"]
+
+
+def test_the_csv_is_a_table_a_spreadsheet_reads(engine):
+    result = plans_for_topic(engine, "phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục")
+    rows = list(csv.reader(io.StringIO(topic_csv(result))))
+    assert rows[0] == CSV_COLUMNS
+    assert len(rows) == 1 + len(result.plans)
+    lang_son = next(r for r in rows if r[1] == "43/KH-UBND")
+    assert lang_son[3] == "23/02/2022" and lang_son[4] == "Lạng Sơn"
+    assert lang_son[8].startswith("Kế hoạch số 43/KH-UBND") and lang_son[9]
+
+
+@pytest.mark.skipif(not DEV.is_dir(), reason="shared/eval is not beside the repository")
+def test_dev_topics_are_recalled_and_precise(engine):
+    metrics = evaluate(engine, load_queries(DEV / "dev_topics.jsonl")).metrics()
+    assert metrics["recall@5"] == 1.0 and metrics["precision"] >= 0.9
+
+
+def test_phrase_topics_are_recalled_and_precise(engine):
+    """bench/topic_phrases.jsonl: each plan that contains the phrase is relevant, including topics no plan has."""
+    metrics = evaluate(engine, load_queries(REPO / "bench" / "topic_phrases.jsonl")).metrics()
+    assert metrics["recall"] >= 0.95 and metrics["precision"] >= 0.9
