@@ -15,6 +15,17 @@ if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | g
   fi
 fi
 
+# Debian's Chromium drives the browser tests (Playwright uses it; no browser download).
+if ! command -v chromium >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    install_chromium() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+    install_chromium || { apt-get update -qq && install_chromium; } \
+      || echo "note: could not install chromium; the browser tests will be skipped" >&2
+  else
+    echo "note: the browser tests need Debian's chromium (apt-get install chromium); they are skipped without it" >&2
+  fi
+fi
+
 python3 -m pip install -q torch==2.13.0
 python3 -m pip install -q -e '.[test]'
 echo "edusearch installed: run 'edusearch serve' to index documents/ and open the web app."

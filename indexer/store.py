@@ -112,6 +112,11 @@ class Store:
                                 "FROM sections WHERE doc = ? ORDER BY ordinal", (doc,))
         return [StoredSection(*r) for r in rows]
 
+    def section(self, doc: str, ordinal: int) -> StoredSection | None:
+        row = self._db.execute('SELECT doc, ordinal, heading, path, level, start, "end", page_start, page_end '
+                               "FROM sections WHERE doc = ? AND ordinal = ?", (doc, ordinal)).fetchone()
+        return StoredSection(*row) if row else None
+
     def chunks_of(self, doc: str) -> list[tuple[Chunk, np.ndarray]]:
         rows = self._db.execute(f"SELECT {_CHUNK_COLUMNS}, vector FROM chunks WHERE doc = ? ORDER BY ordinal", (doc,))
         return [(_chunk(r), np.frombuffer(r[-1], dtype=np.float32)) for r in rows]

@@ -95,6 +95,15 @@ class SupportingPassage:
     hit: Hit
     sentences: list[AnswerSentence]  # the sentences marked as answering, in text order
 
+    def segments(self) -> list[tuple[str, bool]]:
+        """The passage text cut into (piece, is an answer sentence), in order."""
+        text, out, position = self.hit.text, [], 0
+        for sentence in self.sentences:
+            out += [(text[position:sentence.start], False), (text[sentence.start:sentence.end], True)]
+            position = sentence.end
+        out.append((text[position:], False))
+        return [(piece, is_answer) for piece, is_answer in out if piece]
+
     def to_json(self) -> dict:
         return {**self.hit.to_json(), "answer_sentences": [asdict(s) for s in self.sentences]}
 

@@ -23,8 +23,7 @@ def document_label(meta: DocumentMeta, doc: str) -> str:
     else:
         label = doc.rsplit("/", 1)[-1]
     if meta.date:
-        year, month, day = meta.date.split("-")
-        label += f" ngày {day}/{month}/{year}"
+        label += f" ngày {display_date(meta.date)}"
     issuer = meta.issuer_short or meta.issuer
     if issuer:
         label += f" của {issuer}"
@@ -52,6 +51,14 @@ def pages_label(page_start: int | None, page_end: int | None) -> str:
 def citation(meta: DocumentMeta, doc: str, section: str, page_start: int | None, page_end: int | None) -> str:
     parts = [document_label(meta, doc), section_label(section), pages_label(page_start, page_end)]
     return ", ".join(p for p in parts if p)
+
+
+def display_date(iso: str | None) -> str:
+    """`2022-02-23` -> `23/02/2022`; empty when unknown."""
+    if not iso:
+        return ""
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
 
 
 def shorten(text: str, limit: int) -> str:

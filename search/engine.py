@@ -28,6 +28,7 @@ class Hit:
     title: str | None
     number: str | None
     section: str
+    section_ordinal: int
     pages: list[int]
     text: str
     score: float
@@ -97,6 +98,16 @@ class SearchEngine:
         return Ranked(fused, {v: r for r, (v, _) in enumerate(lexical, 1)},
                       {v: r for r, (v, _) in enumerate(dense, 1)})
 
+    def section_text(self, doc: str, ordinal: int) -> str:
+        """The whole text of one section of a plan, heading first."""
+        section = self.index.store.section(doc, ordinal)
+        document = self.index.store.document(doc)
+        return document.text[section.start:section.end] if section and document else ""
+
+    def reopened(self) -> "SearchEngine":
+        """The same settings and loaded model over the index's live generation (after a rebuild)."""
+        return SearchEngine(self.settings, self._embedder)
+
     def hits(self, ranked: Ranked, k: int) -> list[Hit]:
         top = ranked.fused[:k]
         chunks = self.index.store.chunks_by_vec_ids([v for v, _ in top])
@@ -107,7 +118,8 @@ class SearchEngine:
             last_page = chunk.page_end or chunk.page_start
             pages = [] if chunk.page_start is None else list(range(chunk.page_start, last_page + 1))
             out.append(Hit(
-                doc=chunk.doc, title=meta.title, number=meta.number, section=chunk.section, pages=pages,
+                doc=chunk.doc, title=meta.title, number=meta.number, section=chunk.section,
+                section_ordinal=chunk.section_ordinal, pages=pages,
                 text=chunk.text, score=round(float(score), 6),
                 citation=citation(meta, chunk.doc, chunk.section, chunk.page_start, chunk.page_end),
                 chunk_id=chunk.id, lexical_rank=ranked.lexical_ranks.get(vec_id),

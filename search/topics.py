@@ -18,7 +18,7 @@ import io
 from dataclasses import dataclass, field
 
 from indexer.normalize import analyze, find_codes
-from search.cite import document_label
+from search.cite import display_date, document_label
 from search.crossref import CodeReference, references
 from search.engine import Hit, SearchEngine
 from search.query import Filters, parse_query
@@ -137,13 +137,6 @@ def topic_csv(result: TopicResult) -> str:
             hit = plan.evidence[i] if i < len(plan.evidence) else None
             evidence += [hit.citation, hit.text] if hit else ["", ""]
         writer.writerow([plan.title or plan.label, plan.number or "", plan.issuer or "",
-                         _display_date(plan.date), plan.province or "", f"{plan.score:.2f}",
+                         display_date(plan.date), plan.province or "", f"{plan.score:.2f}",
                          plan.matching_sections, "; ".join(plan.references), *evidence, plan.doc])
     return buffer.getvalue()
-
-
-def _display_date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"

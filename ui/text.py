@@ -13,12 +13,7 @@ PASSAGE_CHARS = 700
 
 def marked_passage(passage: SupportingPassage, open_mark: str = MARK_OPEN, close_mark: str = MARK_CLOSE) -> str:
     """The passage text with each answer sentence wrapped in marks."""
-    text, out, position = passage.hit.text, [], 0
-    for sentence in passage.sentences:
-        out += [text[position:sentence.start], open_mark, text[sentence.start:sentence.end], close_mark]
-        position = sentence.end
-    out.append(text[position:])
-    return "".join(out)
+    return "".join(f"{open_mark}{text}{close_mark}" if is_answer else text for text, is_answer in passage.segments())
 
 
 def answer_text(answer: Answer) -> str:

@@ -1,42 +1,147 @@
-"""HTML for search results. Every piece of document text is escaped before it is shown."""
+"""HTML views for the web app. Every piece of document text, metadata and user input is escaped before it
+is shown; the only markup is the one built here."""
 
 from __future__ import annotations
 
 import html
 import re
 
-from indexer.normalize import fold, syllables
+from indexer.metadata import DocumentMeta
+from indexer.normalize import fold, has_diacritics, normalize_for_index, syllables
+from indexer.store import StoredSection
+from search.answer import Answer, SupportingPassage
+from search.cite import display_date
 from search.engine import Hit
+from search.topics import PlanMatch
+
+_WORD_SPLIT = re.compile(r"(\w+)")
+# Question words that are not worth marking in a passage.
+_UNMARKED = {"nao", "gi", "bao", "nhieu", "khi", "the", "ai", "co", "la", "cua", "va", "cac", "ve", "o"}
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
 
 
 def highlight(text: str, query: str) -> str:
-    """Escape `text` and mark the words it shares with the query (matched without diacritics)."""
-    wanted = {fold(t) for t in syllables(query.lower()) if len(t) > 1}
+    """Escape `text` and mark the words it shares with the query: by exact syllable (tone placement
+    normalized) when the query has diacritics, else without diacritics."""
+    exact = has_diacritics(query)
+    key = (lambda word: normalize_for_index(word)) if exact else (lambda word: fold(word))
+    wanted = {key(t) for t in syllables(query.lower()) if len(t) > 1 and fold(t) not in _UNMARKED}
     out = []
-    for piece in re.split(r"(\w+)", text):
-        escaped = html.escape(piece)
-        out.append(f"<mark>{escaped}</mark>" if piece and fold(piece.lower()) in wanted else escaped)
+    for piece in _WORD_SPLIT.split(text):
+        escaped = esc(piece)
+        out.append(f"<mark>{escaped}</mark>" if piece and key(piece.lower()) in wanted else escaped)
     return "".join(out)
 
 
+def marked_passage_html(passage: SupportingPassage, query: str) -> str:
+    """The passage with its answer sentences in <mark class="answer"> and the query's words marked."""
+    return "".join(f"<mark class='answer'>{highlight(text, query)}</mark>" if is_answer else highlight(text, query)
+                   for text, is_answer in passage.segments())
+
+
+def _card(rank: int, hit: Hit, body: str, section_text: str) -> str:
+    context = (f"<details class='context'><summary>Xem toàn bộ mục trong văn bản</summary>"
+               f"<div class='section-text'>{esc(section_text)}</div></details>") if section_text else ""
+    return ("<div class='hit'>"
+            f"<div class='cite'><span class='rank'>{rank}.</span> {esc(hit.citation)}</div>"
+            f"<div class='passage'>{body}</div>{context}"
+            f"<div class='file'>Tệp: {esc(hit.doc)}</div></div>")
+
+
+def answer_html(answer: Answer, section_texts: list[str], note: str = "") -> str:
+    """The short answer with its citation, then a card per supporting passage."""
+    parts = [f"<p class='note'>{esc(n)}</p>" for n in [note, *answer.notes] if n]
+    if answer.short:
+        parts.append("<div class='answer-box'><div class='label'>Trả lời</div>"
+                     f"<div class='short'>{esc(answer.short)}</div>"
+                     f"<div class='source'>Nguồn: {esc(answer.citation)}</div></div>")
+    elif answer.passages:
+        parts.append("<div class='answer-box none'>Chưa có câu nào trả lời thẳng câu hỏi; "
+                     "các đoạn liên quan nhất ở dưới.</div>")
+    else:
+        return "".join(parts) + ("<p>Không tìm thấy đoạn văn phù hợp. Hãy thử diễn đạt khác, "
+                                 "gõ đủ dấu hoặc bỏ bớt bộ lọc.</p>")
+    if answer.generated:
+        parts.append(f"<div class='generated'><div class='label'>Tóm tắt do mô hình {esc(answer.generated.model)} "
+                     f"viết từ các đoạn dưới đây</div>{esc(answer.generated.text)}</div>")
+    if answer.references:
+        items = "".join(f"<li>{esc(r.label)} <span class='relation'>({esc(r.relation)} {esc(r.code)})</span></li>"
+                        for r in answer.references)
+        parts.append(f"<div class='references'><div class='label'>Văn bản mang hoặc dẫn chiếu số hiệu đã hỏi"
+                     f"</div><ul>{items}</ul></div>")
+    for rank, (passage, section) in enumerate(zip(answer.passages, section_texts), 1):
+        parts.append(_card(rank, passage.hit, marked_passage_html(passage, answer.question), section))
+    return "\n".join(parts)
+
+
 def results_html(hits: list[Hit], query: str, note: str = "") -> str:
+    """Plain ranked passages, for the `/search` view."""
+    parts = [f"<p class='note'>{esc(note)}</p>"] if note else []
     if not hits:
-        return f"<p>{html.escape(note)}</p><p>Không tìm thấy đoạn văn phù hợp. Hãy thử diễn đạt khác hoặc bỏ bớt bộ lọc.</p>"
-    cards = [f"<p class='note'>{html.escape(note)}</p>"] if note else []
-    for rank, hit in enumerate(hits, 1):
-        cards.append(
-            "<div class='hit'>"
-            f"<div class='cite'>{rank}. {html.escape(hit.citation)}</div>"
-            f"<div class='passage'>{highlight(hit.text, query)}</div>"
-            f"<div class='file'>Tệp: {html.escape(hit.doc)}</div>"
-            "</div>"
-        )
-    return "\n".join(cards)
+        return "".join(parts) + "<p>Không tìm thấy đoạn văn phù hợp. Hãy thử diễn đạt khác hoặc bỏ bớt bộ lọc.</p>"
+    parts += [_card(rank, hit, highlight(hit.text, query), "") for rank, hit in enumerate(hits, 1)]
+    return "\n".join(parts)
+
+
+def plan_evidence_html(plan: PlanMatch, topic: str) -> str:
+    refs = f"<div class='relation'>{esc('; '.join(plan.references))}</div>" if plan.references else ""
+    head = (f"<h3>{esc(plan.label)}</h3>{refs}<p class='note'>{plan.matching_sections} mục phù hợp; "
+            f"điểm {plan.score:.2f}</p>")
+    if not plan.evidence:
+        return head + "<p>Văn bản này dẫn chiếu số hiệu đã hỏi; không có đoạn nào khác khớp chủ đề.</p>"
+    return head + "\n".join(_card(rank, hit, highlight(hit.text, topic), "")
+                            for rank, hit in enumerate(plan.evidence, 1))
+
+
+def metadata_html(meta: DocumentMeta, doc: str, page_count: int | None, notes: list[str]) -> str:
+    rows = [("Tiêu đề", meta.title), ("Loại văn bản", meta.doc_type), ("Số hiệu", meta.number),
+            ("Cơ quan ban hành", meta.issuer), ("Địa danh", meta.place), ("Ngày", display_date(meta.date)),
+            ("Tỉnh/thành", meta.province), ("Số trang", page_count),
+            ("Văn bản được dẫn chiếu", ", ".join(meta.cited_codes)), ("Tệp", doc)]
+    body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows if v)
+    warnings = "".join(f"<p class='note'>{esc(n)}</p>" for n in notes)
+    return f"<table class='meta'>{body}</table>{warnings}"
+
+
+def reader_html(sections: list[StoredSection], text: str) -> str:
+    """The plan's outline (linked) followed by its text, section by section."""
+    outline, body = [], []
+    for section in sections:
+        anchor = f"muc-{section.ordinal}"
+        indent = max(section.level - 1, 0)
+        if section.heading:
+            outline.append(f"<li style='margin-left:{indent * 1.2}em'><a href='#{anchor}'>{esc(section.heading)}</a></li>")
+        heading = f"<h4 id='{anchor}'>{esc(section.heading)}</h4>" if section.heading else f"<a id='{anchor}'></a>"
+        content = text[section.start:section.end]
+        if section.heading and content.startswith(section.heading):
+            content = content[len(section.heading):]
+        pages = f"<span class='file'> (tr. {section.page_start})</span>" if section.page_start else ""
+        body.append(f"<section class='reader-section'>{heading}{pages}<div class='section-text'>{esc(content.strip())}</div></section>")
+    return (f"<div class='outline'><div class='label'>Mục lục</div><ul>{''.join(outline)}</ul></div>"
+            f"<div class='reader'>{''.join(body)}</div>")
 
 
 CSS = """
 .hit {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 14px; margin: 8px 0;}
 .cite {font-weight: 600; margin-bottom: 6px;}
-.passage mark {background: #fff3a3;}
+.rank {color: #57606a;}
+.passage, .section-text {white-space: pre-line; line-height: 1.55;}
+.passage mark, .section-text mark {background: #fff3a3; padding: 0;}
+mark.answer {background: #d4f0d4; padding: 1px 0;}
+mark.answer mark {background: #b6e3a8; font-weight: 600;}
+.answer-box {border-left: 5px solid #2da44e; background: #f0fff4; padding: 10px 14px; margin: 6px 0 12px;}
+.answer-box.none {border-left-color: #bf8700; background: #fff8e5;}
+.answer-box .short {font-size: 1.1em; margin: 4px 0;}
+.label {font-size: 0.8em; text-transform: uppercase; color: #57606a; letter-spacing: .04em;}
+.source {color: #24292f; font-style: italic;}
+.generated, .references {border: 1px dashed #8c959f; padding: 8px 12px; margin: 8px 0;}
+.relation {color: #57606a; font-size: 0.9em;}
 .file, .note {color: #57606a; font-size: 0.85em;}
+details.context {margin-top: 6px;} details.context summary {cursor: pointer; color: #0969da;}
+table.meta th {text-align: left; padding-right: 12px; vertical-align: top; white-space: nowrap;}
+.outline ul {list-style: none; padding-left: 0;}
+.reader-section h4 {margin: 14px 0 4px;}
 """

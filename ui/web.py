@@ -1,62 +1,299 @@
-"""The Gradio web app: a question box over the indexed plans, with cited passages."""
+"""The Gradio web app: answers for officials, a topic table for researchers, the library of indexed plans,
+and (behind a password) adding and removing plans. Its API endpoints `/search`, `/ask` and `/topics`
+return JSON for `gradio_client`."""
 
 from __future__ import annotations
 
+import re
 import sys
+import tempfile
+import threading
 from pathlib import Path
 
 import gradio as gr
 
-from indexer.build import build_index
+from indexer.build import FAILED, build_index
 from indexer.config import Settings
+from indexer.generations import IndexLocked
+from indexer.normalize import fold
+from search.answer import answer
+from search.cite import display_date, shorten
 from search.engine import SearchEngine
 from search.query import MAX_QUERY_CHARS, Filters, parse_query
-from ui.views import CSS, results_html
+from search.topics import TopicResult, plans_for_topic, topic_csv
+from ui import admin
+from ui.views import CSS, answer_html, esc, metadata_html, plan_evidence_html, reader_html, results_html
 
 EXAMPLES = [
     "Sở nào chịu trách nhiệm bố trí kinh phí thực hiện kế hoạch?",
     "tỷ lệ học sinh tốt nghiệp trung học phổ thông giai đoạn 2026 - 2030",
-    "phan luong hoc sinh sau trung hoc co so",
+    "trung tam huong nghiep sap nhap tu khi nao",
     "51-KL/TW",
 ]
+TOPIC_EXAMPLES = ["phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục", "chuyển đổi số", "xã hội học tập"]
+TOPIC_COLUMNS = ["#", "Văn bản", "Cơ quan ban hành", "Ngày", "Số mục phù hợp", "Bằng chứng tiêu biểu"]
+ALL = "Tất cả"
 
 
-def build_app(engine: SearchEngine) -> gr.Blocks:
-    provinces = sorted({d.meta.province for d in engine.index.documents.values() if d.meta.province})
+class AppState:
+    """The live search engine; swapped for a fresh one over the new index generation after an upload."""
 
-    def search(question: str, province: str | None, k: int) -> str:
+    def __init__(self, engine: SearchEngine, documents: Path):
+        self.engine = engine
+        self.documents = documents
+        self._write = threading.Lock()
+
+    def reindex(self) -> list:
+        """Index the documents folder again (only changed files are read) and switch to the result."""
+        if not self._write.acquire(blocking=False):
+            raise admin.AdminError("Đang cập nhật chỉ mục; hãy thử lại sau ít phút.")
+        try:
+            report = build_index(self.documents, self.engine.settings, embedder=self.engine.embedder)
+            self.engine = self.engine.reopened()
+            return report.files
+        except IndexLocked:
+            raise admin.AdminError("Chỉ mục đang được cập nhật bởi một tiến trình khác; hãy thử lại sau.") from None
+        finally:
+            self._write.release()
+
+    def facets(self) -> tuple[list[str], list[str], list[str]]:
+        metas = [d.meta for d in self.engine.index.documents.values()]
+        return (sorted({m.province for m in metas if m.province}), sorted({m.doc_type for m in metas if m.doc_type}),
+                [str(y) for y in sorted({m.year for m in metas if m.year}, reverse=True)])
+
+
+def filters_from(province: str | None, doc_type: str | None, year: str | int | None) -> Filters:
+    def chosen(value):
+        return None if value in (None, "", ALL, 0, "0") else value
+
+    return Filters(province=chosen(province), doc_type=chosen(doc_type),
+                   year=int(chosen(year)) if chosen(year) else None)
+
+
+def build_app(state: AppState) -> gr.Blocks:
+    provinces, types, years = state.facets()
+
+    # --- API endpoints (JSON) -------------------------------------------------------------------------
+    def search(question: str, province: str = "", doc_type: str = "", year: int = 0, k: int = 10) -> list[dict]:
+        """Ranked passages with citations."""
+        hits = state.engine.search(question or "", max(1, min(int(k), 50)), filters_from(province, doc_type, year))
+        return [h.to_json() for h in hits]
+
+    def ask(question: str, province: str = "", doc_type: str = "", year: int = 0, k: int = 5) -> dict:
+        """The short answer, its citation, and the supporting passages with their answer sentences."""
+        return answer(state.engine, question or "", filters_from(province, doc_type, year),
+                      max(1, min(int(k), 20))).to_json()
+
+    def topics(topic: str, province: str = "", doc_type: str = "", year: int = 0) -> dict:
+        """The plans that address a topic (or cite a code), with evidence."""
+        return plans_for_topic(state.engine, topic or "", filters_from(province, doc_type, year)).to_json()
+
+    # --- views ----------------------------------------------------------------------------------------
+    def ask_view(question: str, province: str, doc_type: str, year: str) -> str:
         query = parse_query(question or "")
         if query.empty:
-            return "<p>Hãy nhập câu hỏi, ví dụ: <i>Sở nào bố trí kinh phí?</i></p>"
-        note = f"Câu hỏi dài đã được rút gọn còn {MAX_QUERY_CHARS} ký tự." if query.truncated else ""
-        hits = engine.search(query.text, int(k), Filters(province=province or None))
-        return results_html(hits, query.text, note)
+            return "<p>Hãy nhập câu hỏi, ví dụ: <i>Sở nào bố trí kinh phí thực hiện kế hoạch?</i></p>"
+        engine = state.engine
+        result = answer(engine, question, filters_from(province, doc_type, year))
+        sections = [engine.section_text(p.hit.doc, p.hit.section_ordinal) for p in result.passages]
+        note = "Câu hỏi được tìm không phân biệt dấu." if query.typed_without_diacritics else ""
+        return answer_html(result, sections, note)
 
+    def topic_view(topic: str, province: str, doc_type: str, year: str):
+        result = plans_for_topic(state.engine, topic or "", filters_from(province, doc_type, year))
+        rows = [[n, p.label, p.issuer or "", display_date(p.date), p.matching_sections,
+                 (p.evidence[0].text[:160] + "…") if p.evidence else "; ".join(p.references)]
+                for n, p in enumerate(result.plans, 1)]
+        summary = _topic_summary(result)
+        evidence_pages = [plan_evidence_html(p, result.topic) for p in result.plans]
+        csv_path = _write_csv(result) if result.plans else None
+        return (summary, rows, gr.update(value=csv_path, visible=csv_path is not None),
+                evidence_pages[0] if evidence_pages else "", evidence_pages)
+
+    def plan_view(evidence_pages: list[str] | None, event: gr.SelectData) -> str:
+        row = _row(event)
+        return evidence_pages[row] if evidence_pages and 0 <= row < len(evidence_pages) else ""
+
+    def library_rows() -> list[list]:
+        return [[d.doc, shorten(d.meta.title or "", 110), d.meta.number or "", d.meta.issuer_short or d.meta.issuer or "",
+                 display_date(d.meta.date), d.meta.province or ""] for d in state.engine.index.documents.values()]
+
+    def status_text() -> str:
+        manifest = state.engine.index.manifest
+        return (f"**{manifest.counts['documents']} văn bản, {manifest.counts['chunks']} đoạn** · mô hình "
+                f"`{manifest.model}` · lập chỉ mục lúc {manifest.created[:16].replace('T', ' ')} · thế hệ `{state.engine.index.generation.name}`")
+
+    def open_plan(doc: str | None) -> str:
+        engine = state.engine
+        stored = engine.index.documents.get(doc or "")
+        if stored is None:
+            return "<p>Chọn một văn bản trong danh sách.</p>"
+        return (metadata_html(stored.meta, stored.doc, stored.page_count, stored.notes)
+                + reader_html(engine.index.store.sections(stored.doc), stored.text))
+
+    def open_plan_from_row(event: gr.SelectData) -> tuple:
+        doc = library_rows()[_row(event)][0]
+        return gr.update(value=doc), open_plan(doc)
+
+    def refreshed_library():
+        docs = list(state.engine.index.documents)
+        provinces_, types_, years_ = state.facets()
+        return (status_text(), library_rows(), gr.update(choices=docs, value=None), gr.update(choices=docs, value=None),
+                gr.update(choices=[ALL, *provinces_]), gr.update(choices=[ALL, *types_]), gr.update(choices=[ALL, *years_]))
+
+    def upload(files: list | None, password: str, progress=gr.Progress(track_tqdm=True)):
+        try:
+            admin.check_password(password)
+            if not files:
+                raise admin.AdminError("Hãy chọn ít nhất một tệp.")
+            progress(0, desc="Đang lưu tệp")
+            saved = admin.save_uploads(state.documents, [(Path(f), Path(f).name) for f in files])
+            reports = {r.doc: r for r in state.reindex()} if any(s.doc for s in saved) else {}
+            message = _upload_report(saved, reports)
+        except admin.AdminError as error:
+            message = f"<p class='note'>{esc(error)}</p>"
+        return (message, *refreshed_library())
+
+    def remove(doc: str | None, password: str):
+        try:
+            admin.check_password(password)
+            if not doc:
+                raise admin.AdminError("Hãy chọn văn bản cần xóa.")
+            admin.remove_document(state.documents, doc)
+            state.reindex()
+            message = f"<p>Đã xóa “{esc(doc)}” khỏi thư mục tài liệu và chỉ mục.</p>"
+        except admin.AdminError as error:
+            message = f"<p class='note'>{esc(error)}</p>"
+        return (message, *refreshed_library())
+
+    # --- layout ---------------------------------------------------------------------------------------
     with gr.Blocks(title="Tra cứu kế hoạch giáo dục") as app:
-        gr.Markdown("## Tra cứu kế hoạch, báo cáo đổi mới giáo dục\nGõ câu hỏi, có dấu hoặc không dấu. "
-                    "Mỗi kết quả ghi rõ văn bản, số hiệu, ngày, cơ quan ban hành và mục.")
-        with gr.Row():
-            question = gr.Textbox(label="Câu hỏi", placeholder="Ví dụ: nhiệm vụ của Sở Nội vụ về biên chế",
-                                  scale=4, max_length=5000)
-            province = gr.Dropdown(choices=[""] + provinces, value="", label="Tỉnh/thành", scale=1)
-            k = gr.Slider(1, 30, value=10, step=1, label="Số kết quả", scale=1)
-        button = gr.Button("Tìm kiếm", variant="primary")
-        results = gr.HTML()
-        gr.Examples(EXAMPLES, inputs=question)
-        question.submit(search, [question, province, k], results, api_name="search")
-        button.click(search, [question, province, k], results, api_name=False)
+        gr.Markdown("## Tra cứu kế hoạch, báo cáo đổi mới giáo dục\nĐặt câu hỏi bằng tiếng Việt, có dấu hoặc "
+                    "không dấu. Mỗi câu trả lời ghi rõ văn bản, số hiệu, ngày, cơ quan ban hành và mục.")
+        with gr.Accordion("Bộ lọc", open=False):
+            with gr.Row():
+                province = gr.Dropdown([ALL, *provinces], value=ALL, label="Tỉnh/thành")
+                doc_type = gr.Dropdown([ALL, *types], value=ALL, label="Loại văn bản")
+                year = gr.Dropdown([ALL, *years], value=ALL, label="Năm ban hành")
+        filters = [province, doc_type, year]
+        with gr.Tabs():
+            with gr.Tab("Hỏi đáp", id="ask"):
+                with gr.Row():
+                    question = gr.Textbox(label="Câu hỏi", scale=5, max_length=5000, elem_id="question",
+                                          placeholder="Ví dụ: Sở nào bố trí kinh phí thực hiện kế hoạch?",
+                                          info=f"Nhấn Enter để tìm. Câu hỏi dài hơn {MAX_QUERY_CHARS} ký tự sẽ được rút gọn.")
+                    ask_button = gr.Button("Tìm câu trả lời", variant="primary", scale=1)
+                gr.Examples(EXAMPLES, inputs=question, label="Câu hỏi mẫu")
+                answers = gr.HTML(elem_id="answers")
+            with gr.Tab("Theo chủ đề", id="topics"):
+                with gr.Row():
+                    topic = gr.Textbox(label="Chủ đề hoặc số hiệu văn bản", scale=5, max_length=5000,
+                                       elem_id="topic", placeholder="Ví dụ: phân luồng học sinh; hoặc 51-KL/TW")
+                    topic_button = gr.Button("Tìm văn bản", variant="primary", scale=1)
+                gr.Examples(TOPIC_EXAMPLES, inputs=topic, label="Chủ đề mẫu")
+                topic_summary = gr.Markdown()
+                table = gr.Dataframe(headers=TOPIC_COLUMNS, interactive=False, wrap=True, elem_id="topic-table",
+                                     column_widths=["5%", "33%", "16%", "10%", "8%", "28%"],
+                                     label="Văn bản đề cập chủ đề (bấm vào một dòng để xem bằng chứng)")
+                download = gr.DownloadButton("Tải bảng (CSV)", visible=False, elem_id="topic-csv")
+                evidence = gr.HTML(elem_id="evidence")
+                topic_state = gr.State()
+            with gr.Tab("Thư viện", id="library"):
+                status = gr.Markdown(status_text())
+                documents = gr.Dataframe(library_rows(), headers=["Tệp", "Tiêu đề", "Số hiệu", "Cơ quan", "Ngày",
+                                                                  "Tỉnh/thành"], interactive=False, wrap=True,
+                                         column_widths=["20%", "40%", "12%", "12%", "8%", "8%"],
+                                         label="Văn bản đã lập chỉ mục (bấm vào một dòng để đọc)")
+                plan = gr.Dropdown(list(state.engine.index.documents), label="Đọc văn bản", value=None)
+                reader = gr.HTML(elem_id="reader")
+            with gr.Tab("Thêm/xóa văn bản", id="admin"):
+                enabled = admin.uploads_enabled()
+                gr.Markdown("Tải lên PDF, DOCX, TXT hoặc HTML (tối đa "
+                            f"{admin.MAX_UPLOAD_MB} MB mỗi tệp). Văn bản mới tìm được ngay khi lập chỉ mục xong."
+                            if enabled else
+                            "Chức năng này đang tắt. Người quản trị bật nó bằng cách đặt biến môi trường "
+                            f"`{admin.PASSWORD_VARIABLE}` trước khi chạy `edusearch serve`.")
+                password = gr.Textbox(label="Mật khẩu quản trị", type="password", interactive=enabled)
+                files = gr.File(label="Tệp cần thêm", file_count="multiple", interactive=enabled,
+                                file_types=list(admin.SUPPORTED_SUFFIXES))
+                upload_button = gr.Button("Thêm và lập chỉ mục", variant="primary", interactive=enabled)
+                to_remove = gr.Dropdown(list(state.engine.index.documents), label="Văn bản cần xóa", value=None,
+                                        interactive=enabled)
+                remove_button = gr.Button("Xóa văn bản", variant="stop", interactive=enabled)
+                admin_report = gr.HTML(elem_id="admin-report")
+
+        ask_inputs = [question, *filters]
+        question.submit(ask_view, ask_inputs, answers, api_visibility="private")
+        ask_button.click(ask_view, ask_inputs, answers, api_visibility="private")
+        topic_outputs = [topic_summary, table, download, evidence, topic_state]
+        topic.submit(topic_view, [topic, *filters], topic_outputs, api_visibility="private")
+        topic_button.click(topic_view, [topic, *filters], topic_outputs, api_visibility="private")
+        table.select(plan_view, [topic_state], evidence, api_visibility="private")
+        plan.change(open_plan, plan, reader, api_visibility="private")
+        documents.select(open_plan_from_row, None, [plan, reader], api_visibility="private")
+        library_outputs = [status, documents, plan, to_remove, *filters]
+        upload_button.click(upload, [files, password], [admin_report, *library_outputs], api_visibility="private")
+        remove_button.click(remove, [to_remove, password], [admin_report, *library_outputs], api_visibility="private")
+        gr.api(search, api_name="search")
+        gr.api(ask, api_name="ask")
+        gr.api(topics, api_name="topics")
+    return app
+
+
+def _row(event: gr.SelectData) -> int:
+    return int(event.index[0] if isinstance(event.index, (list, tuple)) else event.index)
+
+
+def _topic_summary(result: TopicResult) -> str:
+    notes = " ".join(result.notes)
+    if not result.plans:
+        return f"{notes} Không có văn bản nào đề cập rõ chủ đề này." + (
+            f" ({result.left_out} văn bản chỉ nhắc thoáng qua.)" if result.left_out else "")
+    left = f" {result.left_out} văn bản khác chỉ nhắc thoáng qua nên không được liệt kê." if result.left_out else ""
+    return f"{notes} **{len(result.plans)} văn bản** đề cập chủ đề này.{left}"
+
+
+def _write_csv(result: TopicResult) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(result.topic))[:40].strip("-") or "chu-de"
+    folder = Path(tempfile.mkdtemp(prefix="edusearch-csv-"))
+    path = folder / f"van-ban-theo-chu-de-{slug}.csv"
+    path.write_text(topic_csv(result), encoding="utf-8-sig", newline="")
+    return str(path)
+
+
+def _upload_report(saved: list[admin.Saved], reports: dict) -> str:
+    labels = {"indexed": "đã lập chỉ mục", "unchanged": "không đổi", "skipped": "bỏ qua", FAILED: "LỖI"}
+    rows = []
+    for item in saved:
+        report = reports.get(item.doc) if item.doc else None
+        if report is None:
+            outcome, detail = "từ chối", item.problem or "không lập được chỉ mục"
+        else:
+            outcome = labels.get(report.status, report.status)
+            detail = report.reason or (f"{report.chunks} đoạn" + (f"; {'; '.join(report.notes)}" if report.notes else ""))
+        rows.append(f"<tr><td>{esc(item.name)}</td><td>{esc(item.doc or '')}</td><td>{esc(outcome)}</td>"
+                    f"<td>{esc(detail)}</td></tr>")
+    return ("<table class='meta'><tr><th>Tệp tải lên</th><th>Lưu thành</th><th>Kết quả</th><th>Chi tiết</th></tr>"
+            + "".join(rows) + "</table>")
+
+
+def launch(state: AppState, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> gr.Blocks:
+    app = build_app(state)
+    app.queue(default_concurrency_limit=4, max_size=64)
+    settings = state.engine.settings
+    app.launch(server_name=host, server_port=port, css=CSS, max_file_size=f"{admin.MAX_UPLOAD_MB}mb",
+               blocked_paths=[str(settings.index_dir), str(state.documents)], prevent_thread_lock=not block,
+               quiet=not block, footer_links=["api"])
     return app
 
 
 def serve(settings: Settings, documents: Path, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Index `documents` if anything changed (only changed files are re-read), then serve the app."""
     report = build_index(documents, settings)
-    failed = [f for f in report.files if f.status == "failed"]
+    failed = [f for f in report.files if f.status == FAILED]
     print(f"Chỉ mục sẵn sàng: {report.chunks_total} đoạn từ {len(report.files) - len(failed)} tệp.", file=sys.stderr)
     for item in failed:
         print(f"  LỖI {item.doc}: {item.reason}", file=sys.stderr)
     engine = SearchEngine(settings)
     engine.embedder  # load the model once, before the first visitor
-    app = build_app(engine)
-    app.queue(default_concurrency_limit=4, max_size=64)
-    app.launch(server_name=host, server_port=port, css=CSS, max_file_size="20mb")
+    launch(AppState(engine, documents), host, port)

@@ -1,0 +1,55 @@
+"""Starting the web app on a free loopback port for a test, and the headless browser that drives it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from search.engine import SearchEngine
+from ui.web import AppState, launch
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(engine: SearchEngine, documents: Path):
+    port = free_port()
+    app = launch(AppState(engine, documents), port=port, block=False)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        app.close()
+
+
+@contextlib.contextmanager
+def browser_page():
+    """A page in Debian's headless Chromium; the test is skipped where Chromium or Playwright is missing."""
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        pytest.skip("Debian's chromium is not installed (install.sh installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")),
+            args=["--headless", "--no-sandbox", "--disable-background-networking"])
+        try:
+            yield browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+        finally:
+            browser.close()
+
+
+def screenshot_target(tmp_path: Path, name: str) -> Path:
+    """docs/screenshots/NAME when EDUSEARCH_UPDATE_SCREENSHOTS=1 (to refresh the README's), else tmp_path."""
+    if os.environ.get("EDUSEARCH_UPDATE_SCREENSHOTS") == "1":
+        return Path(__file__).resolve().parents[2] / "docs" / "screenshots" / name
+    return tmp_path / name

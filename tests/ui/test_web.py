@@ -1,0 +1,126 @@
+"""The web app: its JSON API through gradio_client, and the pages in a real headless browser."""
+
+from __future__ import annotations
+
+import pytest
+from gradio_client import Client
+
+from indexer.build import build_index
+from indexer.config import Settings
+from search.engine import SearchEngine
+from tests.conftest import DOCUMENTS
+from tests.ui.running import browser_page, running_app, screenshot_target
+
+LANG_SON = "Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn"
+
+
+@pytest.fixture(scope="module")
+def app_url(engine):
+    with running_app(engine, DOCUMENTS) as url:
+        yield url
+
+
+def test_api_search_and_topics_return_cited_json(app_url):
+    client = Client(app_url, verbose=False)
+    hits = client.predict("so nao bo tri kinh phi thuc hien ke hoach", api_name="/search")
+    assert hits[0]["citation"] == f"{LANG_SON}, mục IV.3 (Sở Tài chính)"
+    filtered = client.predict("giáo dục", "Gia Lai", "", 0, 5, api_name="/search")
+    assert filtered and all(h["doc"].startswith("002_") for h in filtered)
+    topics = client.predict("học sinh dân tộc nội trú, bán trú", api_name="/topics")
+    assert [p["number"] for p in topics["plans"]] == ["43/KH-UBND"]
+    assert all(e["citation"].startswith(LANG_SON) for e in topics["plans"][0]["evidence"])
+    answer = client.predict("Sở nào bố trí kinh phí?", api_name="/ask")
+    assert answer["citation"] == f"{LANG_SON}, mục IV.3 (Sở Tài chính)" and answer["short_answer"]
+
+
+def test_ui_events_are_not_api_endpoints(app_url):
+    endpoints = Client(app_url, verbose=False).view_api(return_format="dict", print_info=False)["named_endpoints"]
+    assert set(endpoints) == {"/search", "/ask", "/topics"}
+
+
+def test_a_question_without_diacritics_gets_a_cited_answer_in_the_browser(app_url, tmp_path):
+    with browser_page() as page:
+        page.goto(app_url)
+        box = page.locator("#question textarea")
+        box.fill("so nao bo tri kinh phi thuc hien ke hoach")
+        box.press("Enter")
+        page.locator("#answers .answer-box").wait_for(timeout=60_000)
+        assert page.locator("#answers .source").inner_text() == f"Nguồn: {LANG_SON}, mục IV.3 (Sở Tài chính)"
+        assert "bố trí nguồn kinh phí" in page.locator("#answers mark.answer").first.inner_text()
+        page.screenshot(path=str(screenshot_target(tmp_path, "answer-tab.png")))
+
+
+def test_the_topic_table_downloads_as_csv_and_opens_a_plans_evidence(app_url, tmp_path):
+    with browser_page() as page:
+        page.goto(app_url)
+        page.get_by_role("tab", name="Theo chủ đề").click()
+        box = page.locator("#topic textarea")
+        box.fill("phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục")
+        box.press("Enter")
+        page.locator("#topic-csv").wait_for(state="visible", timeout=60_000)
+        with page.expect_download() as download:
+            page.locator("#topic-csv").click()
+        raw = open(download.value.path(), "rb").read()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        text = raw.decode("utf-8-sig")
+        assert text.startswith("Văn bản,Số hiệu,Cơ quan ban hành") and "43/KH-UBND" in text
+        page.locator("#topic-table").get_by_text("Tăng cường sự lãnh đạo của Đảng").first.click()
+        page.locator("#evidence h3", has_text="Tăng cường sự lãnh đạo").wait_for(timeout=10_000)
+        page.screenshot(path=str(screenshot_target(tmp_path, "topic-tab.png")), full_page=True)
+
+
+HOSTILE = ("KẾ HOẠCH\nBồi dưỡng giáo viên năm học mới\n"
+           "I. NỘI DUNG\n"
+           "Bồi dưỡng giáo viên <script>window.__xss = 1</script> về chuyển đổi số trong giáo dục.\n"
+           "Tập huấn giáo viên <img src=x onerror=\"window.__xss = 2\"> về chuyển đổi số trong giáo dục.\n")
+
+
+def test_document_markup_is_shown_as_text_and_uploads_need_the_password(tmp_path, embedder, monkeypatch):
+    monkeypatch.setenv("EDUSEARCH_ADMIN_PASSWORD", "mật-khẩu-thử")
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index", documents=documents)
+    build_index(documents, settings, show_progress=False, embedder=embedder)
+    upload = tmp_path / "Kế hoạch bơi  an toàn.TXT"
+    upload.write_text("KẾ HOẠCH\nPhổ cập bơi an toàn cho học sinh tiểu học\nTổ chức dạy bơi an toàn cho học sinh.\n",
+                      encoding="utf-8")
+    with running_app(SearchEngine(settings, embedder=embedder), documents) as url, browser_page() as page:
+        page.goto(url)
+        box = page.locator("#question textarea")
+        box.fill("boi duong giao vien chuyen doi so")
+        box.press("Enter")
+        page.locator("#answers .hit").first.wait_for(timeout=60_000)
+        shown = page.locator("#answers").inner_text()
+        assert "<script>window.__xss = 1</script>" in shown
+        assert "<img src=x onerror=\"window.__xss = 2\">" in shown
+        assert page.locator("#answers script, #answers img").count() == 0
+        assert page.evaluate("window.__xss") is None
+
+        page.get_by_role("tab", name="Thêm/xóa văn bản").click()
+        page.locator("input[type=file]").set_input_files(str(upload))
+        page.get_by_role("button", name="Thêm và lập chỉ mục").click()
+        page.locator("#admin-report", has_text="Sai mật khẩu").wait_for(timeout=30_000)
+        page.get_by_label("Mật khẩu quản trị").fill("mật-khẩu-thử")
+        page.get_by_role("button", name="Thêm và lập chỉ mục").click()
+        page.locator("#admin-report", has_text="đã lập chỉ mục").wait_for(timeout=120_000)
+        assert "tai-len/Kế hoạch bơi an toàn.txt" in page.locator("#admin-report").inner_text()
+
+        page.get_by_role("tab", name="Hỏi đáp").click()
+        box.fill("day boi an toan")
+        box.press("Enter")
+        page.locator("#answers .cite", has_text="Phổ cập bơi an toàn").first.wait_for(timeout=60_000)
+    assert sorted(p.relative_to(documents).as_posix() for p in documents.rglob("*")) == [
+        "hostile.txt", "tai-len", "tai-len/Kế hoạch bơi an toàn.txt"]
+
+
+def test_the_library_lists_plans_and_reads_one_section_by_section(app_url):
+    with browser_page() as page:
+        page.goto(app_url)
+        page.get_by_role("tab", name="Thư viện").click()
+        page.get_by_text("5 văn bản", exact=False).first.wait_for(timeout=10_000)
+        page.get_by_text("003_57e12f6a00bab054.txt").first.click()
+        page.locator("#reader .outline").wait_for(timeout=10_000)
+        assert "43/KH-UBND" in page.locator("#reader table.meta").inner_text()
+        assert page.locator("#reader .outline a", has_text="3. Sở Tài chính").count() == 1
+        assert "bố trí nguồn kinh phí" in page.locator("#reader .reader-section", has_text="3. Sở Tài chính").first.inner_text()

@@ -1,0 +1,122 @@
+"""Adding and removing plans from the web app: behind a password from the environment, limited in type and
+size, with sanitized file names, and never writing or deleting outside the documents folder."""
+
+from __future__ import annotations
+
+import hmac
+import os
+import re
+import shutil
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.extract import SUPPORTED_SUFFIXES
+from indexer.metadata import SIDECAR_SUFFIX
+
+PASSWORD_VARIABLE = "EDUSEARCH_ADMIN_PASSWORD"
+UPLOAD_FOLDER = "tai-len"  # uploads go to documents/tai-len/
+MAX_UPLOAD_MB = 20
+MAX_NAME_CHARS = 120
+WRONG_PASSWORD_DELAY_S = 1.0
+_UNSAFE = re.compile(r"[^\w .()\-]+")
+
+
+class AdminError(ValueError):
+    """A refused admin action; the message is for the user, in Vietnamese."""
+
+
+def uploads_enabled() -> bool:
+    return bool(os.environ.get(PASSWORD_VARIABLE))
+
+
+def check_password(given: str | None) -> None:
+    expected = os.environ.get(PASSWORD_VARIABLE)
+    if not expected:
+        raise AdminError(f"Chức năng thêm/xóa văn bản đang tắt. Người quản trị bật nó bằng biến môi trường "
+                         f"{PASSWORD_VARIABLE}.")
+    if not hmac.compare_digest((given or "").encode(), expected.encode()):
+        time.sleep(WRONG_PASSWORD_DELAY_S)
+        raise AdminError("Sai mật khẩu quản trị.")
+
+
+def safe_name(name: str) -> str:
+    """A plain file name from whatever a browser sent: no folders, no NUL or control characters, no
+    leading dot, Vietnamese letters kept (NFC), at most MAX_NAME_CHARS, the suffix lower-cased."""
+    base = re.split(r"[\\/]", name.replace("\x00", ""))[-1]
+    base = unicodedata.normalize("NFC", "".join(c for c in base if unicodedata.category(c)[0] != "C"))
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    stem = " ".join(_UNSAFE.sub("_", stem).split()).strip(" ._") or "tai-lieu"
+    suffix = _UNSAFE.sub("", suffix).lower()
+    return stem[:MAX_NAME_CHARS] + (f".{suffix}" if suffix else "")
+
+
+@dataclass
+class Saved:
+    name: str  # as uploaded
+    doc: str | None  # path relative to the documents folder, when saved
+    problem: str = ""  # why it was refused
+
+
+def save_uploads(documents: Path, uploads: list[tuple[Path, str]]) -> list[Saved]:
+    """Copy each (temporary file, original name) into documents/tai-len/, refusing unsupported types and
+    oversize files; an existing file of the same name is kept and the new one numbered."""
+    target_dir = (documents / UPLOAD_FOLDER).resolve()
+    root = documents.resolve()
+    target_dir.mkdir(parents=True, exist_ok=True)
+    out = []
+    for source, original in uploads:
+        name = safe_name(original)
+        suffix = Path(name).suffix
+        if suffix not in SUPPORTED_SUFFIXES:
+            out.append(Saved(original, None, f"loại tệp {suffix or '(không có đuôi)'} không được hỗ trợ "
+                                             f"(nhận {', '.join(SUPPORTED_SUFFIXES)})"))
+            continue
+        size = source.stat().st_size
+        if size > MAX_UPLOAD_MB * 1024 * 1024:
+            out.append(Saved(original, None, f"tệp {size / 1e6:.0f} MB, quá giới hạn {MAX_UPLOAD_MB} MB"))
+            continue
+        target = _free_path(target_dir / name)
+        if not target.resolve().is_relative_to(root):
+            out.append(Saved(original, None, "tên tệp không hợp lệ"))
+            continue
+        _copy_atomically(source, target)
+        out.append(Saved(original, target.relative_to(root).as_posix()))
+    return out
+
+
+def remove_document(documents: Path, doc: str) -> Path:
+    """Delete an indexed file (and its sidecar) from the documents folder; the caller re-indexes."""
+    root = documents.resolve()
+    path = (root / doc).resolve()
+    if not path.is_relative_to(root) or path == root or not path.is_file():
+        raise AdminError(f"Không có văn bản “{doc}” trong thư mục tài liệu.")
+    path.unlink()
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if sidecar.is_file():
+        sidecar.unlink()
+    return path
+
+
+def _free_path(path: Path) -> Path:
+    candidate, n = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+        n += 1
+    return candidate
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    """Copy to a hidden temporary file in the target folder (which indexing skips), then rename."""
+    handle, temporary = tempfile.mkstemp(prefix=".upload-", dir=target.parent)
+    os.close(handle)
+    try:
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
