@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -61,11 +62,14 @@ class SearchEngine:
         self.fusion = self.profile.fusion
         self.field_weights: FieldWeights = DEFAULT_WEIGHTS
         self._query_vectors: dict[str, np.ndarray] = {}
+        self._loading = threading.Lock()
 
     @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = Embedder(self.settings.model)
+        """The model, loaded on first use; callers arriving while it loads wait for it."""
+        with self._loading:
+            if self._embedder is None:
+                self._embedder = Embedder(self.settings.model)
         return self._embedder
 
     def query_vector(self, text: str) -> np.ndarray:

@@ -295,5 +295,7 @@ def serve(settings: Settings, documents: Path, host: str = "127.0.0.1", port: in
     for item in failed:
         print(f"  LỖI {item.doc}: {item.reason}", file=sys.stderr)
     engine = SearchEngine(settings)
-    engine.embedder  # load the model once, before the first visitor
+    # The model (about 7 s to import and load on 2 cores) loads while the page is already served; the
+    # first question waits for it if it comes sooner.
+    threading.Thread(target=lambda: engine.embedder, name="load-model", daemon=True).start()
     launch(AppState(engine, documents), host, port)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
+
 import pytest
 from gradio_client import Client
 
@@ -31,6 +34,15 @@ def test_api_search_and_topics_return_cited_json(app_url):
     assert all(e["citation"].startswith(LANG_SON) for e in topics["plans"][0]["evidence"])
     answer = client.predict("Sở nào bố trí kinh phí?", api_name="/ask")
     assert answer["citation"] == f"{LANG_SON}, mục IV.3 (Sở Tài chính)" and answer["short_answer"]
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "INDEX/CURRENT", "DOCUMENTS/003_57e12f6a00bab054.txt",
+                                  "..%2F..%2F..%2Fetc%2Fpasswd", "/ETC/PASSWD"])
+def test_the_app_serves_no_file_outside_its_own_folders(app_url, sample_settings, path):
+    path = path.replace("INDEX", str(sample_settings.index_dir)).replace("DOCUMENTS", str(DOCUMENTS))
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{app_url}gradio_api/file={path}", timeout=10)
+    assert refused.value.code in (403, 404)
 
 
 def test_ui_events_are_not_api_endpoints(app_url):
