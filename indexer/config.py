@@ -1,7 +1,7 @@
 """Settings, from (highest first) command-line options, environment variables, a config file, defaults.
 
 Environment: EDUSEARCH_MODEL, EDUSEARCH_INDEX_DIR, EDUSEARCH_DOCUMENTS, EDUSEARCH_HNSW_THRESHOLD,
-EDUSEARCH_BATCH_SIZE, EDUSEARCH_LLM_URL, EDUSEARCH_LLM_MODEL, EDUSEARCH_LLM_API_KEY, EDUSEARCH_CONFIG (path
+EDUSEARCH_BATCH_SIZE, EDUSEARCH_EXPAND, EDUSEARCH_LEXICON_DIR, EDUSEARCH_LLM_URL, EDUSEARCH_LLM_MODEL, EDUSEARCH_LLM_API_KEY, EDUSEARCH_CONFIG (path
 of a TOML file; by default `edusearch.toml` in the current folder if present).
 """
 
@@ -28,6 +28,9 @@ class Settings:
     documents: Path = PROJECT_ROOT / "documents"
     hnsw_threshold: int = 50_000  # chunks; below it the FAISS index is exact (flat)
     batch_size: int = 32
+    # Query expansion, comma-separated: abbreviations, glossary (English questions), thesaurus, feedback.
+    expand: str = "abbreviations,glossary,thesaurus"
+    lexicon_dir: Path | None = None  # extra abbreviations.tsv / thesaurus.tsv / glossary.tsv
     # Generated answers (off unless llm_url is set): an OpenAI-compatible endpoint such as
     # http://127.0.0.1:8080/v1, the model name it serves, and its key if it wants one.
     llm_url: str | None = None
@@ -36,7 +39,7 @@ class Settings:
 
     def with_overrides(self, **values: object) -> "Settings":
         given = {k: v for k, v in values.items() if v is not None}
-        for key in ("index_dir", "documents"):
+        for key in ("index_dir", "documents", "lexicon_dir"):
             if key in given:
                 given[key] = Path(str(given[key])).expanduser()
         return replace(self, **given)
@@ -44,7 +47,7 @@ class Settings:
 
 _ENV = {"model": "EDUSEARCH_MODEL", "index_dir": "EDUSEARCH_INDEX_DIR", "documents": "EDUSEARCH_DOCUMENTS",
         "hnsw_threshold": "EDUSEARCH_HNSW_THRESHOLD", "batch_size": "EDUSEARCH_BATCH_SIZE",
-        "llm_url": "EDUSEARCH_LLM_URL", "llm_model": "EDUSEARCH_LLM_MODEL", "llm_api_key": "EDUSEARCH_LLM_API_KEY"}
+        "expand": "EDUSEARCH_EXPAND", "lexicon_dir": "EDUSEARCH_LEXICON_DIR", "llm_url": "EDUSEARCH_LLM_URL", "llm_model": "EDUSEARCH_LLM_MODEL", "llm_api_key": "EDUSEARCH_LLM_API_KEY"}
 
 
 def load_settings(**overrides: object) -> Settings:

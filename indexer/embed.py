@@ -34,6 +34,22 @@ def resolve_model_path(model: str) -> str:
     return model
 
 
+def local_copy(model: str) -> str | None:
+    """Where the model's files are on this machine (bundled, a folder, or the Hugging Face cache), or None."""
+    try:
+        location = resolve_model_path(model)
+    except ModelUnavailable:
+        return None
+    if Path(location).is_dir():
+        return location
+    if model.startswith(("/", ".", "~")):
+        return None
+    from huggingface_hub import try_to_load_from_cache
+
+    cached = try_to_load_from_cache(model, "config.json")
+    return str(Path(cached).parent) if isinstance(cached, str) else None
+
+
 class Embedder:
     """A loaded model with its profile. `name` is what the index records."""
 

@@ -30,6 +30,16 @@ _PROFILES: list[tuple[str, ModelProfile]] = [
 _DEFAULT = ModelProfile(dense_weight=0.5)
 
 
+def describe(model: str) -> str:
+    """One line, in Vietnamese, on what the model does for Vietnamese questions."""
+    profile = profile_for(model)
+    if profile.multilingual:
+        return (f"Mô hình {model}: đa ngữ, hiểu nghĩa câu hỏi tiếng Việt và tiếng Anh; kết hợp với tìm theo từ khóa "
+                f"(trọng số {profile.dense_weight:g}).")
+    return (f"Mô hình {model}: chỉ hiểu tiếng Anh; với tiếng Việt, kết quả chủ yếu dựa vào tìm theo từ khóa "
+            "(BM25), viết tắt, từ đồng nghĩa và bảng thuật ngữ Anh-Việt.")
+
+
 def profile_for(model: str) -> ModelProfile:
     name = model.lower().rstrip("/").rsplit("/", 1)[-1]
     for pattern, profile in _PROFILES:

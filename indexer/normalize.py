@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-NORMALIZATION_VERSION = 1
+NORMALIZATION_VERSION = 2
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _VOWELS = set("aăâeêioôơuưy")
@@ -111,6 +111,17 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# A syllable whose only vowel is a final i or y after a consonant is spelled both ways: kì/kỳ, lí/lý,
+# tỉ/tỷ, mĩ/mỹ, sĩ/sỹ, hi/hy, quí/quý. Folded tokens use the `i` spelling, so the two match each other
+# while the exact field still tells them apart (and ranks the exact spelling first).
+_IY_VARIANT = re.compile(r"^(b|c|d|h|k|l|m|n|s|t|v|x|qu|ph|th|kh|tr|ch)y$")
+
+
+def fold_token(token: str) -> str:
+    """The folded index form of a syllable or `a_b` bigram: `fold`, then i/y spelling variants unified."""
+    return "_".join(_IY_VARIANT.sub(r"\1i", part) for part in fold(token).split("_"))
+
+
 def normalize_for_index(text: str) -> str:
     """The canonical lowercase form used for matching: display-cleaned, tone-normalized, lowercased."""
     return normalize_tone(clean_display(text)).lower()
@@ -156,7 +167,7 @@ def index_syllables(text: str) -> list[str]:
 
 def analyze(text: str) -> Analyzed:
     exact = index_syllables(text)
-    folded = [fold(t) for t in exact]
+    folded = [fold_token(t) for t in exact]
     return Analyzed(
         exact=with_bigrams(exact),
         folded=with_bigrams(folded),

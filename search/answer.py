@@ -27,7 +27,7 @@ from indexer.sentences import sentence_spans
 from search.crossref import CodeReference, references
 from search.engine import Hit, SearchEngine
 from search.generate import GeneratedAnswer, GenerationFailed, generate_answer
-from search.query import Filters, parse_query
+from search.query import Filters, query_notes
 from search.terms import QueryTerms, query_terms
 
 PASSAGES = 5
@@ -128,12 +128,10 @@ class Answer:
 
 
 def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), passages: int = PASSAGES) -> Answer:
-    query = parse_query(question)
-    result = Answer(question, None, None, [], question_focus(query.text))
-    if query.truncated:
-        result.notes.append(f"Câu hỏi dài đã được rút gọn còn {len(query.text)} ký tự.")
+    query = engine.parse(question)
+    result = Answer(question, None, None, [], question_focus(query.text), query_notes(query))
     result.references = references(engine.index.documents, find_codes(query.text))
-    hits = engine.search(query.text, passages, filters) if not query.empty else []
+    hits = engine.find(query, passages, filters)
     if not hits:
         return result
     scored = _score_sentences(engine, query.text, query_terms(query, engine.index.bm25.searcher()),

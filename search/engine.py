@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -13,14 +13,20 @@ from indexer.embed import Embedder
 from indexer.models import profile_for
 from search.cite import citation
 from search.dense import dense_search
+from search.english import is_english, translate
+from search.feedback import FEEDBACK, with_feedback
 from search.fuse import fuse
 from search.index import OpenIndex
+from search.lexicon import ABBREVIATIONS, GLOSSARY, THESAURUS, Lexicon
 from search.lexical import DEFAULT_WEIGHTS, FieldWeights, lexical_search
 from search.query import Filters, Query, parse_query
 
 Mode = Literal["hybrid", "lexical", "dense"]
 CANDIDATES = 100
 QUERY_VECTOR_CACHE = 64
+# Weights of the other forms of a question's words, next to the words themselves (1.0); measured with
+# `edusearch eval` (README, "Retrieval quality").
+EXPANSION_WEIGHTS = {ABBREVIATIONS: 0.6, THESAURUS: 0.3}
 
 
 @dataclass
@@ -63,6 +69,12 @@ class SearchEngine:
         self.field_weights: FieldWeights = DEFAULT_WEIGHTS
         self._query_vectors: dict[str, np.ndarray] = {}
         self._loading = threading.Lock()
+        self.lexicon = Lexicon.load(settings.lexicon_dir)
+        self.expand = {name.strip() for name in settings.expand.split(",") if name.strip()} - {"none"}
+        unknown = self.expand - {ABBREVIATIONS, THESAURUS, GLOSSARY, FEEDBACK}
+        if unknown:
+            raise ValueError(f"unknown expansion {', '.join(sorted(unknown))} in the 'expand' setting "
+                             f"(known: {ABBREVIATIONS}, {GLOSSARY}, {THESAURUS}, {FEEDBACK}, none)")
 
     @property
     def embedder(self) -> Embedder:
@@ -80,8 +92,23 @@ class SearchEngine:
             self._query_vectors[text] = self.embedder.embed_query(text)
         return self._query_vectors[text]
 
-    def search(self, text: str, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid") -> list[Hit]:
+    def parse(self, text: str) -> Query:
+        """The question as retrieval sees it: cleaned and cut (`parse_query`); an English question put into
+        Vietnamese through the glossary; and the other forms of its abbreviations (and, if enabled, its
+        thesaurus terms) to search for at a lower weight."""
         query = parse_query(text)
+        if GLOSSARY in self.expand and is_english(query.text, self.lexicon.glossary):
+            translation = translate(query.text, self.lexicon.glossary)
+            if translation.text:
+                query = replace(parse_query(translation.text), truncated=query.truncated, original=query.text,
+                                glossary_terms=translation.terms, untranslated=translation.untranslated)
+        expansions = self.lexicon.expansions(query.text, self.expand, EXPANSION_WEIGHTS)
+        return replace(query, expansions=tuple(expansions))
+
+    def search(self, text: str, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid") -> list[Hit]:
+        return self.find(self.parse(text), k, filters, mode)
+
+    def find(self, query: Query, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid") -> list[Hit]:
         if query.empty:
             return []
         return self.hits(self.rank(query, filters, mode), k)
@@ -89,9 +116,13 @@ class SearchEngine:
     def rank(self, query: Query, filters: Filters = Filters(), mode: Mode = "hybrid",
              candidates: int = CANDIDATES) -> Ranked:
         """Each side's best `candidates` passages, fused."""
+        if FEEDBACK in self.expand and mode != "dense":
+            query = with_feedback(self.index, query, filters, self.field_weights)
         lexical = lexical_search(self.index.bm25, query, candidates, filters, self.field_weights) \
             if mode != "dense" else []
-        dense = dense_search(self.index.vectors, self.query_vector(query.text), candidates,
+        # A multilingual model reads an English question as asked; the others get its Vietnamese translation.
+        dense_text = query.original if query.original and self.profile.multilingual else query.text
+        dense = dense_search(self.index.vectors, self.query_vector(dense_text), candidates,
                              self.index.facets, filters) if mode != "lexical" else []
         if mode == "lexical":
             fused = lexical

@@ -18,7 +18,6 @@ from pathlib import Path
 from indexer.normalize import fold, normalize_for_index
 from search.engine import Mode, SearchEngine
 from search.answer import answer
-from search.query import parse_query
 from search.topics import plans_for_topic
 
 DEPTH = 10
@@ -117,7 +116,7 @@ def evaluate(engine: SearchEngine, queries: list[dict], mode: Mode = "hybrid",
 
 def _passage_result(engine: SearchEngine, item: dict, text: str, relevant: list[str], mode: Mode) -> QueryResult:
     golds = [normalize_for_index(g) for g in item["gold"]]
-    hits = engine.hits(engine.rank(parse_query(text), mode=mode), DEPTH)
+    hits = engine.find(engine.parse(text), DEPTH, mode=mode)
     rank = next((i for i, h in enumerate(hits, 1) if doc_prefix(h.doc) in relevant
                  and any(g in normalize_for_index(f"{h.section} {h.text}") for g in golds)), None)
     short = answer(engine, text).short if mode == "hybrid" else None

@@ -41,14 +41,20 @@ def lexical_search(index: tantivy.Index, query: Query, limit: int, filters: Filt
         if boost <= 0:
             continue
         for value in dict.fromkeys(values):
-            should.append((tantivy.Occur.Should,
-                           tantivy.Query.boost_query(tantivy.Query.term_query(SCHEMA, field, value), boost)))
+            should.append(_term(field, value, boost))
+    for expansion in query.expansions:
+        for value in expansion.terms():
+            should.append(_term("folded", value, weights.folded * expansion.weight))
     if not should:
         return []
     clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))] + _filter_clauses(filters)
     searcher = index.searcher()
     result = searcher.search(tantivy.Query.boolean_query(clauses), limit)
     return [(searcher.doc(address)["vec_id"][0], score) for score, address in result.hits]
+
+
+def _term(field: str, value: str, boost: float) -> tuple:
+    return tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(SCHEMA, field, value), boost)
 
 
 def _filter_clauses(filters: Filters) -> list:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from indexer.normalize import Analyzed, analyze, clean_display, fold, has_diacritics
 
@@ -26,14 +26,37 @@ class Filters:
 
 @dataclass(frozen=True)
 class Query:
-    text: str  # cleaned, possibly shortened text, as the dense side sees it
+    text: str  # cleaned, possibly shortened text, as the dense side sees it (Vietnamese, after translation)
     analyzed: Analyzed
     truncated: bool
     typed_without_diacritics: bool
+    original: str | None = None  # an English question, when `text` is its glossary translation
+    glossary_terms: tuple[tuple[str, str], ...] = ()  # (English, Vietnamese) used for the translation
+    untranslated: tuple[str, ...] = ()
+    expansions: tuple = field(default=())  # search.lexicon.Expansion: other forms searched at lower weight
 
     @property
     def empty(self) -> bool:
         return not (self.analyzed.exact or self.analyzed.codes)
+
+
+def query_notes(query: Query) -> list[str]:
+    """What was done to the question, in Vietnamese, for the result view."""
+    notes = []
+    if query.truncated:
+        notes.append(f"Câu hỏi dài đã được rút gọn còn {len(query.text)} ký tự.")
+    if query.original:
+        used = "; ".join(f"{vi} ({en})" for en, vi in query.glossary_terms)
+        notes.append(f"Câu hỏi tiếng Anh được tra bằng các thuật ngữ tiếng Việt: {used}.")
+        if query.untranslated:
+            notes.append(f"Không có trong bảng thuật ngữ, bỏ qua: {', '.join(query.untranslated)}.")
+    alternatives: dict[str, list[str]] = {}
+    for expansion in query.expansions:
+        if expansion.kind != "feedback":
+            alternatives.setdefault(expansion.source, []).append(expansion.text)
+    if alternatives:
+        notes.append("Tìm cả: " + "; ".join(f"{source} → {', '.join(texts)}" for source, texts in alternatives.items()) + ".")
+    return notes
 
 
 def parse_query(raw: str) -> Query:

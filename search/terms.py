@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import tantivy
 
-from indexer.normalize import Analyzed, analyze, fold, index_syllables, with_bigrams
+from indexer.normalize import Analyzed, analyze, fold, fold_token, index_syllables, with_bigrams
+from search.lexicon import ABBREVIATIONS
 from search.query import Query
 
 # Folded question phrases, longest first; `may` (mấy) is left out because it folds together with `máy`.
@@ -34,6 +35,9 @@ class QueryTerms:
     folded: dict[str, float]  # folded unigram or bigram -> IDF
     exact: dict[str, float]  # accented unigram or bigram -> IDF; empty for a question without diacritics
     codes: dict[str, float]  # document code token -> weight
+    # (the question's tokens, another form's tokens): a text with the other form (`THCS`) counts as having
+    # the question's words (`trung học cơ sở`)
+    alternatives: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -42,7 +46,7 @@ class QueryTerms:
     def unigrams(self) -> "QueryTerms":
         """The same terms without bigrams: coverage that ignores word order."""
         return QueryTerms({t: w for t, w in self.folded.items() if "_" not in t},
-                          {t: w for t, w in self.exact.items() if "_" not in t}, self.codes)
+                          {t: w for t, w in self.exact.items() if "_" not in t}, self.codes, self.alternatives)
 
     def coverage(self, text: str) -> float:
         """The IDF-weighted share of the question's terms that `text` contains, 0..1."""
@@ -51,7 +55,11 @@ class QueryTerms:
     def coverage_of(self, analyzed: Analyzed) -> float:
         if self.empty:
             return 0.0
-        folded = _share(self.folded, set(analyzed.folded), self.codes, set(analyzed.codes))
+        present = set(analyzed.folded)
+        for own, other in self.alternatives:
+            if other <= present:
+                present |= own
+        folded = _share(self.folded, present, self.codes, set(analyzed.codes))
         if not self.exact:
             return folded
         exact = _share(self.exact, set(analyzed.exact), self.codes, set(analyzed.codes))
@@ -72,10 +80,32 @@ def query_terms(query: Query, searcher: tantivy.Searcher) -> QueryTerms:
         exact_terms += with_bigrams([t for t, keep in zip(tokens, _content_mask([fold(t) for t in tokens])) if keep])
     count = max(searcher.num_docs, 1)
     return QueryTerms(
-        folded=_weighted([fold(t) for t in exact_terms], "folded", searcher, count),
+        folded=_weighted([fold_token(t) for t in exact_terms], "folded", searcher, count),
         exact={} if query.typed_without_diacritics else _weighted(exact_terms, "exact", searcher, count),
         codes={c: CODE_WEIGHT for c in query.analyzed.codes},
+        alternatives=_alternatives(query),
     )
+
+
+def _alternatives(query: Query) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """For each abbreviation in the question (or full form of one), its other form; and the word pairs it
+    makes with its neighbours: `sau THCS` is covered by a text saying `sau trung học cơ sở`."""
+    tokens = [fold_token(t) for t in index_syllables(query.text)]
+    out = []
+    for expansion in query.expansions:
+        if expansion.kind != ABBREVIATIONS:
+            continue
+        own, other = list(expansion.source_tokens), list(expansion.tokens)
+        out.append((frozenset(with_bigrams(own)), frozenset(with_bigrams(other))))
+        for i in range(len(tokens) - len(own) + 1):
+            if tokens[i:i + len(own)] != own:
+                continue
+            if i > 0:
+                out.append((frozenset({f"{tokens[i - 1]}_{own[0]}"}), frozenset({f"{tokens[i - 1]}_{other[0]}"})))
+            if i + len(own) < len(tokens):
+                following = tokens[i + len(own)]
+                out.append((frozenset({f"{own[-1]}_{following}"}), frozenset({f"{other[-1]}_{following}"})))
+    return tuple(out)
 
 
 def _content_mask(folded: list[str]) -> list[bool]:

@@ -21,7 +21,7 @@ from indexer.normalize import analyze, find_codes
 from search.cite import display_date, document_label
 from search.crossref import CodeReference, references
 from search.engine import Hit, SearchEngine
-from search.query import Filters, parse_query
+from search.query import Filters, query_notes
 from search.terms import query_terms
 
 CANDIDATES = 300  # passages per retrieval side
@@ -72,8 +72,8 @@ class _Scored:
 
 
 def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters()) -> TopicResult:
-    query = parse_query(topic)
-    notes = [f"Chủ đề dài đã được rút gọn còn {len(query.text)} ký tự."] if query.truncated else []
+    query = engine.parse(topic)
+    notes = query_notes(query)
     if query.empty:
         return TopicResult(topic, [], 0, notes)
     terms = query_terms(query, engine.index.bm25.searcher())

@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        settings = load_settings(model=args.model, index_dir=args.index_dir)
+        settings = load_settings(model=args.model, index_dir=args.index_dir, expand=args.expand)
         return args.handler(args, settings)
     except (IndexUnusable, ModelUnavailable, FileNotFoundError, ValueError) as error:
         print(f"edusearch: {error}", file=sys.stderr)
@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
                                             "~/.local/share/edusearch/index)")
     common.add_argument("--model", help="embedding model name or folder (default: $EDUSEARCH_MODEL or "
                                         "all-MiniLM-L6-v2)")
+    common.add_argument("--expand", help="query expansion: comma-separated abbreviations, glossary, thesaurus, "
+                                         "feedback, or none (default: $EDUSEARCH_EXPAND or "
+                                         "abbreviations,glossary,thesaurus)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     index = commands.add_parser("index", parents=[common], help="index a folder of documents")
@@ -73,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid")
     evaluate.add_argument("--strip-diacritics", action="store_true", help="type the queries without diacritics")
     evaluate.set_defaults(handler=_eval)
+
+    model = commands.add_parser("model", parents=[common], help="the embedding model, and how to change it")
+    model.set_defaults(handler=_model)
 
     status = commands.add_parser("status", parents=[common], help="what is indexed")
     status.set_defaults(handler=_status)
@@ -200,6 +206,24 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             where = f"rank {miss.rank}" + ("" if miss.answer_has_gold is not False else
                                            f", answer without gold: {(miss.answer or '')[:80]}")
         print(f"  miss {miss.id}: {where}  {miss.q}")
+    return 0
+
+
+def _model(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.embed import local_copy
+    from indexer.models import describe, profile_for
+
+    profile = profile_for(settings.model)
+    print(describe(settings.model))
+    location = local_copy(settings.model)
+    print(f"  vị trí: {location or 'KHÔNG DÙNG ĐƯỢC: không có trên máy này (không tải từ mạng)'}")
+    print(f"  hồ sơ: đa ngữ={'có' if profile.multilingual else 'không'}, hợp nhất={profile.fusion}, "
+          f"trọng số phần ngữ nghĩa={profile.dense_weight:g}, tiền tố truy vấn={profile.query_prefix!r}")
+    print(f"  mở rộng truy vấn: {settings.expand}")
+    print("\nDùng một mô hình đa ngữ trên máy không có mạng: tải thư mục mô hình (ví dụ intfloat/multilingual-e5-small)\n"
+          "ở máy có mạng, chép sang máy chủ, rồi chạy:\n"
+          "  EDUSEARCH_MODEL=/duong/dan/multilingual-e5-small edusearch index --rebuild\n"
+          "và đặt cùng biến EDUSEARCH_MODEL khi chạy edusearch serve.")
     return 0
 
 

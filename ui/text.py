@@ -17,12 +17,13 @@ def marked_passage(passage: SupportingPassage, open_mark: str = MARK_OPEN, close
 
 
 def answer_text(answer: Answer) -> str:
-    lines = [*answer.notes]
+    lines = []
     if answer.short is None:
         lines.append("Không tìm thấy câu trả lời trong các văn bản đã lập chỉ mục." if not answer.passages else
                      "Không có câu nào trả lời rõ câu hỏi; xem các đoạn liên quan dưới đây.")
     else:
         lines += [f"Trả lời: {answer.short}", f"Nguồn: {answer.citation}"]
+    lines += answer.notes
     if answer.generated:
         lines += ["", f"Tóm tắt do mô hình {answer.generated.model} viết từ các đoạn dưới đây: {answer.generated.text}"]
     if answer.references:

@@ -7,7 +7,7 @@ import html
 import re
 
 from indexer.metadata import DocumentMeta
-from indexer.normalize import fold, has_diacritics, normalize_for_index, syllables
+from indexer.normalize import fold, fold_token, has_diacritics, normalize_for_index, syllables
 from indexer.store import StoredSection
 from search.answer import Answer, SupportingPassage
 from search.cite import display_date
@@ -27,7 +27,7 @@ def highlight(text: str, query: str) -> str:
     """Escape `text` and mark the words it shares with the query: by exact syllable (tone placement
     normalized) when the query has diacritics, else without diacritics."""
     exact = has_diacritics(query)
-    key = (lambda word: normalize_for_index(word)) if exact else (lambda word: fold(word))
+    key = normalize_for_index if exact else fold_token
     wanted = {key(t) for t in syllables(query.lower()) if len(t) > 1 and fold(t) not in _UNMARKED}
     out = []
     for piece in _WORD_SPLIT.split(text):

@@ -15,11 +15,12 @@ import gradio as gr
 from indexer.build import FAILED, build_index
 from indexer.config import Settings
 from indexer.generations import IndexLocked
+from indexer.models import describe
 from indexer.normalize import fold
 from search.answer import answer
 from search.cite import display_date, shorten
 from search.engine import SearchEngine
-from search.query import MAX_QUERY_CHARS, Filters, parse_query
+from search.query import MAX_QUERY_CHARS, Filters
 from search.topics import TopicResult, plans_for_topic, topic_csv
 from ui import admin
 from ui.views import CSS, answer_html, esc, metadata_html, plan_evidence_html, reader_html, results_html
@@ -90,7 +91,7 @@ def build_app(state: AppState) -> gr.Blocks:
 
     # --- views ----------------------------------------------------------------------------------------
     def ask_view(question: str, province: str, doc_type: str, year: str) -> str:
-        query = parse_query(question or "")
+        query = state.engine.parse(question or "")
         if query.empty:
             return "<p>Hãy nhập câu hỏi, ví dụ: <i>Sở nào bố trí kinh phí thực hiện kế hoạch?</i></p>"
         engine = state.engine
@@ -120,8 +121,9 @@ def build_app(state: AppState) -> gr.Blocks:
 
     def status_text() -> str:
         manifest = state.engine.index.manifest
-        return (f"**{manifest.counts['documents']} văn bản, {manifest.counts['chunks']} đoạn** · mô hình "
-                f"`{manifest.model}` · lập chỉ mục lúc {manifest.created[:16].replace('T', ' ')} · thế hệ `{state.engine.index.generation.name}`")
+        return (f"**{manifest.counts['documents']} văn bản, {manifest.counts['chunks']} đoạn** · lập chỉ mục lúc "
+                f"{manifest.created[:16].replace('T', ' ')} · thế hệ `{state.engine.index.generation.name}`\n\n"
+                f"{describe(manifest.model)}")
 
     def open_plan(doc: str | None) -> str:
         engine = state.engine
@@ -169,7 +171,8 @@ def build_app(state: AppState) -> gr.Blocks:
     # --- layout ---------------------------------------------------------------------------------------
     with gr.Blocks(title="Tra cứu kế hoạch giáo dục") as app:
         gr.Markdown("## Tra cứu kế hoạch, báo cáo đổi mới giáo dục\nĐặt câu hỏi bằng tiếng Việt, có dấu hoặc "
-                    "không dấu. Mỗi câu trả lời ghi rõ văn bản, số hiệu, ngày, cơ quan ban hành và mục.")
+                    "không dấu (hoặc bằng tiếng Anh). Mỗi câu trả lời ghi rõ văn bản, số hiệu, ngày, cơ quan ban "
+                    f"hành và mục.\n\n<small>{describe(state.engine.settings.model)}</small>")
         with gr.Accordion("Bộ lọc", open=False):
             with gr.Row():
                 province = gr.Dropdown([ALL, *provinces], value=ALL, label="Tỉnh/thành")

@@ -70,3 +70,9 @@ def test_phrase_topics_are_recalled_and_precise(engine):
     """bench/topic_phrases.jsonl: each plan that contains the phrase is relevant, including topics no plan has."""
     metrics = evaluate(engine, load_queries(REPO / "bench" / "topic_phrases.jsonl")).metrics()
     assert metrics["recall"] >= 0.95 and metrics["precision"] >= 0.9
+
+
+def test_an_abbreviated_topic_finds_the_plans_that_spell_it_out(engine):
+    result = plans_for_topic(engine, "phân luồng học sinh sau THCS")
+    assert sorted(prefixes(result)) == ["001", "002", "003"]
+    assert all("phân luồng học sinh sau trung học cơ sở" in p.evidence[0].text for p in result.plans)

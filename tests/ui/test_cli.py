@@ -65,3 +65,21 @@ def test_topics_writes_a_csv_with_a_byte_order_mark(sample_settings, tmp_path, c
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Văn bản,Số hiệu,Cơ quan ban hành") and len(lines) >= 2
+
+
+def test_model_says_whether_the_model_reads_vietnamese_and_how_to_change_it(capsys):
+    assert main(["model"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Mô hình all-MiniLM-L6-v2: chỉ hiểu tiếng Anh")
+    assert "EDUSEARCH_MODEL=" in out and "edusearch index --rebuild" in out
+    assert main(["model", "--model", "/models/multilingual-e5-small"]) == 0
+    assert "KHÔNG DÙNG ĐƯỢC" in capsys.readouterr().out
+
+
+def test_expand_option_switches_query_expansion(sample_settings, capsys):
+    base = ["search", "What does the Department of Finance do to fund the plan?", "-k", "1", "--json",
+            "--index-dir", str(sample_settings.index_dir)]
+    assert main(base) == 0
+    assert json.loads(capsys.readouterr().out)[0]["citation"].endswith("mục IV.3 (Sở Tài chính)")
+    assert main(base + ["--expand", "bogus"]) == 1
+    assert "unknown expansion bogus" in capsys.readouterr().err

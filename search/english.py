@@ -1,0 +1,85 @@
+"""English questions, offline: detected by their words, then mapped to Vietnamese through the glossary
+(`search/lexicon/glossary.tsv`), longest phrase first, so that they run through the same Vietnamese
+pipeline. Names (`Lang Son`), numbers and document codes are kept as they are."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.normalize import find_codes, has_diacritics
+
+ENGLISH_SHARE = 0.6  # of a question's words, to call it English
+STOPWORDS = frozenset("""
+a an the of to in on at for from with by about into over under as and or but not no is are was were be been
+being am do does did has have had will would shall should can could may might must this that these those
+there here it its it's they them their he she his her we our you your i me my what which who whom whose
+when where why how whether if then than so such all any each every some most more many much other both
+either neither only own same too very also just per via between among during before after while within
+without against across through up down out off again further once plan's province's
+""".split())
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
+MAX_PHRASE = 6
+
+
+@dataclass(frozen=True)
+class Translation:
+    text: str  # the Vietnamese question
+    terms: tuple[tuple[str, str], ...]  # (English words, Vietnamese term) used
+    untranslated: tuple[str, ...]  # English words the glossary does not know (left out)
+
+
+def is_english(text: str, glossary: dict[tuple[str, ...], str]) -> bool:
+    if has_diacritics(text):
+        return False
+    words = [w.lower() for w in _WORD.findall(text) if not w.isdigit()]
+    if len(words) < 2:
+        return False
+    vocabulary = {w for phrase in glossary for w in phrase}
+    known = sum(1 for w in words if w in STOPWORDS or w in vocabulary or _singular(w) in vocabulary)
+    return known / len(words) >= ENGLISH_SHARE and any(w in STOPWORDS for w in words)
+
+
+def translate(text: str, glossary: dict[tuple[str, ...], str]) -> Translation:
+    codes = find_codes(text)
+    without_codes = text
+    for code in codes:
+        without_codes = without_codes.replace(code, " ")
+    words = _WORD.findall(without_codes)
+    lowered = [w.lower().replace("’", "'") for w in words]
+    out: list[str] = []
+    terms: list[tuple[str, str]] = []
+    untranslated: list[str] = []
+    i = 0
+    while i < len(words):
+        match = _longest_match(lowered, i, glossary)
+        if match:
+            length, vietnamese = match
+            terms.append((" ".join(words[i:i + length]), vietnamese))
+            out.append(vietnamese)
+            i += length
+            continue
+        word = words[i]
+        if word.isdigit() or (word[0].isupper() and lowered[i] not in STOPWORDS):
+            out.append(word)  # numbers and names: Lang Son, Ha Long, 2025
+        elif lowered[i] not in STOPWORDS:
+            untranslated.append(word)
+        i += 1
+    return Translation(" ".join(dict.fromkeys(out + codes)), tuple(terms), tuple(untranslated))
+
+
+def _longest_match(words: list[str], start: int, glossary: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
+    for length in range(min(MAX_PHRASE, len(words) - start), 0, -1):
+        phrase = tuple(words[start:start + length])
+        for candidate in (phrase, phrase[:-1] + (_singular(phrase[-1]),)):
+            if candidate in glossary:
+                return length, glossary[candidate]
+    return None
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
