@@ -19,9 +19,10 @@ from indexer.chunks import CHUNKER_VERSION, Chunk
 from indexer.config import Settings
 from indexer.embed import Embedder
 from indexer.extract import SUPPORTED_SUFFIXES, ExtractionError, UnsupportedFile
-from indexer.ingest import ParsedDocument, parse_file
+from indexer.ingest import ParsedDocument
 from indexer.metadata import SIDECAR_SUFFIX, DocumentMeta, sidecar_path
 from indexer.normalize import NORMALIZATION_VERSION
+from indexer.sandbox import Limits, parse_bounded
 from indexer.store import Store, StoredDocument, StoredSection, StoreWriter
 from indexer.vectors import build_faiss, write_faiss
 
@@ -81,9 +82,10 @@ def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, s
         reports: list[FileReport] = []
         prepared: list[_Prepared] = []
         files = list(_document_files(documents))
+        limits = Limits(settings.extract_timeout_s, settings.extract_memory_mb)
         for path in tqdm(files, desc="Đọc tài liệu", unit="tệp", disable=not show_progress, file=sys.stderr):
             doc = path.relative_to(documents).as_posix()
-            report, item = _prepare(path, doc, previous)
+            report, item = _prepare(path, doc, previous, limits)
             reports.append(report)
             if item:
                 prepared.append(item)
@@ -105,18 +107,25 @@ def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, s
         if on_stage:
             on_stage("writing")
         generation = gen.new_generation_dir(index_dir)
-        total = _write_generation(generation, prepared, dimension, settings)
-        manifest = gen.Manifest(
-            schema_version=gen.SCHEMA_VERSION, normalization_version=NORMALIZATION_VERSION,
-            chunker_version=CHUNKER_VERSION, model=settings.model, dimension=dimension,
-            created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            documents={p.document.doc: p.document.sha256 for p in prepared},
-            counts={"documents": len(prepared), "chunks": total,
-                    "sections": sum(len(p.sections) for p in prepared)},
-        )
-        if on_stage:
-            on_stage("publishing")
-        gen.publish(index_dir, generation, manifest)
+        try:
+            total = _write_generation(generation, prepared, dimension, settings)
+            manifest = gen.Manifest(
+                schema_version=gen.SCHEMA_VERSION, normalization_version=NORMALIZATION_VERSION,
+                chunker_version=CHUNKER_VERSION, model=settings.model, dimension=dimension,
+                created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                documents={p.document.doc: p.document.sha256 for p in prepared},
+                counts={"documents": len(prepared), "chunks": total,
+                        "sections": sum(len(p.sections) for p in prepared)},
+            )
+            if on_stage:
+                on_stage("publishing")
+            gen.publish(index_dir, generation, manifest)
+        except OSError as error:
+            gen.discard(index_dir, generation)
+            raise gen.IndexWriteFailed(
+                f"could not write the new index ({error.strerror or error}"
+                f"{': ' + str(error.filename) if error.filename else ''}); the previous index is unchanged and "
+                "still answers. Free disk space or fix the problem, then run edusearch index again") from error
         gen.remove_old(index_dir)
     return BuildReport(reports, generation.name, total, len(to_embed), time.perf_counter() - started, embed_seconds)
 
@@ -139,7 +148,7 @@ def _content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _prepare(path: Path, doc: str, previous: Store | None) -> tuple[FileReport, _Prepared | None]:
+def _prepare(path: Path, doc: str, previous: Store | None, limits: Limits) -> tuple[FileReport, _Prepared | None]:
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         return FileReport(doc, SKIPPED, f"unsupported file type '{path.suffix or '(none)'}'"), None
     try:
@@ -154,15 +163,11 @@ def _prepare(path: Path, doc: str, previous: Store | None) -> tuple[FileReport, 
                              np.vstack([v for _, v in pairs]) if pairs else np.zeros((0, 1), np.float32))
             return FileReport(doc, UNCHANGED, chunks=len(pairs), notes=stored.notes), item
     try:
-        parsed = parse_file(path, doc)
+        parsed = parse_bounded(path, doc, limits)
     except UnsupportedFile as error:
         return FileReport(doc, SKIPPED, str(error)), None
     except ExtractionError as error:
         return FileReport(doc, FAILED, str(error)), None
-    except MemoryError:
-        return FileReport(doc, FAILED, "ran out of memory while reading the file"), None
-    except Exception as error:  # noqa: BLE001 - one bad file must never stop the run
-        return FileReport(doc, FAILED, f"unexpected error while reading ({type(error).__name__}: {error})"), None
     if not parsed.chunks:
         return FileReport(doc, FAILED, "no searchable text found", notes=parsed.notes), None
     return FileReport(doc, INDEXED, chunks=len(parsed.chunks), notes=parsed.notes), _from_parsed(parsed, sha)

@@ -1,7 +1,7 @@
 """Settings, from (highest first) command-line options, environment variables, a config file, defaults.
 
 Environment: EDUSEARCH_MODEL, EDUSEARCH_INDEX_DIR, EDUSEARCH_DOCUMENTS, EDUSEARCH_HNSW_THRESHOLD,
-EDUSEARCH_BATCH_SIZE, EDUSEARCH_EXPAND, EDUSEARCH_LEXICON_DIR, EDUSEARCH_LLM_URL, EDUSEARCH_LLM_MODEL, EDUSEARCH_LLM_API_KEY, EDUSEARCH_CONFIG (path
+EDUSEARCH_BATCH_SIZE, EDUSEARCH_EXTRACT_TIMEOUT_S, EDUSEARCH_EXTRACT_MEMORY_MB, EDUSEARCH_EXPAND, EDUSEARCH_LEXICON_DIR, EDUSEARCH_LLM_URL, EDUSEARCH_LLM_MODEL, EDUSEARCH_LLM_API_KEY, EDUSEARCH_CONFIG (path
 of a TOML file; by default `edusearch.toml` in the current folder if present).
 """
 
@@ -28,6 +28,8 @@ class Settings:
     documents: Path = PROJECT_ROOT / "documents"
     hnsw_threshold: int = 50_000  # chunks; below it the FAISS index is exact (flat)
     batch_size: int = 32
+    extract_timeout_s: float = 600.0  # per file, OCR included; a slower file fails alone
+    extract_memory_mb: int = 2048  # per file, on top of the indexer's own memory
     # Query expansion, comma-separated: abbreviations, glossary (English questions), thesaurus, feedback.
     expand: str = "abbreviations,glossary,thesaurus"
     lexicon_dir: Path | None = None  # extra abbreviations.tsv / thesaurus.tsv / glossary.tsv
@@ -47,6 +49,7 @@ class Settings:
 
 _ENV = {"model": "EDUSEARCH_MODEL", "index_dir": "EDUSEARCH_INDEX_DIR", "documents": "EDUSEARCH_DOCUMENTS",
         "hnsw_threshold": "EDUSEARCH_HNSW_THRESHOLD", "batch_size": "EDUSEARCH_BATCH_SIZE",
+        "extract_timeout_s": "EDUSEARCH_EXTRACT_TIMEOUT_S", "extract_memory_mb": "EDUSEARCH_EXTRACT_MEMORY_MB",
         "expand": "EDUSEARCH_EXPAND", "lexicon_dir": "EDUSEARCH_LEXICON_DIR", "llm_url": "EDUSEARCH_LLM_URL", "llm_model": "EDUSEARCH_LLM_MODEL", "llm_api_key": "EDUSEARCH_LLM_API_KEY"}
 
 
@@ -65,7 +68,9 @@ def load_settings(**overrides: object) -> Settings:
     for key, variable in _ENV.items():
         if os.environ.get(variable):
             value: object = os.environ[variable]
-            if key in ("hnsw_threshold", "batch_size"):
+            if key in ("hnsw_threshold", "batch_size", "extract_memory_mb"):
                 value = int(str(value))
+            elif key == "extract_timeout_s":
+                value = float(str(value))
             from_env[key] = value
     return settings.with_overrides(**from_env).with_overrides(**overrides)

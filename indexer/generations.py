@@ -36,6 +36,10 @@ class IndexLocked(IndexUnusable):
     pass
 
 
+class IndexWriteFailed(RuntimeError):
+    """Writing a new generation failed (disk full, I/O error); the live one is untouched."""
+
+
 @dataclass
 class Manifest:
     schema_version: int
@@ -117,6 +121,12 @@ def publish(index_dir: Path, generation: Path, manifest: Manifest) -> None:
     _fsync_tree(generation)
     _write_atomic(generation / MANIFEST, manifest.to_json())
     _write_atomic(index_dir / POINTER, generation.name + "\n")
+
+
+def discard(index_dir: Path, generation: Path) -> None:
+    """Delete a generation that failed to be written, unless it somehow became the live one."""
+    if current_generation(index_dir) != generation:
+        shutil.rmtree(generation, ignore_errors=True)
 
 
 def remove_old(index_dir: Path, keep: int = 2) -> None:

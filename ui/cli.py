@@ -9,7 +9,7 @@ from pathlib import Path
 
 from indexer.config import Settings, load_settings
 from indexer.embed import ModelUnavailable
-from indexer.generations import IndexUnusable
+from indexer.generations import IndexUnusable, IndexWriteFailed
 
 EXIT_ERROR = 1
 
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(model=args.model, index_dir=args.index_dir, expand=args.expand)
         return args.handler(args, settings)
-    except (IndexUnusable, ModelUnavailable, FileNotFoundError, ValueError) as error:
+    except (IndexUnusable, IndexWriteFailed, ModelUnavailable, FileNotFoundError, ValueError) as error:
         print(f"edusearch: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

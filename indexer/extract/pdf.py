@@ -16,6 +16,7 @@ from indexer.normalize import nfc
 
 MAX_PAGES = 2000
 MAX_CONTENT_BYTES = 20 * 1024 * 1024
+BLANK_CONTENT_BYTES = 64
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -32,8 +33,9 @@ def extract(path: Path) -> Extracted:
         raise ExtractionError(f"the PDF has {page_count} pages; the limit is {MAX_PAGES}")
 
     pages = [Page(number=n, text=_page_text(reader, n)) for n in range(1, page_count + 1)]
-    need_ocr = [p.number for p in pages if not is_usable_vietnamese(p.text)]
-    notes: list[str] = []
+    blank = {p.number for p in pages if not p.text.strip() and _is_blank(reader, p.number)}
+    need_ocr = [p.number for p in pages if p.number not in blank and not is_usable_vietnamese(p.text)]
+    notes: list[str] = [f"{len(blank)} blank pages"] if len(blank) > 1 else []
     if need_ocr:
         notes.extend(_ocr_pages(path, pages, need_ocr))
     if not any(p.text.strip() for p in pages):
@@ -66,6 +68,19 @@ def _page_text(reader: pypdf.PdfReader, number: int) -> str:
         return nfc(page.extract_text() or "")
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on broken pages; such a page goes to OCR
         return ""
+
+
+def _is_blank(reader: pypdf.PdfReader, number: int) -> bool:
+    """A page with no images and (almost) nothing drawn: nothing for OCR to read."""
+    try:
+        page = reader.pages[number - 1]
+        resources = page.get("/Resources") or {}
+        if "/XObject" in resources and resources["/XObject"]:
+            return False
+        contents = page.get_contents()
+        return contents is None or len(contents.get_data().strip()) < BLANK_CONTENT_BYTES
+    except Exception:  # noqa: BLE001 - a page pypdf cannot inspect goes to OCR
+        return False
 
 
 def _ocr_pages(path: Path, pages: list[Page], numbers: list[int]) -> list[str]:

@@ -10,7 +10,7 @@ import viparse
 from indexer.extract.records import ExtractionError, Extracted, Page
 from indexer.normalize import nfc
 
-MAX_TEXT_BYTES = 64 * 1024 * 1024
+MAX_TEXT_BYTES = 20 * 1024 * 1024  # a plan is well under 1 MB of text; more is a dump, not a plan
 
 
 def extract(path: Path) -> Extracted:

@@ -77,3 +77,55 @@ def cp1258_encode(text: str) -> bytes:
             base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
             out += base.encode("cp1258") + "".join(c for c in decomposed if c in tones).encode("cp1258")
     return bytes(out)
+
+
+def make_image_pdf(path: Path, lines: list[str]) -> Path:
+    """A scanned-looking PDF: one page holding only an image of the text (no text layer)."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    font = ImageFont.truetype(str(FONT), 44)
+    image = Image.new("L", (2000, 120 + 80 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        draw.text((80, 60 + 80 * i), line, font=font, fill=0)
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    width = A4[0] - 80
+    pdf.drawImage(ImageReader(image), 40, A4[1] - 60 - width * image.height / image.width, width=width,
+                  height=width * image.height / image.width)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def make_blank_pdf(path: Path, pages: int, text_on_first: list[str] | None = None) -> Path:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
+    pdf = canvas.Canvas(str(path))
+    for number in range(pages):
+        if number == 0 and text_on_first:
+            pdf.setFont("DejaVu", 11)
+            for i, line in enumerate(text_on_first):
+                pdf.drawString(60, 800 - 16 * i, line)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def zip_bomb_docx(path: Path, uncompressed_mb: int = 300) -> Path:
+    """A .docx whose document.xml inflates to `uncompressed_mb` of zeros."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            block = b"\0" * (1 << 20)
+            for _ in range(uncompressed_mb):
+                member.write(block)
+    return path
