@@ -69,3 +69,11 @@ class Bm25Writer:
     def commit(self) -> None:
         self._writer.commit()
         self._writer.wait_merging_threads()
+
+    def abort(self) -> None:
+        """Drop what was added and stop the writer's threads (after a failed commit)."""
+        try:
+            self._writer.rollback()
+            self._writer.wait_merging_threads()
+        except (ValueError, RuntimeError, OSError):
+            pass

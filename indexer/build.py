@@ -197,8 +197,17 @@ def _embed(prepared: list[_Prepared], embedder: Embedder, batch_size: int, show_
 
 
 def _write_generation(generation: Path, prepared: list[_Prepared], dimension: int, settings: Settings) -> int:
-    store = StoreWriter(generation / gen.STORE)
     bm25 = Bm25Writer(generation / gen.BM25)
+    try:
+        return _write_parts(generation, prepared, dimension, settings, bm25)
+    except BaseException:
+        bm25.abort()
+        raise
+
+
+def _write_parts(generation: Path, prepared: list[_Prepared], dimension: int, settings: Settings,
+                 bm25: Bm25Writer) -> int:
+    store = StoreWriter(generation / gen.STORE)
     all_vectors = []
     vec_id = 0
     for item in prepared:

@@ -7,6 +7,7 @@ address-space limit of its inherited size plus the memory budget."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import resource
@@ -32,7 +33,13 @@ def parse_bounded(path: Path, doc: str, limits: Limits) -> ParsedDocument:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(path, doc, limits.memory_mb, sender), daemon=True)
-    child.start()
+    # Objects inherited from the parent (an index writer with native threads, say) must not be collected in
+    # the child, where their threads do not exist.
+    gc.freeze()
+    try:
+        child.start()
+    finally:
+        gc.unfreeze()
     sender.close()
     try:
         if not receiver.poll(limits.seconds):

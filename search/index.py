@@ -33,9 +33,23 @@ class DocFacets:
     year: np.ndarray
 
 
+OPEN_ATTEMPTS = 3
+
+
 class OpenIndex:
     def __init__(self, index_dir: Path, model: str, verify: bool = True):
-        generation = gen.current_generation(index_dir)
+        """Open the live generation. A writer may publish a newer one and delete this one while it is being
+        opened; then the newer one is opened instead."""
+        for attempt in range(OPEN_ATTEMPTS):
+            generation = gen.current_generation(index_dir)
+            try:
+                self._open(index_dir, generation, model, verify)
+                return
+            except (IndexUnusable, OSError, ValueError, RuntimeError):
+                if attempt + 1 == OPEN_ATTEMPTS or gen.current_generation(index_dir) == generation:
+                    raise
+
+    def _open(self, index_dir: Path, generation: Path | None, model: str, verify: bool) -> None:
         if generation is None:
             raise IndexMissing(f"no index in {index_dir} yet; build it with: edusearch index [FOLDER]")
         manifest_path = generation / gen.MANIFEST
@@ -76,6 +90,24 @@ class OpenIndex:
             years.append(meta.year or 0)
         return DocFacets(np.array(provinces, dtype=object), np.array(types, dtype=object),
                          np.array(years, dtype=np.int32))
+
+    def integrity_problems(self) -> list[str]:
+        """Every chunk in the store has its vector and its BM25 entry, and nothing more."""
+        chunks = self.store.count("chunks")
+        problems = []
+        if self.vectors.ntotal != chunks:
+            problems.append(f"{self.vectors.ntotal} vectors for {chunks} chunks")
+        searcher = self.bm25.searcher()
+        if searcher.num_docs != chunks:
+            problems.append(f"{searcher.num_docs} BM25 entries for {chunks} chunks")
+        if chunks:
+            found = searcher.search(tantivy.Query.all_query(), chunks + 1).hits
+            ids = sorted(searcher.doc(address)["vec_id"][0] for _, address in found)
+            if ids != list(range(chunks)):
+                problems.append("BM25 entries do not match the chunk ids")
+        if self.manifest.counts.get("chunks") != chunks:
+            problems.append(f"the manifest counts {self.manifest.counts.get('chunks')} chunks, the store {chunks}")
+        return problems
 
     def close(self) -> None:
         self.store.close()

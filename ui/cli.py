@@ -81,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     model.set_defaults(handler=_model)
 
     status = commands.add_parser("status", parents=[common], help="what is indexed")
+    status.add_argument("--check", action="store_true",
+                        help="also check that every chunk has its vector and BM25 entry (exit 1 if not)")
     status.set_defaults(handler=_status)
 
     serve = commands.add_parser("serve", parents=[common], help="index documents/ if needed, then open the web app")
@@ -237,6 +239,11 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
     for doc in index.documents.values():
         meta = doc.meta
         print(f"  {doc.doc}: {meta.doc_type or '-'} {meta.number or ''} {meta.date or ''} {meta.province or ''}")
+    if args.check:
+        problems = index.integrity_problems()
+        print("Kiểm tra: " + ("toàn vẹn (checksums, vectors, BM25 khớp kho đoạn văn)" if not problems
+                              else "LỖI: " + "; ".join(problems)))
+        return EXIT_ERROR if problems else 0
     return 0
 
 
