@@ -34,6 +34,9 @@ EXAMPLES = [
 TOPIC_EXAMPLES = ["phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục", "chuyển đổi số", "xã hội học tập"]
 TOPIC_COLUMNS = ["#", "Văn bản", "Cơ quan ban hành", "Ngày", "Số mục phù hợp", "Bằng chứng tiêu biểu"]
 ALL = "Tất cả"
+# Gradio keeps per-session state in memory, and every API call is a new session: its default capacity of
+# 10,000 sessions let the server grow by about 110 MB per 1,000 calls (bench/load_web.py).
+SESSION_CAPACITY = 300
 
 
 class AppState:
@@ -286,7 +289,7 @@ def launch(state: AppState, host: str = "127.0.0.1", port: int = 7860, block: bo
     settings = state.engine.settings
     app.launch(server_name=host, server_port=port, css=CSS, max_file_size=f"{admin.MAX_UPLOAD_MB}mb",
                blocked_paths=[str(settings.index_dir), str(state.documents)], prevent_thread_lock=not block,
-               quiet=not block, footer_links=["api"])
+               quiet=not block, footer_links=["api"], state_session_capacity=SESSION_CAPACITY)
     return app
 
 
