@@ -142,7 +142,10 @@ def remove_old(index_dir: Path, keep: int = 2) -> None:
 
 
 class WriterLock:
-    """An exclusive, non-blocking lock on the index directory for the duration of a build."""
+    """An exclusive, non-blocking lock on the index directory for the duration of a build.
+
+    The lock is an flock, which a forked child (a file reader in `sandbox`) would otherwise share: a child
+    outliving a killed indexer would keep the index locked. Forked children therefore drop held locks."""
 
     def __init__(self, index_dir: Path):
         index_dir.mkdir(parents=True, exist_ok=True)
@@ -157,12 +160,28 @@ class WriterLock:
             self._handle.close()
             raise IndexLocked(f"another 'edusearch index' is already running on {self._path.parent}; "
                               "wait for it to finish") from None
+        _HELD_LOCKS.add(self._handle)
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._handle:
+            _HELD_LOCKS.discard(self._handle)
             fcntl.flock(self._handle, fcntl.LOCK_UN)
             self._handle.close()
+
+
+_HELD_LOCKS: set = set()
+
+
+def _drop_locks_in_child() -> None:
+    """Closing the child's copy leaves the parent's lock in place (an flock lives until every copy of its
+    descriptor is closed or unlocked), and ends with the parent."""
+    for handle in _HELD_LOCKS:
+        handle.close()
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -7,6 +7,7 @@ address-space limit of its inherited size plus the memory budget."""
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -19,6 +20,7 @@ from indexer.extract import ExtractionError, UnsupportedFile
 from indexer.ingest import ParsedDocument, parse_file
 
 _OK, _UNSUPPORTED, _FAILED = "ok", "unsupported", "failed"
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ def parse_bounded(path: Path, doc: str, limits: Limits) -> ParsedDocument:
     `limits.seconds` or needs more than `limits.memory_mb`, and UnsupportedFile as parse_file does."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(path, doc, limits.memory_mb, sender), daemon=True)
+    child = context.Process(target=_child, args=(path, doc, limits.memory_mb, os.getpid(), sender), daemon=True)
     # Objects inherited from the parent (an index writer with native threads, say) must not be collected in
     # the child, where their threads do not exist.
     gc.freeze()
@@ -60,7 +62,8 @@ def parse_bounded(path: Path, doc: str, limits: Limits) -> ParsedDocument:
     raise ExtractionError(payload)
 
 
-def _child(path: Path, doc: str, memory_mb: int, sender) -> None:
+def _child(path: Path, doc: str, memory_mb: int, parent: int, sender) -> None:
+    _die_with(parent)
     os.setsid()
     _limit_memory(memory_mb)
     try:
@@ -79,6 +82,14 @@ def _child(path: Path, doc: str, memory_mb: int, sender) -> None:
         sender.send((_FAILED, f"reading needed more than {memory_mb} MB of memory, so the file was skipped"))
     finally:
         sender.close()
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to kill this reader when the indexer dies (kill -9 included), so no orphan reads on."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request was in place
+        os._exit(1)
 
 
 def _limit_memory(memory_mb: int) -> None:

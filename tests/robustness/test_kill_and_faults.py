@@ -20,6 +20,8 @@ from indexer.config import Settings
 from search.engine import SearchEngine
 from search.index import OpenIndex
 from tests.conftest import DOCUMENTS, REPO
+from tests.indexer.fixtures import make_pdf
+from tests.robustness.test_hostile_files import PLAN
 
 QUESTION = "Sở Tài chính bố trí kinh phí"
 KILL_TRIALS = 20
@@ -100,6 +102,45 @@ def test_kill_minus_nine_at_twenty_moments_never_breaks_the_index(tmp_path, corp
     rerun = build_index(corpus, settings, show_progress=False, embedder=embedder)
     assert rerun.count(UNCHANGED) == 5
     assert _assert_whole_and_answering(settings, embedder) == expected
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            children.append(int(stat.parent.name))
+    return children
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_killing_the_indexer_while_it_reads_a_file_frees_the_index_and_the_reader(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    make_pdf(folder / "slow.pdf", [PLAN] * 1900)  # about 5 s of reading
+    index_dir = tmp_path / "index"
+    process = _index_process(folder, index_dir)
+    deadline = time.monotonic() + 60
+    while not (readers := _children(process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert readers, "the indexer never started a reader process"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with gen.WriterLock(index_dir):  # a new run may start at once
+        pass
+    deadline = time.monotonic() + 5
+    while any(map(_alive, readers)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(map(_alive, readers)), "the reader went on after the indexer was killed"
 
 
 def _fail(error_number: int):
