@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +25,10 @@ from indexer.metadata import SIDECAR_SUFFIX, DocumentMeta, sidecar_path
 from indexer.normalize import NORMALIZATION_VERSION
 from indexer.sandbox import Limits, parse_bounded
 from indexer.store import Store, StoredDocument, StoredSection, StoreWriter
-from indexer.vectors import build_faiss, write_faiss
+from indexer.vectors import build_faiss, choose_kind, write_faiss
 
 INDEXED, UNCHANGED, SKIPPED, FAILED, REMOVED = "indexed", "unchanged", "skipped", "failed", "removed"
+EMBED_WINDOW = 256  # chunks embedded together while reading goes on
 
 
 @dataclass
@@ -52,7 +54,8 @@ class BuildReport:
 
 
 @dataclass
-class _Prepared:
+class Prepared:
+    """A document ready to be written: its record, sections, chunks and (once embedded) their vectors."""
     document: StoredDocument
     sections: list[StoredSection]
     chunks: list[Chunk]
@@ -78,56 +81,54 @@ def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, s
         raise FileNotFoundError(f"documents folder not found: {documents}")
     index_dir = settings.index_dir
     with gen.WriterLock(index_dir):
-        previous = None if rebuild else _open_previous(index_dir, settings.model)
-        reports: list[FileReport] = []
-        prepared: list[_Prepared] = []
+        previous = None if rebuild else _open_previous(index_dir, settings.index_model)
         files = list(_document_files(documents))
         limits = Limits(settings.extract_timeout_s, settings.extract_memory_mb)
-        for path in tqdm(files, desc="Đọc tài liệu", unit="tệp", disable=not show_progress, file=sys.stderr):
-            doc = path.relative_to(documents).as_posix()
-            report, item = _prepare(path, doc, previous, limits)
-            reports.append(report)
-            if item:
-                prepared.append(item)
-        present = {r.doc for r in reports}
-        if previous:
-            reports.extend(FileReport(d.doc, REMOVED) for d in previous.documents() if d.doc not in present)
-            previous.close()
-
-        to_embed = [(item, c) for item in prepared if item.vectors is None for c in item.chunks]
-        embed_started = time.perf_counter()
-        if to_embed or embedder is None and not _dimension_known(index_dir, settings.model):
-            embedder = embedder or Embedder(settings.model)
-        if to_embed:
-            assert embedder is not None
-            _embed(prepared, embedder, settings.batch_size, show_progress)
-        embed_seconds = time.perf_counter() - embed_started
+        need_embedder = not _dimension_known(index_dir, settings.index_model)
+        with _Embedding(embedder, settings, show_progress) as embedding:
+            reports, prepared = _read_all(files, documents, previous, limits, embedding)
+            present = {r.doc for r in reports}
+            if previous:
+                reports.extend(FileReport(d.doc, REMOVED) for d in previous.documents(with_text=False)
+                               if d.doc not in present)
+                previous.close()
+            embedding.finish(need_embedder)
+        embedder, embed_seconds, embedded = embedding.embedder, embedding.seconds, embedding.count
         dimension = embedder.dimension if embedder else _previous_dimension(index_dir)
 
+        generation, total = write_index(index_dir, prepared, dimension, settings, on_stage)
+    return BuildReport(reports, generation.name, total, embedded, time.perf_counter() - started, embed_seconds)
+
+
+def write_index(index_dir: Path, prepared: list[Prepared], dimension: int, settings: Settings,
+                on_stage: Callable[[str], None] | None = None) -> tuple[Path, int]:
+    """Write embedded documents as a new generation and publish it: (the generation, its chunk count).
+    On a write error the previous generation stays live and IndexWriteFailed says what happened. The caller
+    holds the index's WriterLock."""
+    if on_stage:
+        on_stage("writing")
+    generation = gen.new_generation_dir(index_dir)
+    try:
+        total = _write_generation(generation, prepared, dimension, settings)
+        manifest = gen.Manifest(
+            schema_version=gen.SCHEMA_VERSION, normalization_version=NORMALIZATION_VERSION,
+            chunker_version=CHUNKER_VERSION, model=settings.index_model, dimension=dimension,
+            created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            documents={p.document.doc: p.document.sha256 for p in prepared},
+            counts={"documents": len(prepared), "chunks": total,
+                    "sections": sum(len(p.sections) for p in prepared)},
+        )
         if on_stage:
-            on_stage("writing")
-        generation = gen.new_generation_dir(index_dir)
-        try:
-            total = _write_generation(generation, prepared, dimension, settings)
-            manifest = gen.Manifest(
-                schema_version=gen.SCHEMA_VERSION, normalization_version=NORMALIZATION_VERSION,
-                chunker_version=CHUNKER_VERSION, model=settings.model, dimension=dimension,
-                created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                documents={p.document.doc: p.document.sha256 for p in prepared},
-                counts={"documents": len(prepared), "chunks": total,
-                        "sections": sum(len(p.sections) for p in prepared)},
-            )
-            if on_stage:
-                on_stage("publishing")
-            gen.publish(index_dir, generation, manifest)
-        except OSError as error:
-            gen.discard(index_dir, generation)
-            raise gen.IndexWriteFailed(
-                f"could not write the new index ({error.strerror or error}"
-                f"{': ' + str(error.filename) if error.filename else ''}); the previous index is unchanged and "
-                "still answers. Free disk space or fix the problem, then run edusearch index again") from error
-        gen.remove_old(index_dir)
-    return BuildReport(reports, generation.name, total, len(to_embed), time.perf_counter() - started, embed_seconds)
+            on_stage("publishing")
+        gen.publish(index_dir, generation, manifest)
+    except OSError as error:
+        gen.discard(index_dir, generation)
+        raise gen.IndexWriteFailed(
+            f"could not write the new index ({error.strerror or error}"
+            f"{': ' + str(error.filename) if error.filename else ''}); the previous index is unchanged and "
+            "still answers. Free disk space or fix the problem, then run edusearch index again") from error
+    gen.remove_old(index_dir)
+    return generation, total
 
 
 def _document_files(root: Path):
@@ -148,7 +149,8 @@ def _content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _prepare(path: Path, doc: str, previous: Store | None, limits: Limits) -> tuple[FileReport, _Prepared | None]:
+def _decide(path: Path, doc: str, previous: Store | None) -> tuple[FileReport, Prepared | None] | str:
+    """The outcome for a file that needs no reading (skipped, unreadable, unchanged), or its content hash."""
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         return FileReport(doc, SKIPPED, f"unsupported file type '{path.suffix or '(none)'}'"), None
     try:
@@ -159,9 +161,13 @@ def _prepare(path: Path, doc: str, previous: Store | None, limits: Limits) -> tu
         stored = previous.document(doc)
         if stored is not None and stored.sha256 == sha:
             pairs = previous.chunks_of(doc)
-            item = _Prepared(stored, previous.sections(doc), [c for c, _ in pairs],
+            item = Prepared(stored, previous.sections(doc), [c for c, _ in pairs],
                              np.vstack([v for _, v in pairs]) if pairs else np.zeros((0, 1), np.float32))
             return FileReport(doc, UNCHANGED, chunks=len(pairs), notes=stored.notes), item
+    return sha
+
+
+def _read(path: Path, doc: str, sha: str, limits: Limits) -> tuple[FileReport, Prepared | None]:
     try:
         parsed = parse_bounded(path, doc, limits)
     except UnsupportedFile as error:
@@ -173,30 +179,88 @@ def _prepare(path: Path, doc: str, previous: Store | None, limits: Limits) -> tu
     return FileReport(doc, INDEXED, chunks=len(parsed.chunks), notes=parsed.notes), _from_parsed(parsed, sha)
 
 
-def _from_parsed(parsed: ParsedDocument, sha: str) -> _Prepared:
+def _from_parsed(parsed: ParsedDocument, sha: str) -> Prepared:
     document = StoredDocument(parsed.doc, sha, parsed.meta, parsed.text, parsed.page_count, parsed.notes)
     sections = [StoredSection(parsed.doc, s.ordinal, s.heading, s.path_text, s.level, s.start, s.end, *s.pages)
                 for s in parsed.sections]
-    return _Prepared(document, sections, parsed.chunks, None)
+    return Prepared(document, sections, parsed.chunks, None)
 
 
-def _embed(prepared: list[_Prepared], embedder: Embedder, batch_size: int, show_progress: bool) -> None:
-    pending = [item for item in prepared if item.vectors is None]
-    texts = [embedding_text(item.document.meta, c) for item in pending for c in item.chunks]
-    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-    with tqdm(total=len(texts), desc="Mã hóa đoạn văn", unit="đoạn", disable=not show_progress,
-              file=sys.stderr) as bar:
-        step = batch_size * 4
-        for start in range(0, len(texts), step):
-            vectors[start:start + step] = embedder.embed_passages(texts[start:start + step], batch_size)
-            bar.update(min(step, len(texts) - start))
-    offset = 0
-    for item in pending:
-        item.vectors = vectors[offset:offset + len(item.chunks)]
-        offset += len(item.chunks)
+def _read_all(files: list[Path], documents: Path, previous: Store | None, limits: Limits,
+              embedding: "_Embedding") -> tuple[list[FileReport], list[Prepared]]:
+    """Read every file, in order, one file ahead in a thread (its reader is a child process), while the
+    chunks already read are embedded: reading and embedding overlap instead of following each other."""
+    reports: list[FileReport] = []
+    prepared: list[Prepared] = []
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader")
+    try:
+        jobs = []
+        for path in files:
+            doc = path.relative_to(documents).as_posix()
+            decided = _decide(path, doc, previous)
+            jobs.append(decided if isinstance(decided, tuple) else reader.submit(_read, path, doc, decided, limits))
+        for job in tqdm(jobs, desc="Đọc tài liệu", unit="tệp", disable=not embedding.show_progress, file=sys.stderr):
+            report, item = job if isinstance(job, tuple) else job.result()
+            reports.append(report)
+            if item:
+                prepared.append(item)
+                embedding.add(item)
+    finally:
+        reader.shutdown(wait=False, cancel_futures=True)  # on an interruption, files not yet begun stay unread
+    return reports, prepared
 
 
-def _write_generation(generation: Path, prepared: list[_Prepared], dimension: int, settings: Settings) -> int:
+class _Embedding:
+    """Embeds prepared documents in windows of EMBED_WINDOW chunks as they arrive (the model sorts each
+    window by length, so batches pad little), loading the model only when something needs embedding."""
+
+    def __init__(self, embedder: Embedder | None, settings: Settings, show_progress: bool):
+        self.embedder, self.settings, self.show_progress = embedder, settings, show_progress
+        self.seconds, self.count = 0.0, 0
+        self._pending: list[Prepared] = []
+        self._bar = tqdm(total=0, desc="Mã hóa đoạn văn", unit="đoạn", disable=not show_progress, file=sys.stderr,
+                         position=1, leave=False)
+
+    def __enter__(self) -> "_Embedding":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.close()
+
+    def add(self, item: Prepared) -> None:
+        if item.vectors is not None:
+            return
+        self._pending.append(item)
+        self._bar.total += len(item.chunks)
+        self._bar.refresh()
+        if sum(len(p.chunks) for p in self._pending) >= EMBED_WINDOW:
+            self._flush()
+
+    def finish(self, need_embedder: bool) -> None:
+        """Embed what is left; load the model anyway when the vector dimension is not known otherwise."""
+        self._flush()
+        if self.embedder is None and need_embedder:
+            self.embedder = Embedder(self.settings.model, self.settings.embed_backend)
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        started = time.perf_counter()
+        if self.embedder is None:
+            self.embedder = Embedder(self.settings.model, self.settings.embed_backend)
+        texts = [embedding_text(item.document.meta, c) for item in self._pending for c in item.chunks]
+        vectors = self.embedder.embed_passages(texts, self.settings.batch_size)
+        offset = 0
+        for item in self._pending:
+            item.vectors = vectors[offset:offset + len(item.chunks)]
+            offset += len(item.chunks)
+        self._pending = []
+        self.seconds += time.perf_counter() - started
+        self.count += len(texts)
+        self._bar.update(len(texts))
+
+
+def _write_generation(generation: Path, prepared: list[Prepared], dimension: int, settings: Settings) -> int:
     bm25 = Bm25Writer(generation / gen.BM25)
     try:
         return _write_parts(generation, prepared, dimension, settings, bm25)
@@ -205,7 +269,7 @@ def _write_generation(generation: Path, prepared: list[_Prepared], dimension: in
         raise
 
 
-def _write_parts(generation: Path, prepared: list[_Prepared], dimension: int, settings: Settings,
+def _write_parts(generation: Path, prepared: list[Prepared], dimension: int, settings: Settings,
                  bm25: Bm25Writer) -> int:
     store = StoreWriter(generation / gen.STORE)
     all_vectors = []
@@ -223,7 +287,8 @@ def _write_parts(generation: Path, prepared: list[_Prepared], dimension: int, se
     store.close()
     bm25.commit()
     vectors = np.vstack(all_vectors) if all_vectors else np.zeros((0, dimension), dtype=np.float32)
-    write_faiss(build_faiss(vectors, dimension, settings.hnsw_threshold), generation / gen.VECTORS)
+    kind = choose_kind(len(vectors), settings.vector_index, settings.hnsw_threshold)
+    write_faiss(build_faiss(vectors, dimension, kind), generation / gen.VECTORS)
     return vec_id
 
 

@@ -1,6 +1,7 @@
 """Settings, from (highest first) command-line options, environment variables, a config file, defaults.
 
 Environment: EDUSEARCH_MODEL, EDUSEARCH_INDEX_DIR, EDUSEARCH_DOCUMENTS, EDUSEARCH_HNSW_THRESHOLD,
+EDUSEARCH_VECTOR_INDEX, EDUSEARCH_EMBED_BACKEND,
 EDUSEARCH_BATCH_SIZE, EDUSEARCH_EXTRACT_TIMEOUT_S, EDUSEARCH_EXTRACT_MEMORY_MB, EDUSEARCH_EXPAND, EDUSEARCH_LEXICON_DIR, EDUSEARCH_LLM_URL, EDUSEARCH_LLM_MODEL, EDUSEARCH_LLM_API_KEY, EDUSEARCH_CONFIG (path
 of a TOML file; by default `edusearch.toml` in the current folder if present).
 """
@@ -16,6 +17,16 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+EMBED_BACKENDS = ("torch", "int8")
+
+
+def model_identity(model: str, backend: str = "torch") -> str:
+    """What an index records as the model that built it: vectors of two identities never mix."""
+    if backend not in EMBED_BACKENDS:
+        raise ValueError(f"unknown embedding backend '{backend}'; choose one of {', '.join(EMBED_BACKENDS)}")
+    return model if backend == "torch" else f"{model} [{backend}]"
+
+
 def _default_index_dir() -> Path:
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return data_home / "edusearch" / "index"
@@ -27,6 +38,8 @@ class Settings:
     index_dir: Path = _default_index_dir()
     documents: Path = PROJECT_ROOT / "documents"
     hnsw_threshold: int = 50_000  # chunks; below it the FAISS index is exact (flat)
+    vector_index: str = "auto"  # auto (by size), flat, hnsw or ivfpq: see indexer/vectors.py
+    embed_backend: str = "torch"  # torch, or int8 (dynamically quantized linear layers: faster, slightly less exact)
     batch_size: int = 32
     extract_timeout_s: float = 600.0  # per file, OCR included; a slower file fails alone
     extract_memory_mb: int = 2048  # per file, on top of the indexer's own memory
@@ -39,6 +52,10 @@ class Settings:
     llm_model: str = "local"
     llm_api_key: str | None = None
 
+    @property
+    def index_model(self) -> str:
+        return model_identity(self.model, self.embed_backend)
+
     def with_overrides(self, **values: object) -> "Settings":
         given = {k: v for k, v in values.items() if v is not None}
         for key in ("index_dir", "documents", "lexicon_dir"):
@@ -48,7 +65,8 @@ class Settings:
 
 
 _ENV = {"model": "EDUSEARCH_MODEL", "index_dir": "EDUSEARCH_INDEX_DIR", "documents": "EDUSEARCH_DOCUMENTS",
-        "hnsw_threshold": "EDUSEARCH_HNSW_THRESHOLD", "batch_size": "EDUSEARCH_BATCH_SIZE",
+        "hnsw_threshold": "EDUSEARCH_HNSW_THRESHOLD", "vector_index": "EDUSEARCH_VECTOR_INDEX",
+        "embed_backend": "EDUSEARCH_EMBED_BACKEND", "batch_size": "EDUSEARCH_BATCH_SIZE",
         "extract_timeout_s": "EDUSEARCH_EXTRACT_TIMEOUT_S", "extract_memory_mb": "EDUSEARCH_EXTRACT_MEMORY_MB",
         "expand": "EDUSEARCH_EXPAND", "lexicon_dir": "EDUSEARCH_LEXICON_DIR", "llm_url": "EDUSEARCH_LLM_URL", "llm_model": "EDUSEARCH_LLM_MODEL", "llm_api_key": "EDUSEARCH_LLM_API_KEY"}
 

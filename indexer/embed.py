@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.config import DEFAULT_MODEL
+from indexer.config import DEFAULT_MODEL, model_identity
 from indexer.models import ModelProfile, profile_for
 
 
@@ -53,13 +53,13 @@ def local_copy(model: str) -> str | None:
 class Embedder:
     """A loaded model with its profile. `name` is what the index records."""
 
-    def __init__(self, model: str):
+    def __init__(self, model: str, backend: str = "torch"):
         os.environ["HF_HUB_OFFLINE"] = "1"  # never reach for the network, whatever the caller's setting
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        self.name = model
+        self.name = model_identity(model, backend)
         self.profile: ModelProfile = profile_for(model)
         location = resolve_model_path(model)
         try:
@@ -77,6 +77,8 @@ class Embedder:
                 f"cannot load embedding model '{model}' offline ({type(error).__name__}: {str(error)[:200]}). "
                 "Use a model folder on disk (EDUSEARCH_MODEL=/path/to/model), a model already in the local "
                 f"Hugging Face cache, or the bundled default '{DEFAULT_MODEL}'.") from None
+        if backend == "int8":
+            self._model = _quantized(self._model)
         self.dimension = int(self._model.get_embedding_dimension())
 
     def embed_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
@@ -91,3 +93,14 @@ class Embedder:
         vectors = self._model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
                                      convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _quantized(model):
+    """The model with its linear layers in int8 (dynamic quantization): about twice as fast on CPU."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization announces its move to torchao
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)

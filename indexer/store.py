@@ -11,7 +11,6 @@ import numpy as np
 
 from indexer.chunks import Chunk
 from indexer.metadata import DocumentMeta
-from indexer.sections import Section
 
 _SCHEMA = """
 CREATE TABLE documents (
@@ -98,8 +97,10 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
-    def documents(self) -> list[StoredDocument]:
-        rows = self._db.execute("SELECT doc, sha256, meta, text, page_count, notes FROM documents ORDER BY doc")
+    def documents(self, with_text: bool = True) -> list[StoredDocument]:
+        """Every document; without its text (left empty) when only the metadata is wanted."""
+        text = "text" if with_text else "''"
+        rows = self._db.execute(f"SELECT doc, sha256, meta, {text}, page_count, notes FROM documents ORDER BY doc")
         return [StoredDocument(r[0], r[1], meta_from_json(r[2]), r[3], r[4], json.loads(r[5])) for r in rows]
 
     def document(self, doc: str) -> StoredDocument | None:
@@ -131,6 +132,10 @@ class Store:
     def all_chunks(self) -> list[tuple[int, Chunk]]:
         rows = self._db.execute(f"SELECT vec_id, {_CHUNK_COLUMNS} FROM chunks ORDER BY vec_id")
         return [(r[0], _chunk(r[1:])) for r in rows]
+
+    def chunk_docs(self) -> list[str]:
+        """The document of every chunk, in vec_id order."""
+        return [r[0] for r in self._db.execute("SELECT doc FROM chunks ORDER BY vec_id")]
 
     def all_vectors(self, dimension: int) -> np.ndarray:
         rows = self._db.execute("SELECT vector FROM chunks ORDER BY vec_id").fetchall()

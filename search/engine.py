@@ -12,7 +12,7 @@ from indexer.config import Settings
 from indexer.embed import Embedder
 from indexer.models import profile_for
 from search.cite import citation
-from search.dense import dense_search
+from search.dense import dense_search, single_threaded
 from search.english import is_english, translate
 from search.feedback import FEEDBACK, with_feedback
 from search.fuse import fuse
@@ -62,7 +62,8 @@ class SearchEngine:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, verify: bool = True):
         self.settings = settings
-        self.index = OpenIndex(settings.index_dir, settings.model, verify=verify)
+        self.index = OpenIndex(settings.index_dir, settings.index_model, verify=verify)
+        single_threaded()
         self._embedder = embedder
         self.profile = profile_for(settings.model)
         self.fusion = self.profile.fusion
@@ -81,7 +82,7 @@ class SearchEngine:
         """The model, loaded on first use; callers arriving while it loads wait for it."""
         with self._loading:
             if self._embedder is None:
-                self._embedder = Embedder(self.settings.model)
+                self._embedder = Embedder(self.settings.model, self.settings.embed_backend)
         return self._embedder
 
     def query_vector(self, text: str) -> np.ndarray:

@@ -67,7 +67,7 @@ class OpenIndex:
         self.store = Store(generation / gen.STORE)
         self.vectors: faiss.Index = read_faiss(generation / gen.VECTORS)
         self.bm25: tantivy.Index = open_index(generation / gen.BM25)
-        self.documents = {d.doc: d for d in self.store.documents()}
+        self.documents = {d.doc: d for d in self.store.documents(with_text=False)}  # text: store.document
         self.facets = self._facets()
 
     def _check_compatible(self, model: str) -> None:
@@ -75,21 +75,22 @@ class OpenIndex:
         if m.model != model:
             raise IndexUnusable(
                 f"the index was built with model '{m.model}', but the configured model is '{model}'. "
-                f"Rebuild with: edusearch index --rebuild (or set EDUSEARCH_MODEL={m.model})")
+                "Rebuild with: edusearch index --rebuild (or set EDUSEARCH_MODEL and EDUSEARCH_EMBED_BACKEND "
+                "to what built it)")
         if (m.schema_version, m.normalization_version, m.chunker_version) != (
                 gen.SCHEMA_VERSION, NORMALIZATION_VERSION, CHUNKER_VERSION):
             raise IndexUnusable("the index was built by another version of edusearch; "
                                 "rebuild with: edusearch index --rebuild")
 
     def _facets(self) -> DocFacets:
-        provinces, types, years = [], [], []
-        for _, chunk in self.store.all_chunks():
-            meta = self.documents[chunk.doc].meta
-            provinces.append(meta.province or "")
-            types.append(meta.doc_type or "")
-            years.append(meta.year or 0)
-        return DocFacets(np.array(provinces, dtype=object), np.array(types, dtype=object),
-                         np.array(years, dtype=np.int32))
+        docs = sorted(self.documents)
+        metas = [self.documents[d].meta for d in docs]
+        position = {doc: n for n, doc in enumerate(docs)}
+        of_chunk = np.array([position[doc] for doc in self.store.chunk_docs()], dtype=np.int64)
+        provinces = np.array([m.province or "" for m in metas], dtype=object)
+        types = np.array([m.doc_type or "" for m in metas], dtype=object)
+        years = np.array([m.year or 0 for m in metas], dtype=np.int32)
+        return DocFacets(provinces[of_chunk], types[of_chunk], years[of_chunk])
 
     def integrity_problems(self) -> list[str]:
         """Every chunk in the store has its vector and its BM25 entry, and nothing more."""

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from indexer.config import Settings, load_settings
+from indexer.config import EMBED_BACKENDS, Settings, load_settings
 from indexer.embed import ModelUnavailable
 from indexer.generations import IndexUnusable, IndexWriteFailed
 
@@ -18,7 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        settings = load_settings(model=args.model, index_dir=args.index_dir, expand=args.expand)
+        settings = load_settings(model=args.model, embed_backend=args.backend, index_dir=args.index_dir,
+                                 expand=args.expand)
         return args.handler(args, settings)
     except (IndexUnusable, IndexWriteFailed, ModelUnavailable, FileNotFoundError, ValueError) as error:
         print(f"edusearch: {error}", file=sys.stderr)
@@ -35,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
                                             "~/.local/share/edusearch/index)")
     common.add_argument("--model", help="embedding model name or folder (default: $EDUSEARCH_MODEL or "
                                         "all-MiniLM-L6-v2)")
+    common.add_argument("--backend", choices=EMBED_BACKENDS,
+                        help="how the model runs on CPU: torch, or int8 (about twice as fast, slightly less exact; "
+                             "the index records it) (default: $EDUSEARCH_EMBED_BACKEND or torch)")
     common.add_argument("--expand", help="query expansion: comma-separated abbreviations, glossary, thesaurus, "
                                          "feedback, or none (default: $EDUSEARCH_EXPAND or "
                                          "abbreviations,glossary,thesaurus)")
@@ -232,7 +236,7 @@ def _model(args: argparse.Namespace, settings: Settings) -> int:
 def _status(args: argparse.Namespace, settings: Settings) -> int:
     from search.index import OpenIndex
 
-    index = OpenIndex(settings.index_dir, settings.model)
+    index = OpenIndex(settings.index_dir, settings.index_model)
     m = index.manifest
     print(f"Chỉ mục {settings.index_dir} (thế hệ {index.generation.name}, lập lúc {m.created})")
     print(f"Mô hình {m.model} ({m.dimension} chiều); {m.counts['documents']} văn bản, {m.counts['chunks']} đoạn")

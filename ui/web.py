@@ -23,7 +23,7 @@ from search.engine import SearchEngine
 from search.query import MAX_QUERY_CHARS, Filters
 from search.topics import TopicResult, plans_for_topic, topic_csv
 from ui import admin
-from ui.views import CSS, answer_html, esc, metadata_html, plan_evidence_html, reader_html, results_html
+from ui.views import CSS, answer_html, esc, metadata_html, plan_evidence_html, reader_html
 
 EXAMPLES = [
     "Sở nào chịu trách nhiệm bố trí kinh phí thực hiện kế hoạch?",
@@ -130,7 +130,7 @@ def build_app(state: AppState) -> gr.Blocks:
 
     def open_plan(doc: str | None) -> str:
         engine = state.engine
-        stored = engine.index.documents.get(doc or "")
+        stored = engine.index.store.document(doc or "")
         if stored is None:
             return "<p>Chọn một văn bản trong danh sách.</p>"
         return (metadata_html(stored.meta, stored.doc, stored.page_count, stored.notes)

@@ -6,12 +6,15 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from indexer import generations as gen
 from indexer.build import INDEXED, REMOVED, UNCHANGED, build_index
-from indexer.config import Settings
+from indexer.config import DEFAULT_MODEL, Settings
+from indexer.embed import Embedder
 from indexer.generations import IndexLocked, IndexUnusable, WriterLock
 from search.engine import SearchEngine
 from tests.conftest import DOCUMENTS
@@ -49,6 +52,22 @@ def test_index_records_its_model_and_refuses_another(sample_settings, embedder):
         SearchEngine(other, embedder=embedder)
     with pytest.raises(IndexUnusable, match="--rebuild"):
         build_index(DOCUMENTS, other, show_progress=False)
+
+
+def test_the_int8_backend_is_faster_kin_of_the_model_and_never_mixed_with_it(tmp_path, corpus, embedder):
+    fast = Embedder(DEFAULT_MODEL, "int8")
+    assert fast.name == f"{DEFAULT_MODEL} [int8]"
+    texts = ["Sở Tài chính bố trí kinh phí thực hiện Kế hoạch", "phổ cập giáo dục mầm non cho trẻ 5 tuổi"]
+    quantized, full = fast.embed_passages(texts), embedder.embed_passages(texts)
+    assert np.allclose(np.linalg.norm(quantized, axis=1), 1.0, atol=1e-3)
+    assert (quantized * full).sum(axis=1).min() > 0.85  # close to, not the same as, full precision
+
+    settings = replace(Settings(index_dir=tmp_path / "index"), embed_backend="int8")
+    build_index(corpus, settings, show_progress=False, embedder=fast)
+    assert SearchEngine(settings, embedder=fast).search("Sở Tài chính bố trí kinh phí", k=3)[0].section.endswith(
+        "3. Sở Tài chính")
+    with pytest.raises(IndexUnusable, match=r"built with model 'all-MiniLM-L6-v2 \[int8\]'"):
+        SearchEngine(replace(settings, embed_backend="torch"), embedder=embedder)
 
 
 def test_a_damaged_index_is_refused(tmp_path, corpus, embedder):
