@@ -28,7 +28,7 @@ from indexer.store import Store, StoredDocument, StoredSection, StoreWriter
 from indexer.vectors import build_faiss, choose_kind, write_faiss
 
 INDEXED, UNCHANGED, SKIPPED, FAILED, REMOVED = "indexed", "unchanged", "skipped", "failed", "removed"
-EMBED_WINDOW = 256  # chunks embedded together while reading goes on
+EMBED_WINDOW = 1024  # chunks embedded together (sorted by length inside) while reading goes on
 
 
 @dataclass
