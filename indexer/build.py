@@ -15,7 +15,7 @@ import numpy as np
 from tqdm import tqdm
 
 from indexer import generations as gen
-from indexer.bm25 import Bm25Writer, context_text
+from indexer.bm25 import Bm25Writer, DocumentFacets, context_text
 from indexer.chunks import CHUNKER_VERSION, Chunk
 from indexer.config import Settings
 from indexer.embed import Embedder
@@ -23,8 +23,10 @@ from indexer.extract import SUPPORTED_SUFFIXES, ExtractionError, UnsupportedFile
 from indexer.ingest import ParsedDocument
 from indexer.metadata import SIDECAR_SUFFIX, DocumentMeta, sidecar_path
 from indexer.normalize import NORMALIZATION_VERSION
+from indexer.references import changes_to, is_replaced
 from indexer.sandbox import Limits, parse_bounded
 from indexer.store import Store, StoredDocument, StoredSection, StoreWriter
+from indexer.targets import Target
 from indexer.vectors import build_faiss, choose_kind, write_faiss
 
 INDEXED, UNCHANGED, SKIPPED, FAILED, REMOVED = "indexed", "unchanged", "skipped", "failed", "removed"
@@ -55,11 +57,13 @@ class BuildReport:
 
 @dataclass
 class Prepared:
-    """A document ready to be written: its record, sections, chunks and (once embedded) their vectors."""
+    """A document ready to be written: its record, sections, chunks and (once embedded) their vectors, and
+    the targets it states."""
     document: StoredDocument
     sections: list[StoredSection]
     chunks: list[Chunk]
     vectors: np.ndarray | None  # None until embedded
+    targets: list[Target] = field(default_factory=list)
 
 
 def embedding_text(meta: DocumentMeta, chunk: Chunk) -> str:
@@ -162,7 +166,8 @@ def _decide(path: Path, doc: str, previous: Store | None) -> tuple[FileReport, P
         if stored is not None and stored.sha256 == sha:
             pairs = previous.chunks_of(doc)
             item = Prepared(stored, previous.sections(doc), [c for c, _ in pairs],
-                             np.vstack([v for _, v in pairs]) if pairs else np.zeros((0, 1), np.float32))
+                            np.vstack([v for _, v in pairs]) if pairs else np.zeros((0, 1), np.float32),
+                            previous.targets(doc))
             return FileReport(doc, UNCHANGED, chunks=len(pairs), notes=stored.notes), item
     return sha
 
@@ -183,7 +188,7 @@ def _from_parsed(parsed: ParsedDocument, sha: str) -> Prepared:
     document = StoredDocument(parsed.doc, sha, parsed.meta, parsed.text, parsed.page_count, parsed.notes)
     sections = [StoredSection(parsed.doc, s.ordinal, s.heading, s.path_text, s.level, s.start, s.end, *s.pages)
                 for s in parsed.sections]
-    return Prepared(document, sections, parsed.chunks, None)
+    return Prepared(document, sections, parsed.chunks, None, parsed.targets)
 
 
 def _read_all(files: list[Path], documents: Path, previous: Store | None, limits: Limits,
@@ -274,13 +279,14 @@ def _write_parts(generation: Path, prepared: list[Prepared], dimension: int, set
     store = StoreWriter(generation / gen.STORE)
     all_vectors = []
     vec_id = 0
+    changes = changes_to({item.document.doc: item.document.meta for item in prepared})
     for item in prepared:
         assert item.vectors is not None
         meta = item.document.meta
-        store.add_document(item.document, item.sections, item.chunks, item.vectors)
+        store.add_document(item.document, item.sections, item.chunks, item.vectors, item.targets)
+        facts = DocumentFacets.of(meta, is_replaced(changes.get(item.document.doc, [])))
         for chunk in item.chunks:
-            bm25.add(vec_id, chunk.text, chunk_context(meta, chunk.section), meta.province, meta.doc_type,
-                     meta.year)
+            bm25.add(vec_id, chunk.text, chunk_context(meta, chunk.section), facts)
             vec_id += 1
         if len(item.chunks):
             all_vectors.append(item.vectors)

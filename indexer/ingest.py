@@ -11,7 +11,10 @@ from indexer.chunks import Chunk, chunk_document
 from indexer.extract import extract
 from indexer.layout import Paragraph, document_text, paragraphs_from_pages
 from indexer.metadata import DocumentMeta, apply_sidecar, extract_metadata
+from indexer.period import period_in
+from indexer.references import read_references
 from indexer.sections import Section, build_sections
+from indexer.targets import Target, extract_targets
 
 FOOTNOTES_HEADING = "Chú thích"
 _FOOTNOTE = re.compile(r"^\d{1,2}\s+(?:Quyết định|Nghị quyết|Kế hoạch|Chỉ thị|Thông tư|Công văn|Kết luận|"
@@ -27,6 +30,7 @@ class ParsedDocument:
     chunks: list[Chunk]
     page_count: int | None
     notes: list[str] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
 
 
 def parse_file(path: Path, doc: str) -> ParsedDocument:
@@ -36,17 +40,32 @@ def parse_file(path: Path, doc: str) -> ParsedDocument:
     text = document_text(paragraphs)
     labels = classify(paragraphs)
     found = extract_metadata(paragraphs, labels)
-    apply_sidecar(found.meta, path)
     skip = found.title_paragraphs | found.date_paragraphs
     content = _with_footnote_heading([p for i, (p, label) in enumerate(zip(paragraphs, labels))
                                       if label is None and i not in skip],
                                      [p for p, label in zip(paragraphs, labels) if label])
     sections = build_sections(content)
+    opening = sections[0].text if sections and not sections[0].heading else ""
+    _read_plan_facts(found.meta, opening, text)
+    apply_sidecar(found.meta, path)
     paged = any(page.number is not None for page in extracted.pages)
+    period = period_in(found.meta.period) if found.meta.period else None
     return ParsedDocument(
         doc=doc, meta=found.meta, text=text, sections=sections, chunks=chunk_document(doc, sections),
         page_count=len(extracted.pages) if paged else None, notes=extracted.notes,
+        targets=extract_targets(doc, sections, period),
     )
+
+
+def _read_plan_facts(meta: DocumentMeta, opening: str, text: str) -> None:
+    """The codes the plan implements, bases itself on, replaces or amends; and its period, from the title,
+    else the opening."""
+    references = read_references(meta.title, opening, text, meta.number)
+    meta.implements, meta.bases, meta.upstream = references.implements, references.bases, references.upstream
+    meta.replaces, meta.amends = references.replaces, references.amends
+    period = period_in(meta.title or "") or period_in(opening[:1000])
+    if period:
+        meta.period, meta.period_start, meta.period_end = period.text, period.start, period.end
 
 
 def _with_footnote_heading(content: list[Paragraph], boilerplate: list[Paragraph]) -> list[Paragraph]:

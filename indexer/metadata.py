@@ -62,11 +62,26 @@ class DocumentMeta:
     doc_type: str | None = None  # "Kế hoạch"
     province: str | None = None
     cited_codes: list[str] = field(default_factory=list)
+    implements: list[str] = field(default_factory=list)  # codes it says it carries out (indexer.references)
+    bases: list[str] = field(default_factory=list)  # codes it names as its basis (`Căn cứ ...`)
+    upstream: list[list[str]] = field(default_factory=list)  # [code, code that one implements]
+    replaces: list[str] = field(default_factory=list)
+    amends: list[str] = field(default_factory=list)
+    period: str | None = None  # "2021 - 2025, định hướng đến năm 2030"
+    period_start: int | None = None
+    period_end: int | None = None  # the last year covered, the vision's included
     from_sidecar: list[str] = field(default_factory=list)  # the fields a sidecar file supplied
 
     @property
     def year(self) -> int | None:
         return int(self.date[:4]) if self.date else None
+
+    @property
+    def mentions(self) -> list[str]:
+        """Codes cited only in passing: not implemented, based on, replaced or amended."""
+        related = {c for pair in self.upstream for c in pair}
+        related.update(self.implements, self.bases, self.replaces, self.amends)
+        return [c for c in self.cited_codes if c not in related]
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -11,6 +11,7 @@ import numpy as np
 
 from indexer.chunks import Chunk
 from indexer.metadata import DocumentMeta
+from indexer.targets import Target
 
 _SCHEMA = """
 CREATE TABLE documents (
@@ -29,6 +30,7 @@ CREATE TABLE chunks (
     vector BLOB NOT NULL
 );
 CREATE INDEX chunks_doc ON chunks (doc, ordinal);
+CREATE TABLE targets (doc TEXT NOT NULL, ordinal INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (doc, ordinal));
 """
 
 
@@ -68,7 +70,7 @@ class StoreWriter:
         self._next_vec_id = 0
 
     def add_document(self, document: StoredDocument, sections: list[StoredSection],
-                     chunks: list[Chunk], vectors: np.ndarray) -> None:
+                     chunks: list[Chunk], vectors: np.ndarray, targets: list[Target]) -> None:
         self._db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
                          (document.doc, document.sha256, json.dumps(document.meta.to_dict(), ensure_ascii=False),
                           document.text, document.page_count, json.dumps(document.notes, ensure_ascii=False)))
@@ -82,6 +84,9 @@ class StoreWriter:
                          chunk.page_end, np.asarray(vector, dtype=np.float32).tobytes()))
             self._next_vec_id += 1
         self._db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._db.executemany("INSERT INTO targets VALUES (?, ?, ?)",
+                             [(document.doc, n, json.dumps(t.to_dict(), ensure_ascii=False))
+                              for n, t in enumerate(targets)])
 
     def close(self) -> None:
         self._db.commit()
@@ -117,6 +122,12 @@ class Store:
         row = self._db.execute('SELECT doc, ordinal, heading, path, level, start, "end", page_start, page_end '
                                "FROM sections WHERE doc = ? AND ordinal = ?", (doc, ordinal)).fetchone()
         return StoredSection(*row) if row else None
+
+    def targets(self, doc: str | None = None) -> list[Target]:
+        """The targets of one document, or of all, in document order."""
+        where, args = ("WHERE doc = ?", (doc,)) if doc else ("", ())
+        rows = self._db.execute(f"SELECT record FROM targets {where} ORDER BY doc, ordinal", args)
+        return [Target(**json.loads(r[0])) for r in rows]
 
     def chunks_of(self, doc: str) -> list[tuple[Chunk, np.ndarray]]:
         rows = self._db.execute(f"SELECT {_CHUNK_COLUMNS}, vector FROM chunks WHERE doc = ? ORDER BY ordinal", (doc,))

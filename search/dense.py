@@ -32,6 +32,10 @@ def dense_search(index: faiss.Index, vector: np.ndarray, limit: int, facets: Doc
             allowed &= facets.doc_type == filters.doc_type
         if filters.year:
             allowed &= facets.year == filters.year
+        if filters.period:
+            allowed &= (facets.period_start <= filters.period) & (filters.period <= facets.period_end)
+        if filters.current:
+            allowed &= ~facets.replaced
         ids = np.flatnonzero(allowed).astype(np.int64)
         if len(ids) == 0:
             return []

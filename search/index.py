@@ -11,9 +11,10 @@ import numpy as np
 import tantivy
 
 from indexer import generations as gen
-from indexer.bm25 import open_index
+from indexer.bm25 import DocumentFacets, open_index
 from indexer.chunks import CHUNKER_VERSION
 from indexer.normalize import NORMALIZATION_VERSION
+from indexer.references import changes_to, is_replaced
 from indexer.store import Store
 from indexer.vectors import read_faiss
 
@@ -31,6 +32,9 @@ class DocFacets:
     province: np.ndarray
     doc_type: np.ndarray
     year: np.ndarray
+    period_start: np.ndarray  # 0 and -1 when the plan states no period, so no year falls inside
+    period_end: np.ndarray
+    replaced: np.ndarray  # bool
 
 
 OPEN_ATTEMPTS = 3
@@ -68,6 +72,9 @@ class OpenIndex:
         self.vectors: faiss.Index = read_faiss(generation / gen.VECTORS)
         self.bm25: tantivy.Index = open_index(generation / gen.BM25)
         self.documents = {d.doc: d for d in self.store.documents(with_text=False)}  # text: store.document
+        self.changes = changes_to({doc: d.meta for doc, d in self.documents.items()})
+        self.doc_facets = {doc: DocumentFacets.of(d.meta, is_replaced(self.changes.get(doc, [])))
+                           for doc, d in self.documents.items()}
         self.facets = self._facets()
 
     def _check_compatible(self, model: str) -> None:
@@ -84,13 +91,17 @@ class OpenIndex:
 
     def _facets(self) -> DocFacets:
         docs = sorted(self.documents)
-        metas = [self.documents[d].meta for d in docs]
+        facts = [self.doc_facets[d] for d in docs]
         position = {doc: n for n, doc in enumerate(docs)}
         of_chunk = np.array([position[doc] for doc in self.store.chunk_docs()], dtype=np.int64)
-        provinces = np.array([m.province or "" for m in metas], dtype=object)
-        types = np.array([m.doc_type or "" for m in metas], dtype=object)
-        years = np.array([m.year or 0 for m in metas], dtype=np.int32)
-        return DocFacets(provinces[of_chunk], types[of_chunk], years[of_chunk])
+        provinces = np.array([f.province or "" for f in facts], dtype=object)
+        types = np.array([f.doc_type or "" for f in facts], dtype=object)
+        years = np.array([f.year or 0 for f in facts], dtype=np.int32)
+        starts = np.array([f.period_years.start if f.period_years else 0 for f in facts], dtype=np.int32)
+        ends = np.array([f.period_years.stop - 1 if f.period_years else -1 for f in facts], dtype=np.int32)
+        replaced = np.array([f.replaced for f in facts], dtype=bool)
+        return DocFacets(provinces[of_chunk], types[of_chunk], years[of_chunk], starts[of_chunk], ends[of_chunk],
+                         replaced[of_chunk])
 
     def integrity_problems(self) -> list[str]:
         """Every chunk in the store has its vector and its BM25 entry, and nothing more."""

@@ -65,4 +65,8 @@ def _filter_clauses(filters: Filters) -> list:
         clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "doc_type", filters.doc_type)))
     if filters.year:
         clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "year", filters.year)))
+    if filters.period:
+        clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "period_year", filters.period)))
+    if filters.current:
+        clauses.append((tantivy.Occur.MustNot, tantivy.Query.term_query(SCHEMA, "replaced", 1)))
     return clauses

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from indexer.bm25 import DocumentFacets
 from indexer.normalize import Analyzed, analyze, clean_display, fold, has_diacritics
 
 MAX_QUERY_CHARS = 500
@@ -13,15 +14,19 @@ MAX_QUERY_CHARS = 500
 class Filters:
     province: str | None = None
     doc_type: str | None = None
-    year: int | None = None
+    year: int | None = None  # the year the document was issued
+    period: int | None = None  # a year the plan's period covers (`2021 - 2025, định hướng đến năm 2030`)
+    current: bool = False  # leave out plans that another indexed document replaces
 
     def active(self) -> bool:
-        return any(v is not None for v in (self.province, self.doc_type, self.year))
+        return any(v is not None for v in (self.province, self.doc_type, self.year, self.period)) or self.current
 
-    def accepts(self, province: str | None, doc_type: str | None, year: int | None) -> bool:
-        return ((self.province is None or province == self.province)
-                and (self.doc_type is None or doc_type == self.doc_type)
-                and (self.year is None or year == self.year))
+    def accepts(self, facts: DocumentFacets) -> bool:
+        return ((self.province is None or facts.province == self.province)
+                and (self.doc_type is None or facts.doc_type == self.doc_type)
+                and (self.year is None or facts.year == self.year)
+                and (self.period is None or self.period in facts.period_years)
+                and not (self.current and facts.replaced))
 
 
 @dataclass(frozen=True)

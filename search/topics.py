@@ -115,8 +115,7 @@ def _plan(engine: SearchEngine, doc: str, score: float, matching_sections: int, 
 def _references_by_doc(engine: SearchEngine, codes: list[str], filters: Filters) -> dict[str, list[CodeReference]]:
     out: dict[str, list[CodeReference]] = {}
     for ref in references(engine.index.documents, codes):
-        meta = engine.index.documents[ref.doc].meta
-        if filters.active() and not filters.accepts(meta.province, meta.doc_type, meta.year):
+        if filters.active() and not filters.accepts(engine.index.doc_facets[ref.doc]):
             continue
         out.setdefault(ref.doc, []).append(ref)
     return out
