@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from indexer.metadata import DocumentMeta
+from indexer.references import REPLACED
 from indexer.sections import split_marker
 
 MAX_TITLE = 90
@@ -51,6 +52,18 @@ def pages_label(page_start: int | None, page_end: int | None) -> str:
 def citation(meta: DocumentMeta, doc: str, section: str, page_start: int | None, page_end: int | None) -> str:
     parts = [document_label(meta, doc), section_label(section), pages_label(page_start, page_end)]
     return ", ".join(p for p in parts if p)
+
+
+def plan_note(meta: DocumentMeta, changes: list[tuple[str, str]]) -> str:
+    """The plan's period and whether other indexed documents replace or amend it, for display beside a
+    citation: `giai đoạn 2021 - 2025, định hướng đến năm 2030; đã bị thay thế bởi Kế hoạch số 50/KH-UBND ...`.
+    `changes` are (relation, the changing document's label) pairs."""
+    parts = []
+    if meta.period:
+        parts.append(f"giai đoạn {meta.period}" if meta.period_start else f"đến năm {meta.period}")
+    for relation, label in changes:
+        parts.append(f"đã bị thay thế bởi {label}" if relation == REPLACED else f"đã được sửa đổi, bổ sung bởi {label}")
+    return "; ".join(parts)
 
 
 def display_date(iso: str | None) -> str:

@@ -40,6 +40,7 @@ class Hit:
     text: str
     score: float
     citation: str
+    plan_note: str  # the plan's period and status (replaced, amended), shown beside the citation
     chunk_id: str
     lexical_rank: int | None
     dense_rank: int | None
@@ -158,7 +159,7 @@ class SearchEngine:
                 section_ordinal=chunk.section_ordinal, pages=pages,
                 text=chunk.text, score=round(float(score), 6),
                 citation=citation(meta, chunk.doc, chunk.section, chunk.page_start, chunk.page_end),
-                chunk_id=chunk.id, lexical_rank=ranked.lexical_ranks.get(vec_id),
+                plan_note=self.index.plan_note(chunk.doc), chunk_id=chunk.id, lexical_rank=ranked.lexical_ranks.get(vec_id),
                 dense_rank=ranked.dense_ranks.get(vec_id),
             ))
         return out

@@ -4,6 +4,12 @@ Passage queries (with `gold`): hit@1, hit@5 and MRR@10, where a relevant passage
 and contains a gold string in its heading path or text, after normalization; and `answer`, the share of
 the queries whose relevant passage is retrieved (top 10) for which the short answer contains a gold string.
 
+Target annotations (lines with `value`, from `edusearch eval` on a file such as
+`tests/indexer/data/targets_003.jsonl`): every target a person found in a section (`doc` prefix, `within`:
+the section's heading), with its period, comparator, value, unit, a piece of its indicator's wording and
+optionally its level. The extracted targets of those sections are matched one to one (all of period,
+comparator, value and unit equal, the wording contained, the level among the levels): precision and recall.
+
 Topic queries (no `gold`): the plans `plans_for_topic` lists, scored by recall@3, recall@5 and recall
 of the whole list (over topics that have relevant plans), and precision of the whole list (a topic that
 no plan addresses scores 1 when the list is empty).
@@ -16,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.normalize import fold, normalize_for_index
+from indexer.targets import Target
 from search.engine import Mode, SearchEngine
 from search.answer import answer
 from search.topics import plans_for_topic
@@ -80,6 +87,47 @@ class EvalReport:
             [r for r in self._topics() if set(r.relevant_docs) - set(r.docs_ranked[:5]) or r.precision() < 1]
 
 
+@dataclass
+class TargetScore:
+    precision: float
+    recall: float
+    matched: int
+    missed: list[dict]  # annotated targets that were not extracted
+    extra: list[Target]  # extracted targets that match no annotation
+
+    def metrics(self) -> dict[str, float]:
+        return {"targets precision": round(self.precision, 4), "targets recall": round(self.recall, 4)}
+
+
+def is_target_annotation(item: dict) -> bool:
+    return "value" in item and "q" not in item
+
+
+def score_targets(extracted: list[Target], annotations: list[dict]) -> TargetScore:
+    """Extracted targets of the annotated sections against the annotations."""
+    scopes = {(str(a["doc"]), a["within"]) for a in annotations}
+    candidates = [t for t in extracted if any(doc_prefix(t.doc) == prefix and t.section.startswith(within)
+                                              for prefix, within in scopes)]
+    unmatched = list(candidates)
+    missed = []
+    for item in annotations:
+        found = next((t for t in unmatched if _same_target(t, item)), None)
+        if found is None:
+            missed.append(item)
+        else:
+            unmatched.remove(found)
+    matched = len(annotations) - len(missed)
+    return TargetScore(matched / len(candidates) if candidates else 0.0,
+                       matched / len(annotations) if annotations else 0.0, matched, missed, unmatched)
+
+
+def _same_target(target: Target, item: dict) -> bool:
+    return (target.period == item["period"] and target.comparator == item["comparator"]
+            and abs(target.value - float(item["value"])) < 1e-9 and target.unit == item["unit"]
+            and normalize_for_index(item["indicator"]) in normalize_for_index(target.indicator)
+            and (not item.get("level") or item["level"] in target.levels))
+
+
 def load_queries(path: Path) -> list[dict]:
     queries = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -88,8 +136,8 @@ def load_queries(path: Path) -> list[dict]:
                 item = json.loads(line)
             except json.JSONDecodeError as error:
                 raise ValueError(f"{path}:{number}: not JSON ({error.msg})") from None
-            if "q" not in item:
-                raise ValueError(f"{path}:{number}: no 'q' field")
+            if "q" not in item and not is_target_annotation(item):
+                raise ValueError(f"{path}:{number}: no 'q' field (nor a target's 'value')")
             item.setdefault("id", str(number))
             queries.append(item)
     return queries

@@ -17,6 +17,7 @@ from indexer.normalize import NORMALIZATION_VERSION
 from indexer.references import changes_to, is_replaced
 from indexer.store import Store
 from indexer.vectors import read_faiss
+from search.cite import document_label, plan_note
 
 IndexUnusable = gen.IndexUnusable
 
@@ -102,6 +103,11 @@ class OpenIndex:
         replaced = np.array([f.replaced for f in facts], dtype=bool)
         return DocFacets(provinces[of_chunk], types[of_chunk], years[of_chunk], starts[of_chunk], ends[of_chunk],
                          replaced[of_chunk])
+
+    def plan_note(self, doc: str) -> str:
+        """Period and status of an indexed plan, for display beside its citations (search.cite.plan_note)."""
+        changes = [(c.relation, document_label(self.documents[c.by].meta, c.by)) for c in self.changes.get(doc, [])]
+        return plan_note(self.documents[doc].meta, changes)
 
     def integrity_problems(self) -> list[str]:
         """Every chunk in the store has its vector and its BM25 entry, and nothing more."""

@@ -13,14 +13,13 @@ code also lists every plan that bears or cites it.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from indexer.normalize import analyze, find_codes
 from search.cite import display_date, document_label
 from search.crossref import CodeReference, references
 from search.engine import Hit, SearchEngine
+from search.spreadsheet import csv_text
 from search.query import Filters, query_notes
 from search.terms import query_terms
 
@@ -126,16 +125,14 @@ CSV_COLUMNS = ["Văn bản", "Số hiệu", "Cơ quan ban hành", "Ngày", "Tỉ
 
 
 def topic_csv(result: TopicResult) -> str:
-    """The plan table as CSV text; write it with encoding `utf-8-sig` so spreadsheets read the Vietnamese."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    """The plan table as CSV text (`search.spreadsheet`)."""
+    rows = []
     for plan in result.plans:
         evidence = []
         for i in range(BEST):
             hit = plan.evidence[i] if i < len(plan.evidence) else None
             evidence += [hit.citation, hit.text] if hit else ["", ""]
-        writer.writerow([plan.title or plan.label, plan.number or "", plan.issuer or "",
-                         display_date(plan.date), plan.province or "", f"{plan.score:.2f}",
-                         plan.matching_sections, "; ".join(plan.references), *evidence, plan.doc])
-    return buffer.getvalue()
+        rows.append([plan.title or plan.label, plan.number or "", plan.issuer or "",
+                     display_date(plan.date), plan.province or "", f"{plan.score:.2f}",
+                     plan.matching_sections, "; ".join(plan.references), *evidence, plan.doc])
+    return csv_text(CSV_COLUMNS, rows)

@@ -1,4 +1,4 @@
-"""The `edusearch` command line: index, search, ask, topics, eval, status, serve."""
+"""The `edusearch` command line: index, search, ask, topics, targets, lineage, eval, status, serve."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from indexer.config import EMBED_BACKENDS, Settings, load_settings
 from indexer.embed import ModelUnavailable
 from indexer.generations import IndexUnusable, IndexWriteFailed
+from indexer.targets import LEVELS
 
 EXIT_ERROR = 1
 
@@ -74,7 +75,24 @@ def _parser() -> argparse.ArgumentParser:
     _filter_options(topics)
     topics.set_defaults(handler=_topics)
 
-    evaluate = commands.add_parser("eval", parents=[common], help="score retrieval on a query file")
+    targets = commands.add_parser("targets", parents=[common], help="the quantitative targets of the plans, compared")
+    targets.add_argument("--indicator", help="words the target must contain, e.g. 'tốt nghiệp THPT'")
+    targets.add_argument("--level", choices=LEVELS, help="education level")
+    targets.add_argument("--period", type=int, help="only targets whose period covers this year")
+    targets.add_argument("--province", help="only plans of this province")
+    targets.add_argument("--current", action="store_true", help="leave out plans replaced by another indexed document")
+    targets.add_argument("--json", action="store_true")
+    targets.add_argument("--csv", type=Path, metavar="FILE", help="also write the table as CSV (UTF-8 with BOM)")
+    targets.set_defaults(handler=_targets)
+
+    lineage = commands.add_parser("lineage", parents=[common],
+                                  help="the plans that implement a document code, directly or through other plans")
+    lineage.add_argument("code", help="a document code, e.g. 51-KL/TW")
+    lineage.add_argument("--json", action="store_true")
+    lineage.set_defaults(handler=_lineage)
+
+    evaluate = commands.add_parser("eval", parents=[common],
+                                   help="score retrieval on a query file, or target extraction on an annotation file")
     evaluate.add_argument("queries", type=Path)
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid")
@@ -101,6 +119,8 @@ def _filter_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--province", help="only plans of this province, e.g. 'Lạng Sơn'")
     parser.add_argument("--type", dest="doc_type", help="only this document type, e.g. 'Kế hoạch'")
     parser.add_argument("--year", type=int, help="only documents issued in this year")
+    parser.add_argument("--period", type=int, help="only plans whose period covers this year")
+    parser.add_argument("--current", action="store_true", help="leave out plans replaced by another indexed document")
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
@@ -146,14 +166,16 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     if not hits:
         print("Không tìm thấy đoạn nào phù hợp.")
     for rank, hit in enumerate(hits, 1):
-        print(f"{rank}. {hit.citation}\n   {hit.text[:400]}\n")
+        note = f" [{hit.plan_note}]" if hit.plan_note else ""
+        print(f"{rank}. {hit.citation}{note}\n   {hit.text[:400]}\n")
     return 0
 
 
 def _filters(args: argparse.Namespace):
     from search.query import Filters
 
-    return Filters(province=args.province, doc_type=args.doc_type, year=args.year)
+    return Filters(province=args.province, doc_type=args.doc_type, year=args.year, period=args.period,
+                   current=args.current)
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -172,13 +194,14 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _topics(args: argparse.Namespace, settings: Settings) -> int:
     from search.engine import SearchEngine
+    from search.spreadsheet import write_csv
     from search.topics import plans_for_topic, topic_csv
     from ui.text import topics_text
 
     engine = SearchEngine(settings)
     result = plans_for_topic(engine, args.topic, _filters(args))
     if args.csv:
-        args.csv.write_text(topic_csv(result), encoding="utf-8-sig", newline="")
+        write_csv(args.csv, topic_csv(result))
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -188,12 +211,47 @@ def _topics(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _targets(args: argparse.Namespace, settings: Settings) -> int:
+    from search.comparison import TargetFilters, target_rows, targets_csv
+    from search.index import OpenIndex
+    from search.lexicon import Lexicon
+    from search.spreadsheet import write_csv
+    from ui.text import targets_text
+
+    index = OpenIndex(settings.index_dir, settings.index_model)
+    rows = target_rows(index, Lexicon.load(settings.lexicon_dir),
+                       TargetFilters(args.indicator, args.level, args.period, args.province, args.current))
+    if args.csv:
+        write_csv(args.csv, targets_csv(rows))
+    if args.json:
+        print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=1))
+    else:
+        print(targets_text(rows))
+        if args.csv:
+            print(f"Đã ghi bảng vào {args.csv}")
+    return 0
+
+
+def _lineage(args: argparse.Namespace, settings: Settings) -> int:
+    from search.index import OpenIndex
+    from search.lineage import LineageGraph
+    from ui.text import lineage_text
+
+    index = OpenIndex(settings.index_dir, settings.index_model)
+    result = LineageGraph(index.documents).lineage(args.code)
+    print(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if args.json else lineage_text(result))
+    return 0
+
+
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from search.engine import SearchEngine
-    from search.evaluate import evaluate, load_queries
+    from search.evaluate import evaluate, is_target_annotation, load_queries
 
+    items = load_queries(args.queries)
+    if items and all(is_target_annotation(i) for i in items):
+        return _eval_targets(args, settings, items)
     engine = SearchEngine(settings)
-    report = evaluate(engine, load_queries(args.queries), args.mode, args.strip_diacritics)
+    report = evaluate(engine, items, args.mode, args.strip_diacritics)
     metrics = report.metrics()
     if args.json:
         print(json.dumps({"metrics": metrics, "misses": [m.__dict__ for m in report.misses()]},
@@ -212,6 +270,25 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             where = f"rank {miss.rank}" + ("" if miss.answer_has_gold is not False else
                                            f", answer without gold: {(miss.answer or '')[:80]}")
         print(f"  miss {miss.id}: {where}  {miss.q}")
+    return 0
+
+
+def _eval_targets(args: argparse.Namespace, settings: Settings, annotations: list[dict]) -> int:
+    from search.evaluate import score_targets
+    from search.index import OpenIndex
+
+    index = OpenIndex(settings.index_dir, settings.index_model)
+    score = score_targets(index.store.targets(), annotations)
+    if args.json:
+        print(json.dumps({"metrics": score.metrics(), "missed": score.missed,
+                          "extra": [t.to_dict() for t in score.extra]}, ensure_ascii=False, indent=1))
+        return 0
+    print(f"targets precision {score.precision:.3f}  recall {score.recall:.3f}  "
+          f"({score.matched} of {len(annotations)} annotated, {score.matched + len(score.extra)} extracted)")
+    for item in score.missed:
+        print(f"  missed: {item['period']} {item['comparator']} {item['value']} {item['unit']} {item['indicator']}")
+    for target in score.extra:
+        print(f"  extra: {target.period} {target.comparator} {target.value_text} {target.unit} {target.indicator}")
     return 0
 
 

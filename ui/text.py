@@ -1,10 +1,12 @@
-"""Plain-text views for the terminal: a cited answer, a topic table."""
+"""Plain-text views for the terminal: a cited answer, a topic table, a target table, a lineage."""
 
 from __future__ import annotations
 
 import textwrap
 
 from search.answer import Answer, SupportingPassage
+from search.comparison import TargetRow
+from search.lineage import LineageResult
 from search.topics import TopicResult
 
 MARK_OPEN, MARK_CLOSE = "»", "«"
@@ -50,6 +52,43 @@ def topics_text(result: TopicResult) -> str:
             lines.append(f"   - {hit.citation}: {_clip(' '.join(hit.text.split()), 200)}")
     if result.left_out:
         lines.append(f"({result.left_out} văn bản khác chỉ nhắc thoáng qua nên không được liệt kê.)")
+    return "\n".join(lines)
+
+
+def targets_text(rows: list[TargetRow]) -> str:
+    if not rows:
+        return "Không có chỉ tiêu nào phù hợp."
+    lines = [f"{len(rows)} chỉ tiêu:"]
+    plan = None
+    for row in rows:
+        if row.plan != plan:
+            plan = row.plan
+            replaced = f" (đã bị thay thế bởi {'; '.join(row.replaced_by)})" if row.replaced_by else ""
+            lines += ["", f"{plan}{replaced}"]
+        t = row.target
+        levels = f" [{', '.join(t.levels)}]" if t.levels else ""
+        lines.append(f"  {t.period or '(không rõ giai đoạn)'}: {t.comparator} {t.value_text} {t.unit} · "
+                     f"{_clip(t.indicator, 120)}{levels}")
+        lines.append(f"      {row.citation}")
+    return "\n".join(lines)
+
+
+def lineage_text(result: LineageResult) -> str:
+    lines = []
+    if result.bearer:
+        lines.append(f"{result.code} là văn bản đã lập chỉ mục: {result.bearer}")
+    if result.implementing:
+        lines.append(f"{len(result.implementing)} văn bản thực hiện {result.code}:")
+    else:
+        lines.append(f"Không văn bản nào trong chỉ mục nói rằng mình thực hiện {result.code}.")
+    for plan in result.implementing:
+        lines.append(f"- {plan.label}")
+        for chain in plan.chains:
+            how = "trực tiếp" if len(chain.steps) == 1 else "qua " + " → ".join(s.code for s in chain.steps[:-1])
+            lines.append(f"    {how}: {chain.text()}")
+    if result.mentioning:
+        lines += ["", f"Chỉ nhắc đến {result.code} (không nói là thực hiện):"]
+        lines += [f"- {label}" for _, label in result.mentioning]
     return "\n".join(lines)
 
 
