@@ -83,3 +83,41 @@ def test_expand_option_switches_query_expansion(sample_settings, capsys):
     assert json.loads(capsys.readouterr().out)[0]["citation"].endswith("mục IV.3 (Sở Tài chính)")
     assert main(base + ["--expand", "bogus"]) == 1
     assert "unknown expansion bogus" in capsys.readouterr().err
+
+
+def test_targets_filters_by_abbreviated_indicator_and_period_and_writes_csv(sample_settings, tmp_path, capsys):
+    table = tmp_path / "chi-tieu.csv"
+    assert main(["targets", "--indicator", "tot nghiep THPT", "--period", "2024", "--csv", str(table), "--json",
+                 "--index-dir", str(sample_settings.index_dir)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["comparator"], r["value"], r["unit"], r["period"]) for r in rows] == [
+        ("trên", 90.0, "%", "2021 - 2025"), ("trên", 97.0, "%", "2021 - 2025")]
+    assert rows[1]["citation"] == "Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn, mục II.1 (Giai đoạn 2021 - 2025)"
+    raw = table.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Văn bản,Tỉnh/thành,Cơ quan ban hành,Chỉ tiêu,Cấp học")
+    assert len(lines) == 3 and "Trên 97% học sinh tốt nghiệp trung học phổ thông." in lines[2]
+
+
+def test_targets_by_level_and_province(sample_settings, capsys):
+    assert main(["targets", "--level", "GDNN", "--province", "Lạng Sơn", "--index-dir",
+                 str(sample_settings.index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "2021 - 2025: đạt 65 % · tỷ lệ lao động qua đào tạo [GDNN]" in out
+    assert "2026 - 2030: đạt 76 % · tỷ lệ lao động qua đào tạo [GDNN]" in out
+    assert main(["targets", "--province", "Quảng Ninh", "--index-dir", str(sample_settings.index_dir)]) == 0
+    assert "Không có chỉ tiêu nào phù hợp." in capsys.readouterr().out
+
+
+def test_lineage_tells_implementing_plans_from_passing_mentions(sample_settings, capsys):
+    assert main(["lineage", "51-KL/TW", "--index-dir", str(sample_settings.index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "qua 97-KH/TU: thực hiện 97-KH/TU → thực hiện 51-KL/TW" in out
+    assert "Chỉ nhắc đến 51-KL/TW (không nói là thực hiện):" in out
+
+
+def test_eval_scores_target_annotations(sample_settings, capsys):
+    annotations = DOCUMENTS.parent / "tests" / "indexer" / "data" / "targets_003.jsonl"
+    assert main(["eval", str(annotations), "--json", "--index-dir", str(sample_settings.index_dir)]) == 0
+    assert json.loads(capsys.readouterr().out)["metrics"] == {"targets precision": 1.0, "targets recall": 1.0}
