@@ -11,7 +11,9 @@ from indexer.normalize import fold, fold_token, has_diacritics, normalize_for_in
 from indexer.store import StoredSection
 from search.answer import Answer, SupportingPassage
 from search.cite import display_date
+from search.comparison import TargetRow
 from search.engine import Hit
+from search.lineage import Chain, PlanLineage
 from search.topics import PlanMatch
 
 _WORD_SPLIT = re.compile(r"(\w+)")
@@ -45,8 +47,9 @@ def marked_passage_html(passage: SupportingPassage, query: str) -> str:
 def _card(rank: int, hit: Hit, body: str, section_text: str) -> str:
     context = (f"<details class='context'><summary>Xem toàn bộ mục trong văn bản</summary>"
                f"<div class='section-text'>{esc(section_text)}</div></details>") if section_text else ""
+    note = f"<div class='plan-note'>{esc(hit.plan_note)}</div>" if hit.plan_note else ""
     return ("<div class='hit'>"
-            f"<div class='cite'><span class='rank'>{rank}.</span> {esc(hit.citation)}</div>"
+            f"<div class='cite'><span class='rank'>{rank}.</span> {esc(hit.citation)}</div>{note}"
             f"<div class='passage'>{body}</div>{context}"
             f"<div class='file'>Tệp: {esc(hit.doc)}</div></div>")
 
@@ -96,14 +99,49 @@ def plan_evidence_html(plan: PlanMatch, topic: str) -> str:
                             for rank, hit in enumerate(plan.evidence, 1))
 
 
-def metadata_html(meta: DocumentMeta, doc: str, page_count: int | None, notes: list[str]) -> str:
+def metadata_html(meta: DocumentMeta, doc: str, page_count: int | None, notes: list[str], plan_note: str = "") -> str:
     rows = [("Tiêu đề", meta.title), ("Loại văn bản", meta.doc_type), ("Số hiệu", meta.number),
             ("Cơ quan ban hành", meta.issuer), ("Địa danh", meta.place), ("Ngày", display_date(meta.date)),
-            ("Tỉnh/thành", meta.province), ("Số trang", page_count),
-            ("Văn bản được dẫn chiếu", ", ".join(meta.cited_codes)), ("Tệp", doc)]
+            ("Tỉnh/thành", meta.province), ("Giai đoạn, hiệu lực", plan_note), ("Số trang", page_count),
+            ("Thực hiện", ", ".join(meta.implements)), ("Căn cứ", ", ".join(meta.bases)),
+            ("Thay thế", ", ".join(meta.replaces)), ("Sửa đổi, bổ sung", ", ".join(meta.amends)),
+            ("Chỉ nhắc đến", ", ".join(meta.mentions)), ("Tệp", doc)]
     body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows if v)
     warnings = "".join(f"<p class='note'>{esc(n)}</p>" for n in notes)
     return f"<table class='meta'>{body}</table>{warnings}"
+
+
+def lineage_html(ancestors: list[Chain], descendants: list[PlanLineage]) -> str:
+    """A plan's place in the chain of implementation: what it implements, up to the top, and which indexed
+    plans implement it."""
+    up = "".join(f"<li>{esc(chain.text())}</li>" for chain in ancestors) or \
+        "<li class='note'>Văn bản không nêu văn bản cấp trên nào mà nó thực hiện.</li>"
+    down = "".join(f"<li>{esc(plan.label)} <span class='relation'>({esc(_how(plan))})</span></li>"
+                   for plan in descendants) or "<li class='note'>Chưa có văn bản nào trong thư viện thực hiện văn bản này.</li>"
+    return (f"<div class='lineage'><div class='label'>Văn bản cấp trên (văn bản này thực hiện)</div><ul>{up}</ul>"
+            f"<div class='label'>Văn bản cấp dưới (thực hiện văn bản này)</div><ul>{down}</ul></div>")
+
+
+def _how(plan: PlanLineage) -> str:
+    chain = plan.chains[0]
+    return "trực tiếp" if len(chain.steps) == 1 else "qua " + " → ".join(s.code for s in chain.steps[:-1])
+
+
+def target_sentence_html(row: TargetRow, section_text: str, section_start: int) -> str:
+    """The sentence that states a target, marked inside its whole section, under its citation."""
+    t = row.target
+    start, end = t.start - section_start, t.end - section_start
+    if 0 <= start <= end <= len(section_text):
+        body = (f"{esc(section_text[:start])}<mark class='answer'>{esc(section_text[start:end])}</mark>"
+                f"{esc(section_text[end:])}")
+    else:
+        body = f"<mark class='answer'>{esc(t.sentence)}</mark>"
+    replaced = (f"<p class='note'>Văn bản này đã bị thay thế bởi {esc('; '.join(row.replaced_by))}.</p>"
+                if row.replaced_by else "")
+    return (f"<div class='hit'><div class='cite'>{esc(row.citation)}</div>{replaced}"
+            f"<p><b>{esc(t.comparator)} {esc(t.value_text)} {esc(t.unit)}</b> · {esc(t.indicator)}"
+            f"{' · ' + esc(t.period) if t.period else ''}</p>"
+            f"<div class='section-text'>{body}</div></div>")
 
 
 def reader_html(sections: list[StoredSection], text: str) -> str:
@@ -139,6 +177,8 @@ mark.answer mark {background: #b6e3a8; font-weight: 600;}
 .source {color: #24292f; font-style: italic;}
 .generated, .references {border: 1px dashed #8c959f; padding: 8px 12px; margin: 8px 0;}
 .relation {color: #57606a; font-size: 0.9em;}
+.plan-note {color: #57606a; font-size: 0.85em; margin: -4px 0 6px;}
+.lineage ul {margin: 4px 0 10px;}
 .file, .note {color: #57606a; font-size: 0.85em;}
 details.context {margin-top: 6px;} details.context summary {cursor: pointer; color: #0969da;}
 table.meta th {text-align: left; padding-right: 12px; vertical-align: top; white-space: nowrap;}

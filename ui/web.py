@@ -1,6 +1,7 @@
-"""The Gradio web app: answers for officials, a topic table for researchers, the library of indexed plans,
-and (behind a password) adding and removing plans. Its API endpoints `/search`, `/ask` and `/topics`
-return JSON for `gradio_client`."""
+"""The Gradio web app: answers for officials, a topic table and a table of the plans' targets for
+researchers, the library of indexed plans with their lineage, and (behind a password) adding and removing
+plans. Its API endpoints `/search`, `/ask`, `/topics`, `/targets` and `/lineage` return JSON for
+`gradio_client`."""
 
 from __future__ import annotations
 
@@ -18,12 +19,17 @@ from indexer.generations import IndexLocked
 from indexer.models import describe
 from indexer.normalize import fold
 from search.answer import answer
+from indexer.targets import LEVELS
 from search.cite import display_date, shorten
+from search.comparison import TargetFilters, TargetRow, target_rows, targets_csv
 from search.engine import SearchEngine
+from search.lineage import LineageGraph
 from search.query import MAX_QUERY_CHARS, Filters
+from search.spreadsheet import write_csv
 from search.topics import TopicResult, plans_for_topic, topic_csv
 from ui import admin
-from ui.views import CSS, answer_html, esc, metadata_html, plan_evidence_html, reader_html
+from ui.views import (CSS, answer_html, esc, lineage_html, metadata_html, plan_evidence_html, reader_html,
+                      target_sentence_html)
 
 EXAMPLES = [
     "Sở nào chịu trách nhiệm bố trí kinh phí thực hiện kế hoạch?",
@@ -33,6 +39,7 @@ EXAMPLES = [
 ]
 TOPIC_EXAMPLES = ["phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục", "chuyển đổi số", "xã hội học tập"]
 TOPIC_COLUMNS = ["#", "Văn bản", "Cơ quan ban hành", "Ngày", "Số mục phù hợp", "Bằng chứng tiêu biểu"]
+TARGET_COLUMNS = ["Văn bản", "Tỉnh/thành", "Chỉ tiêu", "Cấp học", "So sánh", "Giá trị", "Đơn vị", "Giai đoạn"]
 ALL = "Tất cả"
 # Gradio keeps per-session state in memory, and every API call is a new session: its default capacity of
 # 10,000 sessions let the server grow by about 110 MB per 1,000 calls (bench/load_web.py).
@@ -60,22 +67,35 @@ class AppState:
         finally:
             self._write.release()
 
-    def facets(self) -> tuple[list[str], list[str], list[str]]:
+    def facets(self) -> tuple[list[str], list[str], list[str], list[str]]:
+        """Provinces, document types, issue years, and the years the plans' periods cover."""
         metas = [d.meta for d in self.engine.index.documents.values()]
+        covered = {y for f in self.engine.index.doc_facets.values() for y in f.period_years}
         return (sorted({m.province for m in metas if m.province}), sorted({m.doc_type for m in metas if m.doc_type}),
-                [str(y) for y in sorted({m.year for m in metas if m.year}, reverse=True)])
+                [str(y) for y in sorted({m.year for m in metas if m.year}, reverse=True)],
+                [str(y) for y in sorted(covered)])
 
 
-def filters_from(province: str | None, doc_type: str | None, year: str | int | None) -> Filters:
-    def chosen(value):
-        return None if value in (None, "", ALL, 0, "0") else value
+def _chosen(value: object) -> object:
+    return None if value in (None, "", ALL, 0, "0") else value
 
-    return Filters(province=chosen(province), doc_type=chosen(doc_type),
-                   year=int(chosen(year)) if chosen(year) else None)
+
+def filters_from(province: str | None, doc_type: str | None, year: str | int | None,
+                 period: str | int | None = None, current: bool = False) -> Filters:
+    return Filters(province=_chosen(province), doc_type=_chosen(doc_type),
+                   year=int(_chosen(year)) if _chosen(year) else None,
+                   period=int(_chosen(period)) if _chosen(period) else None, current=bool(current))
+
+
+def target_filters_from(indicator: str | None, level: str | None, period: str | int | None,
+                        province: str | None, current: bool = False) -> TargetFilters:
+    return TargetFilters(indicator=(indicator or "").strip()[:MAX_QUERY_CHARS] or None, level=_chosen(level),
+                         period=int(_chosen(period)) if _chosen(period) else None, province=_chosen(province),
+                         current=bool(current))
 
 
 def build_app(state: AppState) -> gr.Blocks:
-    provinces, types, years = state.facets()
+    provinces, types, years, period_years = state.facets()
 
     # --- API endpoints (JSON) -------------------------------------------------------------------------
     def search(question: str, province: str = "", doc_type: str = "", year: int = 0, k: int = 10) -> list[dict]:
@@ -92,27 +112,61 @@ def build_app(state: AppState) -> gr.Blocks:
         """The plans that address a topic (or cite a code), with evidence."""
         return plans_for_topic(state.engine, topic or "", filters_from(province, doc_type, year)).to_json()
 
+    def targets(indicator: str = "", level: str = "", period: int = 0, province: str = "",
+                current: bool = False) -> list[dict]:
+        """The plans' quantitative targets, each cited to its sentence."""
+        return [r.to_json() for r in _target_rows(indicator, level, period, province, current)]
+
+    def lineage(code: str) -> dict:
+        """The plans that implement a document code, directly or through other plans, and those that only
+        mention it."""
+        return LineageGraph(state.engine.index.documents).lineage((code or "").strip()[:100]).to_json()
+
+    def _target_rows(indicator, level, period, province, current) -> list[TargetRow]:
+        return target_rows(state.engine.index, state.engine.lexicon,
+                           target_filters_from(indicator, level, period, province, current))
+
     # --- views ----------------------------------------------------------------------------------------
-    def ask_view(question: str, province: str, doc_type: str, year: str) -> str:
+    def ask_view(question: str, province: str, doc_type: str, year: str, period: str, current: bool) -> str:
         query = state.engine.parse(question or "")
         if query.empty:
             return "<p>Hãy nhập câu hỏi, ví dụ: <i>Sở nào bố trí kinh phí thực hiện kế hoạch?</i></p>"
         engine = state.engine
-        result = answer(engine, question, filters_from(province, doc_type, year))
+        result = answer(engine, question, filters_from(province, doc_type, year, period, current))
         sections = [engine.section_text(p.hit.doc, p.hit.section_ordinal) for p in result.passages]
         note = "Câu hỏi được tìm không phân biệt dấu." if query.typed_without_diacritics else ""
         return answer_html(result, sections, note)
 
-    def topic_view(topic: str, province: str, doc_type: str, year: str):
-        result = plans_for_topic(state.engine, topic or "", filters_from(province, doc_type, year))
+    def topic_view(topic: str, province: str, doc_type: str, year: str, period: str, current: bool):
+        result = plans_for_topic(state.engine, topic or "", filters_from(province, doc_type, year, period, current))
         rows = [[n, p.label, p.issuer or "", display_date(p.date), p.matching_sections,
                  (p.evidence[0].text[:160] + "…") if p.evidence else "; ".join(p.references)]
                 for n, p in enumerate(result.plans, 1)]
         summary = _topic_summary(result)
         evidence_pages = [plan_evidence_html(p, result.topic) for p in result.plans]
-        csv_path = _write_csv(result) if result.plans else None
+        csv_path = _temporary_csv("van-ban-theo-chu-de", result.topic, topic_csv(result)) if result.plans else None
         return (summary, rows, gr.update(value=csv_path, visible=csv_path is not None),
                 evidence_pages[0] if evidence_pages else "", evidence_pages)
+
+    def target_view(indicator: str, level: str, period: str, province: str, current: bool):
+        rows = _target_rows(indicator, level, period, province, current)
+        table = [[r.plan, r.province or "", r.target.indicator, ", ".join(r.target.levels), r.target.comparator,
+                  r.target.value_text, r.target.unit, r.target.period or ""] for r in rows]
+        plans = len({r.target.doc for r in rows})
+        summary = f"**{len(rows)} chỉ tiêu** trong {plans} văn bản." if rows else "Không có chỉ tiêu nào phù hợp bộ lọc."
+        csv_path = _temporary_csv("chi-tieu", indicator or "tat-ca", targets_csv(rows)) if rows else None
+        return (summary, table, gr.update(value=csv_path, visible=csv_path is not None),
+                _target_sentence(rows[0]) if rows else "", rows)
+
+    def _target_sentence(row: TargetRow) -> str:
+        index = state.engine.index
+        section = index.store.section(row.target.doc, row.target.section_ordinal)
+        text = state.engine.section_text(row.target.doc, row.target.section_ordinal)
+        return target_sentence_html(row, text, section.start if section else 0)
+
+    def target_sentence_view(rows: list[TargetRow] | None, event: gr.SelectData) -> str:
+        row = _row(event)
+        return _target_sentence(rows[row]) if rows and 0 <= row < len(rows) else ""
 
     def plan_view(evidence_pages: list[str] | None, event: gr.SelectData) -> str:
         row = _row(event)
@@ -133,7 +187,9 @@ def build_app(state: AppState) -> gr.Blocks:
         stored = engine.index.store.document(doc or "")
         if stored is None:
             return "<p>Chọn một văn bản trong danh sách.</p>"
-        return (metadata_html(stored.meta, stored.doc, stored.page_count, stored.notes)
+        graph = LineageGraph(engine.index.documents)
+        return (metadata_html(stored.meta, stored.doc, stored.page_count, stored.notes, engine.index.plan_note(stored.doc))
+                + lineage_html(graph.ancestors(stored.doc), graph.descendants(stored.doc))
                 + reader_html(engine.index.store.sections(stored.doc), stored.text))
 
     def open_plan_from_row(event: gr.SelectData) -> tuple:
@@ -142,9 +198,10 @@ def build_app(state: AppState) -> gr.Blocks:
 
     def refreshed_library():
         docs = list(state.engine.index.documents)
-        provinces_, types_, years_ = state.facets()
+        provinces_, types_, years_, periods_ = state.facets()
         return (status_text(), library_rows(), gr.update(choices=docs, value=None), gr.update(choices=docs, value=None),
-                gr.update(choices=[ALL, *provinces_]), gr.update(choices=[ALL, *types_]), gr.update(choices=[ALL, *years_]))
+                gr.update(choices=[ALL, *provinces_]), gr.update(choices=[ALL, *types_]), gr.update(choices=[ALL, *years_]),
+                gr.update(choices=[ALL, *periods_]))
 
     def upload(files: list | None, password: str, progress=gr.Progress(track_tqdm=True)):
         try:
@@ -181,7 +238,9 @@ def build_app(state: AppState) -> gr.Blocks:
                 province = gr.Dropdown([ALL, *provinces], value=ALL, label="Tỉnh/thành")
                 doc_type = gr.Dropdown([ALL, *types], value=ALL, label="Loại văn bản")
                 year = gr.Dropdown([ALL, *years], value=ALL, label="Năm ban hành")
-        filters = [province, doc_type, year]
+                period = gr.Dropdown([ALL, *period_years], value=ALL, label="Giai đoạn kế hoạch có năm")
+                current = gr.Checkbox(False, label="Chỉ văn bản chưa bị thay thế")
+        filters = [province, doc_type, year, period, current]
         with gr.Tabs():
             with gr.Tab("Hỏi đáp", id="ask"):
                 with gr.Row():
@@ -204,6 +263,24 @@ def build_app(state: AppState) -> gr.Blocks:
                 download = gr.DownloadButton("Tải bảng (CSV)", visible=False, elem_id="topic-csv")
                 evidence = gr.HTML(elem_id="evidence")
                 topic_state = gr.State()
+            with gr.Tab("Chỉ tiêu", id="targets"):
+                gr.Markdown("Các chỉ tiêu định lượng mà mỗi kế hoạch đặt ra (tỷ lệ, số trường, mức độ phổ cập...), "
+                            "đặt cạnh nhau để so sánh. Bấm vào một dòng để xem câu gốc trong văn bản.")
+                with gr.Row():
+                    indicator = gr.Textbox(label="Chỉ tiêu có các từ", scale=3, max_length=500, elem_id="indicator",
+                                           placeholder="Ví dụ: tốt nghiệp THPT; đạt chuẩn quốc gia; lao động qua đào tạo")
+                    level = gr.Dropdown([ALL, *LEVELS], value=ALL, label="Cấp học", scale=1)
+                    target_period = gr.Dropdown([ALL, *period_years], value=ALL, label="Giai đoạn có năm", scale=1)
+                    target_province = gr.Dropdown([ALL, *provinces], value=ALL, label="Tỉnh/thành", scale=1)
+                    target_current = gr.Checkbox(False, label="Chỉ văn bản chưa bị thay thế", scale=1)
+                target_button = gr.Button("Lập bảng chỉ tiêu", variant="primary")
+                target_summary = gr.Markdown(elem_id="targets-summary")
+                target_table = gr.Dataframe(headers=TARGET_COLUMNS, interactive=False, wrap=True, elem_id="target-table",
+                                            column_widths=["22%", "9%", "33%", "9%", "8%", "6%", "6%", "7%"],
+                                            label="Chỉ tiêu (bấm vào một dòng để xem câu gốc)")
+                target_download = gr.DownloadButton("Tải bảng (CSV)", visible=False, elem_id="target-csv")
+                target_sentence = gr.HTML(elem_id="target-sentence")
+                target_state = gr.State()
             with gr.Tab("Thư viện", id="library"):
                 status = gr.Markdown(status_text())
                 documents = gr.Dataframe(library_rows(), headers=["Tệp", "Tiêu đề", "Số hiệu", "Cơ quan", "Ngày",
@@ -235,14 +312,21 @@ def build_app(state: AppState) -> gr.Blocks:
         topic.submit(topic_view, [topic, *filters], topic_outputs, api_visibility="private")
         topic_button.click(topic_view, [topic, *filters], topic_outputs, api_visibility="private")
         table.select(plan_view, [topic_state], evidence, api_visibility="private")
+        target_inputs = [indicator, level, target_period, target_province, target_current]
+        target_outputs = [target_summary, target_table, target_download, target_sentence, target_state]
+        indicator.submit(target_view, target_inputs, target_outputs, api_visibility="private")
+        target_button.click(target_view, target_inputs, target_outputs, api_visibility="private")
+        target_table.select(target_sentence_view, [target_state], target_sentence, api_visibility="private")
         plan.change(open_plan, plan, reader, api_visibility="private")
         documents.select(open_plan_from_row, None, [plan, reader], api_visibility="private")
-        library_outputs = [status, documents, plan, to_remove, *filters]
+        library_outputs = [status, documents, plan, to_remove, province, doc_type, year, period]
         upload_button.click(upload, [files, password], [admin_report, *library_outputs], api_visibility="private")
         remove_button.click(remove, [to_remove, password], [admin_report, *library_outputs], api_visibility="private")
         gr.api(search, api_name="search")
         gr.api(ask, api_name="ask")
         gr.api(topics, api_name="topics")
+        gr.api(targets, api_name="targets")
+        gr.api(lineage, api_name="lineage")
     return app
 
 
@@ -259,11 +343,11 @@ def _topic_summary(result: TopicResult) -> str:
     return f"{notes} **{len(result.plans)} văn bản** đề cập chủ đề này.{left}"
 
 
-def _write_csv(result: TopicResult) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(result.topic))[:40].strip("-") or "chu-de"
-    folder = Path(tempfile.mkdtemp(prefix="edusearch-csv-"))
-    path = folder / f"van-ban-theo-chu-de-{slug}.csv"
-    path.write_text(topic_csv(result), encoding="utf-8-sig", newline="")
+def _temporary_csv(kind: str, subject: str, text: str) -> str:
+    """The table written to a fresh temporary folder, for the download button: `KIND-SUBJECT.csv`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(subject))[:40].strip("-") or "bang"
+    path = Path(tempfile.mkdtemp(prefix="edusearch-csv-")) / f"{kind}-{slug}.csv"
+    write_csv(path, text)
     return str(path)
 
 

@@ -47,7 +47,19 @@ def test_the_app_serves_no_file_outside_its_own_folders(app_url, sample_settings
 
 def test_ui_events_are_not_api_endpoints(app_url):
     endpoints = Client(app_url, verbose=False).view_api(return_format="dict", print_info=False)["named_endpoints"]
-    assert set(endpoints) == {"/search", "/ask", "/topics"}
+    assert set(endpoints) == {"/search", "/ask", "/topics", "/targets", "/lineage"}
+
+
+def test_api_targets_and_lineage(app_url):
+    client = Client(app_url, verbose=False)
+    rows = client.predict("tốt nghiệp THPT", "THPT", 2028, "Lạng Sơn", False, api_name="/targets")
+    assert [(r["comparator"], r["value"], r["period"]) for r in rows] == [
+        ("trên", 95.0, "2026 - 2030"), ("trên", 98.0, "2026 - 2030")]
+    assert rows[1]["indicator"] == "học sinh tốt nghiệp trung học phổ thông"
+    assert rows[1]["citation"] == f"{LANG_SON}, mục II.2 (Giai đoạn 2026 - 2030)"
+    lineage = client.predict("51-KL/TW", api_name="/lineage")
+    [plan] = lineage["implementing"]
+    assert [s["code"] for s in plan["chains"][0]] == ["97-KH/TU", "51-KL/TW"]
 
 
 def test_a_question_without_diacritics_gets_a_cited_answer_in_the_browser(app_url, tmp_path):
@@ -79,6 +91,29 @@ def test_the_topic_table_downloads_as_csv_and_opens_a_plans_evidence(app_url, tm
         page.locator("#topic-table").get_by_text("Tăng cường sự lãnh đạo của Đảng").first.click()
         page.locator("#evidence h3", has_text="Tăng cường sự lãnh đạo").wait_for(timeout=10_000)
         page.screenshot(path=str(screenshot_target(tmp_path, "topic-tab.png")), full_page=True)
+
+
+def test_the_target_tab_compares_targets_exports_them_and_shows_each_sentence(app_url, tmp_path):
+    with browser_page() as page:
+        page.goto(app_url)
+        page.get_by_role("tab", name="Chỉ tiêu").click()
+        box = page.locator("#indicator textarea")
+        box.fill("lao dong qua dao tao")
+        box.press("Enter")
+        page.locator("#target-csv").wait_for(state="visible", timeout=60_000)
+        table = page.locator("#target-table")
+        assert "2 chỉ tiêu trong 1 văn bản" in page.locator("#targets-summary").inner_text()
+        assert table.inner_text().count("tỷ lệ lao động qua đào tạo") == 2
+        with page.expect_download() as download:
+            page.locator("#target-csv").click()
+        text = open(download.value.path(), "rb").read().decode("utf-8-sig")
+        assert text.startswith("Văn bản,Tỉnh/thành,Cơ quan ban hành,Chỉ tiêu") and text.count("\n") == 3
+        table.get_by_text("2026 - 2030").first.click()
+        sentence = page.locator("#target-sentence mark.answer")
+        sentence.wait_for(timeout=10_000)
+        assert "tỷ lệ lao động qua đào tạo đạt 76%" in " ".join(sentence.inner_text().split())
+        assert "mục II.2 (Giai đoạn 2026 - 2030)" in page.locator("#target-sentence .cite").inner_text()
+        page.screenshot(path=str(screenshot_target(tmp_path, "targets-tab.png")), full_page=True)
 
 
 HOSTILE = ("KẾ HOẠCH\nBồi dưỡng giáo viên năm học mới\n"
@@ -133,6 +168,8 @@ def test_the_library_lists_plans_and_reads_one_section_by_section(app_url):
         page.get_by_text("5 văn bản", exact=False).first.wait_for(timeout=10_000)
         page.get_by_text("003_57e12f6a00bab054.txt").first.click()
         page.locator("#reader .outline").wait_for(timeout=10_000)
-        assert "43/KH-UBND" in page.locator("#reader table.meta").inner_text()
+        meta = page.locator("#reader table.meta").inner_text()
+        assert "43/KH-UBND" in meta and "2021 - 2025, định hướng đến năm 2030" in meta
+        assert "thực hiện 63-NQ/TU" in page.locator("#reader .lineage").inner_text()
         assert page.locator("#reader .outline a", has_text="3. Sở Tài chính").count() == 1
         assert "bố trí nguồn kinh phí" in page.locator("#reader .reader-section", has_text="3. Sở Tài chính").first.inner_text()
