@@ -41,6 +41,7 @@ _NEW_COMMITMENT = re.compile(
     r"củng cố|hoàn thành|thực hiện|tổ chức|hướng tới|khuyến khích|huy động)\b", re.IGNORECASE)
 _FILLER = re.compile(r"^(?:phấn đấu|đảm bảo|bảo đảm|hướng tới|nâng(?! cao)|đạt|số|để|và|hoặc)(?:\s+|$)", re.IGNORECASE)
 _TRAILING = re.compile(r"\s+(?:(?<!trở )lên|đạt|là|và|hoặc|với)$", re.IGNORECASE)
+_PERIOD_LABEL = re.compile(r"^\W*(?:từ\s+)?(?:năm học|năm|giai đoạn)\s+(?:học\s+)?(?:19|20)\d\d\b[^:]{0,20}:", re.IGNORECASE)
 _IN_WHICH = re.compile(r"^\s*trong đó\b", re.IGNORECASE)
 _GOALS_HEADING = re.compile(r"^(?:các\s+)?(?:mục tiêu|chỉ tiêu)", re.IGNORECASE)
 _COMMITMENT = re.compile(r"\b(?:phấn đấu|chỉ tiêu|đến năm \d{4}|đến hết năm|hướng tới)\b", re.IGNORECASE)
@@ -106,13 +107,18 @@ def extract_targets(doc: str, sections: list[Section], plan_period: Period | Non
     for section in sections:
         in_goals = any(_GOALS_HEADING.match(split_marker(h)[1]) for h in section.path)
         heading_period = next((p for p in map(period_in, reversed(section.path)) if p), None)
+        label_period = None  # set by a paragraph that opens with its period: `Năm học 2019-2020: ...`
         for block in section.blocks:
+            if _PERIOD_LABEL.match(block.text):
+                label_period = period_in(block.text)
             for start, end in sentence_spans(block.text):
                 clause = block.text[start:end].rstrip()
                 if not in_goals and (not _COMMITMENT.search(clause) or _PAST.search(clause)):
                     continue
-                period = period_in(clause) or heading_period or plan_period
+                period = period_in(clause) or label_period or heading_period or plan_period
                 for piece, quantity in _pieces(clause):
+                    if quantity.unit == "%" and quantity.value > 100 and not (quantity.comparator or "").startswith("tăng"):
+                        continue  # `1002%`: an OCR error, not a share
                     out.append(Target(
                         doc=doc, indicator=piece, levels=levels_in(piece) or levels_in(clause),
                         comparator=quantity.comparator or "đạt", value=quantity.value, unit=quantity.unit,

@@ -5,8 +5,8 @@ and contains a gold string in its heading path or text, after normalization; and
 the queries whose relevant passage is retrieved (top 10) for which the short answer contains a gold string.
 
 Target annotations (lines with `value`, from `edusearch eval` on a file such as
-`tests/indexer/data/targets_003.jsonl`): every target a person found in a section (`doc` prefix, `within`:
-the section's heading), with its period, comparator, value, unit, a piece of its indicator's wording and
+`tests/indexer/data/targets_003.jsonl`): every target a person found in a section (`doc`: a file's 3-character prefix or its name; `within`:
+the section's heading path), with its period, comparator, value, unit, a piece of its indicator's wording and
 optionally its level. The extracted targets of those sections are matched one to one (all of period,
 comparator, value and unit equal, the wording contained, the level among the levels): precision and recall.
 
@@ -106,8 +106,8 @@ def is_target_annotation(item: dict) -> bool:
 def score_targets(extracted: list[Target], annotations: list[dict]) -> TargetScore:
     """Extracted targets of the annotated sections against the annotations."""
     scopes = {(str(a["doc"]), a["within"]) for a in annotations}
-    candidates = [t for t in extracted if any(doc_prefix(t.doc) == prefix and t.section.startswith(within)
-                                              for prefix, within in scopes)]
+    candidates = [t for t in extracted if any(doc in (doc_prefix(t.doc), t.doc.rsplit("/", 1)[-1])
+                                              and t.section.startswith(within) for doc, within in scopes)]
     unmatched = list(candidates)
     missed = []
     for item in annotations:
