@@ -114,6 +114,7 @@ class Answer:
     short: str | None  # the best sentence overall; None when nothing answers
     citation: str | None
     passages: list[SupportingPassage]
+    plan_note: str = ""  # period and status of the short answer's plan (search.cite.plan_note)
     focus: Focus = Focus.NONE
     notes: list[str] = field(default_factory=list)
     references: list[CodeReference] = field(default_factory=list)  # plans bearing or citing a code asked about
@@ -121,7 +122,7 @@ class Answer:
 
     def to_json(self) -> dict:
         return {"question": self.question, "short_answer": self.short, "citation": self.citation,
-                "focus": self.focus.value, "notes": self.notes,
+                "plan_note": self.plan_note, "focus": self.focus.value, "notes": self.notes,
                 "references": [asdict(r) for r in self.references],
                 "generated": asdict(self.generated) if self.generated else None,
                 "passages": [p.to_json() for p in self.passages]}
@@ -129,7 +130,7 @@ class Answer:
 
 def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), passages: int = PASSAGES) -> Answer:
     query = engine.parse(question)
-    result = Answer(question, None, None, [], question_focus(query.text), query_notes(query))
+    result = Answer(question, None, None, [], focus=question_focus(query.text), notes=query_notes(query))
     result.references = references(engine.index.documents, find_codes(query.text))
     hits = engine.find(query, passages, filters)
     if not hits:
@@ -146,6 +147,7 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
     if best is not None and best[0] >= MIN_MARK_SCORE:
         _, n, sentence = best
         result.short, result.citation = _short_answer(hits[n], sentence, scored[n]), hits[n].citation
+        result.plan_note = hits[n].plan_note
     _add_generated(engine, result)
     return result
 

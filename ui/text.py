@@ -25,6 +25,8 @@ def answer_text(answer: Answer) -> str:
                      "Không có câu nào trả lời rõ câu hỏi; xem các đoạn liên quan dưới đây.")
     else:
         lines += [f"Trả lời: {answer.short}", f"Nguồn: {answer.citation}"]
+        if answer.plan_note:
+            lines.append(f"       ({answer.plan_note})")
     lines += answer.notes
     if answer.generated:
         lines += ["", f"Tóm tắt do mô hình {answer.generated.model} viết từ các đoạn dưới đây: {answer.generated.text}"]
@@ -34,7 +36,8 @@ def answer_text(answer: Answer) -> str:
     if answer.passages:
         lines += ["", f"Các đoạn liên quan (câu trả lời nằm giữa {MARK_OPEN} {MARK_CLOSE}):"]
     for rank, passage in enumerate(answer.passages, 1):
-        lines.append(f"{rank}. {passage.hit.citation}")
+        note = f" [{passage.hit.plan_note}]" if passage.hit.plan_note else ""
+        lines.append(f"{rank}. {passage.hit.citation}{note}")
         lines += textwrap.wrap(_clip(marked_passage(passage)), 100, initial_indent="   ", subsequent_indent="   ")
     return "\n".join(lines)
 

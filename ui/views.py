@@ -60,7 +60,9 @@ def answer_html(answer: Answer, section_texts: list[str], note: str = "") -> str
     if answer.short:
         parts.append("<div class='answer-box'><div class='label'>Trả lời</div>"
                      f"<div class='short'>{esc(answer.short)}</div>"
-                     f"<div class='source'>Nguồn: {esc(answer.citation)}</div></div>")
+                     f"<div class='source'>Nguồn: {esc(answer.citation)}</div>"
+                     + (f"<div class='plan-note'>{esc(answer.plan_note)}</div>" if answer.plan_note else "")
+                     + "</div>")
     elif answer.passages:
         parts.append("<div class='answer-box none'>Chưa có câu nào trả lời thẳng câu hỏi; "
                      "các đoạn liên quan nhất ở dưới.</div>")
