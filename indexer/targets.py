@@ -13,7 +13,7 @@ the plan's own period.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from indexer.normalize import normalize_tone
 from indexer.period import Period, period_in
@@ -78,7 +78,6 @@ class Target:
     start: int  # offsets of the clause in the document text
     end: int
     page: int | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def value_text(self) -> str:
@@ -94,7 +93,6 @@ class Target:
 class _Quantity:
     start: int  # the comparator's start (or the number's, without one)
     end: int
-    number_start: int
     value: float
     unit: str
     comparator: str | None  # None: none written
@@ -142,16 +140,15 @@ def _quantities(text: str) -> list[_Quantity]:
     for match in _QUANTITY.finditer(text):
         before = text[:match.start()]
         if match.group("grade"):
-            found.append(_Quantity(match.start(), match.end(), match.start(), float(match.group("grade")),
+            found.append(_Quantity(match.start(), match.end(), float(match.group("grade")),
                                    "mức độ", _comparator(_BEFORE.search(before), None), False))
             continue
         words = _BEFORE.search(before)
         unit = "%" if match.group("percent") else _COUNT_UNITS[match.group("unit").lower()]
         value = float(match.group("number").replace(".", "").replace(",", "."))
         keep_unit = unit != "%"
-        found.append(_Quantity(words.start(), match.start("unit") if keep_unit else match.end(), match.start(),
-                               value, unit, _comparator(words, match.group("post")),
-                               bool(_QUALIFIER.search(before))))
+        found.append(_Quantity(words.start(), match.start("unit") if keep_unit else match.end(), value, unit,
+                               _comparator(words, match.group("post")), bool(_QUALIFIER.search(before))))
     grades = [q for q in found if q.unit == "mức độ"]
     if len(found) > len(grades):
         for q in grades:
@@ -176,33 +173,32 @@ def _comparator(words: re.Match | None, post: str | None) -> str | None:
 
 def _pieces(clause: str) -> list[tuple[str, _Quantity]]:
     """(indicator, quantity) for each target of a clause."""
-    out: list[tuple[str, _Quantity]] = []
-    pieces: list[tuple[str, list[_Quantity]]] = []
+    pieces: list[tuple[str, _Quantity | None]] = []
     for part in _comma_parts(clause):
         quantities = [q for q in _quantities(part) if not q.qualifier]
         cuts = [0] + [q.start for q in quantities[1:]] + [len(part)]
         for n in range(len(cuts) - 1):
             text = part[cuts[n]:cuts[n + 1]]
-            pieces.append((text, [q for q in _quantities(text) if not q.qualifier][:1]))
-    open_target: list | None = None  # [wording, quantity] of the target that text without a quantity continues
-    previous_comparator: tuple[str | None, str] | None = None
-    for text, quantities in pieces:
-        if not quantities:
-            if open_target is not None and not _NEW_COMMITMENT.match(text):
-                open_target[0] += "," + text
-            else:
-                open_target = None
+            pieces.append((text, next((q for q in _quantities(text) if not q.qualifier), None)))
+    wordings: list[str] = []
+    quantities: list[_Quantity] = []
+    continues = False  # whether text without a quantity continues the wording of the last target
+    for text, quantity in pieces:
+        if quantity is None:
+            continues = continues and not _NEW_COMMITMENT.match(text)
+            if continues:
+                wordings[-1] += "," + text
             continue
-        quantity = quantities[0]
-        if quantity.comparator is None and previous_comparator and previous_comparator[1] == quantity.unit:
-            quantity.comparator = previous_comparator[0]
-        previous_comparator = (quantity.comparator, quantity.unit)
+        previous = quantities[-1] if quantities else None
+        if quantity.comparator is None and previous and previous.unit == quantity.unit:
+            quantity.comparator = previous.comparator
         wording = _wording(text, quantity)
-        if _IN_WHICH.match(text) and out:
-            wording = f"{out[-1][0]}, trong đó {_clean(_IN_WHICH.sub('', wording))}"
-        open_target = [wording, quantity]
-        out.append(open_target)  # type: ignore[arg-type]
-    return [(_clean(wording), quantity) for wording, quantity in out]
+        if _IN_WHICH.match(text) and wordings:
+            wording = f"{wordings[-1]}, trong đó {_clean(_IN_WHICH.sub('', wording))}"
+        wordings.append(wording)
+        quantities.append(quantity)
+        continues = True
+    return [(_clean(wording), quantity) for wording, quantity in zip(wordings, quantities)]
 
 
 def _comma_parts(clause: str) -> list[str]:
