@@ -319,7 +319,10 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Mô hình {m.model} ({m.dimension} chiều); {m.counts['documents']} văn bản, {m.counts['chunks']} đoạn")
     for doc in index.documents.values():
         meta = doc.meta
-        print(f"  {doc.doc}: {meta.doc_type or '-'} {meta.number or ''} {meta.date or ''} {meta.province or ''}")
+        facts = " ".join(part for part in (meta.doc_type or "-", meta.number, meta.date, meta.province) if part)
+        note = index.plan_note(doc.doc)
+        implements = f"; thực hiện {', '.join(meta.implements)}" if meta.implements else ""
+        print(f"  {doc.doc}: {facts}{' (' + note + ')' if note else ''}{implements}")
     if args.check:
         problems = index.integrity_problems()
         print("Kiểm tra: " + ("toàn vẹn (checksums, vectors, BM25 khớp kho đoạn văn)" if not problems

@@ -121,3 +121,11 @@ def test_eval_scores_target_annotations(sample_settings, capsys):
     annotations = DOCUMENTS.parent / "tests" / "indexer" / "data" / "targets_003.jsonl"
     assert main(["eval", str(annotations), "--json", "--index-dir", str(sample_settings.index_dir)]) == 0
     assert json.loads(capsys.readouterr().out)["metrics"] == {"targets precision": 1.0, "targets recall": 1.0}
+
+
+def test_status_lists_each_plan_with_its_period_and_what_it_implements(sample_settings, capsys):
+    assert main(["status", "--check", "--index-dir", str(sample_settings.index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert ("003_57e12f6a00bab054.txt: Kế hoạch 43/KH-UBND 2022-02-23 Lạng Sơn "
+            "(giai đoạn 2021 - 2025, định hướng đến năm 2030); thực hiện 63-NQ/TU") in out
+    assert "Kiểm tra: toàn vẹn" in out
