@@ -42,7 +42,7 @@ class PlanMatch:
     score: float
     matching_sections: int
     evidence: list[Hit]
-    references: list[str] = field(default_factory=list)  # "dẫn chiếu 51-KL/TW", when the topic names a code
+    references: list[str] = field(default_factory=list)  # "thực hiện 51-KL/TW", when the topic names a code
 
     def to_json(self) -> dict:
         return {"doc": self.doc, "label": self.label, "title": self.title, "number": self.number,
