@@ -1,85 +1,58 @@
 """Extractive answers: in each top passage, the sentences that best answer the question, and the best of
-them all as the short answer, with its citation. No text is generated here.
+them all as the short answer, with its citation; or, when no sentence meets what the question asks, no
+short answer and the reason. No text is generated here.
 
-A sentence's score combines
+Candidates are the top passages of the ordinary ranking plus those that a ranking with heading paths at
+full weight brings up (a duty assigned under `3. Sở Tài chính` is found by a question naming the
+department). A sentence's score combines
 - lexical coverage: the IDF-weighted share of the question's content terms it contains (folded and exact,
-  see `search.terms`), mostly from the sentence itself and partly with its heading path, so that a
-  sentence under `3. Sở Tài chính` answers a question about the Department of Finance;
-- embedding similarity between question and sentence, weighted by how much the model's profile trusts it
-  on Vietnamese;
-- the question's focus: `bao nhiêu`, `tỷ lệ`, `phần trăm` pull towards sentences with figures, `khi nào`,
-  `giai đoạn nào` towards dates and periods, `Sở nào`, `cơ quan nào` towards sentences in or naming an
-  agency (`3. Sở Tài chính`);
+  see `search.terms`), mostly from the sentence itself and partly with its heading path;
+- embedding similarity between question and sentence, weighted by how much the model's profile trusts it;
+- the question's focus (`search.question`): figures for `bao nhiêu`, dates for `khi nào`, agencies for
+  `Sở nào`;
+- the agency the question names, when the sentence sits under that agency's heading;
 - a small prior for the passage's retrieval rank.
+
+A sentence is not an answer when it contradicts the question (`search.constraints`): another period,
+a document that does not name the place asked about, no figure for a quantity question. The best
+remaining sentence is answered only when it, with its heading path and plan title, carries enough of the
+question's content words (SUPPORT); otherwise the answer says the indexed documents do not answer it.
+Questions about a document's own date or signer are answered from that document's header or signature.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from enum import Enum
 
 import numpy as np
 
-from indexer.normalize import find_codes, fold
+from indexer.normalize import code_token, fold
 from indexer.sections import split_marker
 from indexer.sentences import sentence_spans
+from search.constraints import AGENCY_HEADING, Checker, focus_match
 from search.crossref import CodeReference, references
 from search.engine import Hit, SearchEngine
 from search.generate import GeneratedAnswer, GenerationFailed, generate_answer
+from search.lexical import FieldWeights
+from search.lexicon import ABBREVIATIONS
 from search.query import Filters, query_notes
+from search.question import DocumentFact, Focus, Question, understand
 from search.terms import QueryTerms, query_terms
 
 PASSAGES = 5
+HEADING_CANDIDATES = 5  # passages added from the ranking that weighs heading paths fully
+HEADING_WEIGHTS = FieldWeights(context=1.0)
 CONTEXT_SHARE = 0.3  # share of lexical coverage computed with the heading path in front of the sentence
 FOCUS_BONUS = 0.2
+AGENCY_BONUS = 0.3  # the sentence sits under the heading of the agency the question names
 RANK_PRIOR = 0.1  # added as RANK_PRIOR / rank of the passage
 MARK_RATIO = 0.75  # a sentence is marked as answering when it scores this share of its passage's best
 MIN_MARK_SCORE = 0.25
-SHORT_SENTENCE = 6  # syllables; a shorter best sentence is extended with the next one
-
-
-class Focus(Enum):
-    NONE = "none"
-    QUANTITY = "quantity"
-    TIME = "time"
-    AGENCY = "agency"
-
-
-_QUANTITY_CUES = re.compile(r"\b(bao nhieu|ty le|ti le|phan tram|so luong|how many|how much|percent\w*|rate)\b|%")
-_TIME_CUES = re.compile(r"\b(khi nao|bao gio|luc nao|nam nao|thang nao|ngay nao|giai doan nao|thoi gian nao|"
-                        r"thoi diem nao|thoi han|when|which year|what year|deadline)\b")
-_AGENCY_CUES = re.compile(r"\b(so|phong|ban|bo|co quan|don vi|nganh|cap|to chuc) nao\b|\bai\b|\bwho\b|"
-                          r"\bwhich (department|agency|office|body)\b")
-_AGENCY = re.compile(r"\b(?:Sở|Phòng|Ban|Bộ|Ủy ban|Uỷ ban|UBND|HĐND|Văn phòng|Công an|Bộ Chỉ huy|Đài|Báo|"
-                     r"Liên đoàn|Hội|Tỉnh đoàn|Thành đoàn|Huyện đoàn|Mặt trận|Trường)\s+[A-ZĐÂĂÊÔƠƯ]")
-_PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*%|phần trăm", re.IGNORECASE)
-_NUMBER = re.compile(r"(?<![\w/-])\d+(?:[.,]\d+)*(?![\w/-])")
-_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\btháng\s+\d{1,2}\b|\bngày\s+\d{1,2}\b|\b\d{1,2}/\d{4}\b|\bgiai đoạn\b|"
-                   r"\bquý\s+[IV\d]+", re.IGNORECASE)
-
-
-def question_focus(question: str) -> Focus:
-    folded = fold(question)
-    if _TIME_CUES.search(folded):
-        return Focus.TIME
-    if _QUANTITY_CUES.search(folded):
-        return Focus.QUANTITY
-    if _AGENCY_CUES.search(folded):
-        return Focus.AGENCY
-    return Focus.NONE
-
-
-def focus_match(focus: Focus, sentence: str, heading: str = "") -> float:
-    """1 when the sentence (or, for an agency, its own heading) carries what the focus asks for, 0.5 for a
-    weaker match, else 0."""
-    if focus is Focus.AGENCY:
-        return 1.0 if _AGENCY.match(heading) else 0.5 if _AGENCY.search(sentence) else 0.0
-    if focus is Focus.QUANTITY:
-        return 1.0 if _PERCENT.search(sentence) else 0.5 if _NUMBER.search(sentence) else 0.0
-    if focus is Focus.TIME:
-        return 1.0 if _TIME.search(sentence) else 0.0
-    return 0.0
+SUPPORT = 0.25  # share of the question's content a short answer must carry, with its heading path and title
+MAX_ANSWER_WORDS = 80  # a clause is widened to its whole sentence up to this length
+_LIST_MARKER = re.compile(r"^\s*(?:[-–•+*]|[a-zđ]\)|\d{1,2}[.)])\s+")
+_CLAUSE_END = re.compile(r"[.!?…][”\")]*\s")
 
 
 @dataclass
@@ -111,45 +84,147 @@ class SupportingPassage:
 @dataclass
 class Answer:
     question: str
-    short: str | None  # the best sentence overall; None when nothing answers
+    short: str | None  # the answer; None when the indexed documents do not answer the question
     citation: str | None
-    passages: list[SupportingPassage]
+    passages: list[SupportingPassage]  # supporting passages, or the closest ones when there is no answer
     plan_note: str = ""  # period and status of the short answer's plan (search.cite.plan_note)
     focus: Focus = Focus.NONE
     notes: list[str] = field(default_factory=list)
     references: list[CodeReference] = field(default_factory=list)  # plans bearing or citing a code asked about
     generated: GeneratedAnswer | None = None  # only with an answer endpoint configured
+    reason: str | None = None  # why there is no short answer, in Vietnamese
+    doc: str | None = None  # the document the short answer comes from
+    understood: Question | None = None
 
     def to_json(self) -> dict:
         return {"question": self.question, "short_answer": self.short, "citation": self.citation,
-                "plan_note": self.plan_note, "focus": self.focus.value, "notes": self.notes,
+                "doc": self.doc, "reason": self.reason, "plan_note": self.plan_note, "focus": self.focus.value,
+                "understood": self.understood.to_json() if self.understood else None, "notes": self.notes,
                 "references": [asdict(r) for r in self.references],
                 "generated": asdict(self.generated) if self.generated else None,
                 "passages": [p.to_json() for p in self.passages]}
 
 
+@dataclass
+class _Candidate:
+    sentence: AnswerSentence
+    passage: int  # index into the hits
+    support: float
+    problem: str | None  # why this sentence cannot answer, when it cannot
+
+
 def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), passages: int = PASSAGES) -> Answer:
     query = engine.parse(question)
-    result = Answer(question, None, None, [], focus=question_focus(query.text), notes=query_notes(query))
-    result.references = references(engine.index.documents, find_codes(query.text))
-    hits = engine.find(query, passages, filters)
+    asked = understand(query)
+    result = Answer(question, None, None, [], focus=asked.focus, notes=query_notes(query), understood=asked)
+    result.references = references(engine.index.documents, list(asked.codes))
+    hits = _candidate_passages(engine, query, asked, filters, passages)
     if not hits:
+        result.reason = "Không có đoạn văn bản nào khớp với câu hỏi."
         return result
-    scored = _score_sentences(engine, query.text, query_terms(query, engine.index.bm25.searcher()),
-                              result.focus, hits)
-    best: tuple[float, int, AnswerSentence] | None = None
-    for n, (hit, sentences) in enumerate(zip(hits, scored)):
-        top = max(sentences, key=lambda s: s.score, default=None)
-        marked = [s for s in sentences if top and s.score >= max(MARK_RATIO * top.score, MIN_MARK_SCORE)]
-        result.passages.append(SupportingPassage(hit, marked))
-        if top and (best is None or top.score > best[0]):
-            best = (top.score, n, top)
-    if best is not None and best[0] >= MIN_MARK_SCORE:
-        _, n, sentence = best
-        result.short, result.citation = _short_answer(hits[n], sentence, scored[n]), hits[n].citation
-        result.plan_note = hits[n].plan_note
+    checker = Checker(engine.index, asked, {t for e in query.expansions if e.kind == ABBREVIATIONS for t in e.tokens})
+    if asked.document_fact and _answer_from_document(engine, checker, hits, result):
+        result.passages = [SupportingPassage(h, []) for h in hits[:passages]]
+        return result
+    terms = query_terms(query, engine.index.bm25.searcher())
+    scored = _score_sentences(engine, query.text, terms, asked, checker, hits)
+    candidates = [c for n, sentences in enumerate(scored) for c in sentences]
+    valid = [c for c in candidates if c.problem is None]
+    best = max(valid, key=lambda c: c.sentence.score, default=None)
+    if best is None or best.sentence.score < MIN_MARK_SCORE or best.support < SUPPORT:
+        result.reason = _abstain_reason(candidates, best)
+        result.passages = [SupportingPassage(h, []) for h in hits[:passages]]
+        return result
+    hit = hits[best.passage]
+    result.short = _short_answer(hit, best.sentence)
+    result.citation, result.plan_note, result.doc = hit.citation, hit.plan_note, hit.doc
+    result.passages = _supporting(hits, scored, best.passage, passages)
     _add_generated(engine, result)
     return result
+
+
+def _candidate_passages(engine: SearchEngine, query, asked: Question, filters: Filters, k: int) -> list[Hit]:
+    """The ordinary top `k`, then what the heading-weighted ranking adds, without repeating a passage."""
+    hits = engine.find(query, k, filters)
+    seen = {h.chunk_id for h in hits}
+    for hit in engine.find(query, HEADING_CANDIDATES, filters, mode="lexical", weights=HEADING_WEIGHTS):
+        if hit.chunk_id not in seen:
+            hits.append(hit)
+            seen.add(hit.chunk_id)
+    return hits
+
+
+def _score_sentences(engine: SearchEngine, question: str, terms: QueryTerms, asked: Question, checker: Checker,
+                     hits: list[Hit]) -> list[list[_Candidate]]:
+    spans = [sentence_spans(hit.text) for hit in hits]
+    texts = [hit.text[a:b].strip() for hit, hit_spans in zip(hits, spans) for a, b in hit_spans]
+    similarity = _similarities(engine, question, texts)
+    dense_share = engine.profile.sentence_dense_weight
+    out, n = [], 0
+    for rank, (hit, hit_spans) in enumerate(zip(hits, spans), start=1):
+        agency = checker.agency_fit(hit.section)
+        number = engine.index.documents[hit.doc].meta.number
+        own = terms.without_codes({code_token(number)}) if number else terms
+        context = f"{checker.document_head(hit.doc)} {hit.section}"
+        asks = own.beyond(checker.document_head(hit.doc))
+        sentences = []
+        for a, b in hit_spans:
+            text = hit.text[a:b].strip()
+            lexical = ((1 - CONTEXT_SHARE) * own.coverage(text)
+                       + CONTEXT_SHARE * own.coverage(f"{context} {_with_previous(hit.text, a, b)}"))
+            score = ((1 - dense_share) * lexical + dense_share * max(float(similarity[n]), 0.0)
+                     + FOCUS_BONUS * focus_match(asked.focus, text, _leaf_heading(hit.section))
+                     + AGENCY_BONUS * max(agency, 0.0) + RANK_PRIOR / min(rank, PASSAGES))
+            sentence = AnswerSentence(a, a + len(hit.text[a:b].rstrip()), text, round(score, 4))
+            support = asks.coverage(f"{hit.section} {_with_previous(hit.text, a, b)}") if not asks.empty else 1.0
+            sentences.append(_Candidate(sentence, rank - 1, support, checker.problem(hit, text, agency)))
+            n += 1
+        out.append(sentences)
+    return out
+
+
+def _with_previous(text: str, start: int, end: int) -> str:
+    """The sentence with the clause before it in the same paragraph: `Phải xác định đây là ...` is about
+    what the clause before it names."""
+    paragraph_start = text.rfind("\n", 0, start) + 1
+    return text[max(paragraph_start, start - 200):end]
+
+
+def _supporting(hits: list[Hit], scored: list[list[_Candidate]], best: int, passages: int) -> list[SupportingPassage]:
+    """The answer's passage first, then the other passages in rank order, one card per section, each with
+    its answering sentences marked."""
+    order = [best] + [n for n in range(len(hits)) if n != best]
+    out, sections = [], set()
+    for n in order:
+        key = (hits[n].doc, hits[n].section_ordinal)
+        if key in sections or len(out) >= passages:
+            continue
+        sections.add(key)
+        valid = [c.sentence for c in scored[n] if c.problem is None]
+        top = max((s.score for s in valid), default=0.0)
+        marked = [s for s in valid if s.score >= max(MARK_RATIO * top, MIN_MARK_SCORE)]
+        out.append(SupportingPassage(hits[n], marked))
+    return out
+
+
+def _abstain_reason(candidates: list[_Candidate], best: _Candidate | None) -> str:
+    problems = [c.problem for c in sorted(candidates, key=lambda c: -c.sentence.score) if c.problem]
+    if best is None and problems:
+        return f"Các văn bản đã lập chỉ mục không trả lời câu hỏi này: {problems[0]}"
+    return "Các văn bản đã lập chỉ mục không trả lời câu hỏi này; dưới đây là những đoạn gần nhất."
+
+
+def _answer_from_document(engine: SearchEngine, checker: Checker, hits: list[Hit], result: Answer) -> bool:
+    """A question about a document's own date or signer, from its header or its signature block."""
+    doc = checker.document_asked(hits)
+    if doc is None:
+        return False
+    found = checker.document_fact(doc, result.understood.document_fact)
+    if found is None:
+        return False
+    result.short, result.citation = found
+    result.doc, result.plan_note = doc, engine.index.plan_note(doc)
+    return True
 
 
 def _add_generated(engine: SearchEngine, result: Answer) -> None:
@@ -160,42 +235,47 @@ def _add_generated(engine: SearchEngine, result: Answer) -> None:
         result.notes.append(f"Không tạo được câu trả lời tổng hợp: {error}")
 
 
-def _score_sentences(engine: SearchEngine, question: str, terms: QueryTerms, focus: Focus,
-                     hits: list[Hit]) -> list[list[AnswerSentence]]:
-    spans = [sentence_spans(hit.text) for hit in hits]
-    texts = [hit.text[a:b].strip() for hit, hit_spans in zip(hits, spans) for a, b in hit_spans]
-    similarity = _similarities(engine, question, texts)
-    dense_share = engine.profile.sentence_dense_weight
-    out, n = [], 0
-    for rank, (hit, hit_spans) in enumerate(zip(hits, spans), start=1):
-        leaf = _leaf_heading(hit.section)
-        sentences = []
-        for a, b in hit_spans:
-            text = hit.text[a:b].strip()
-            lexical = (1 - CONTEXT_SHARE) * terms.coverage(text) + CONTEXT_SHARE * terms.coverage(f"{hit.section} {text}")
-            score = ((1 - dense_share) * lexical + dense_share * max(float(similarity[n]), 0.0)
-                     + FOCUS_BONUS * focus_match(focus, text, leaf) + RANK_PRIOR / rank)
-            sentences.append(AnswerSentence(a, a + len(hit.text[a:b].rstrip()), text, round(score, 4)))
-            n += 1
-        out.append(sentences)
-    return out
-
-
 def _similarities(engine: SearchEngine, question: str, texts: list[str]) -> np.ndarray:
     if not texts or engine.profile.sentence_dense_weight <= 0:
         return np.zeros(len(texts), dtype=np.float32)
     return engine.embedder.embed_passages(texts) @ engine.query_vector(question)
 
 
-def _short_answer(hit: Hit, sentence: AnswerSentence, sentences: list[AnswerSentence]) -> str:
-    """The best sentence; when it is only a few words (a list lead-in), the sentence after it too. Under an
-    agency's own heading (`3. Sở Tài chính`) the agency is named first, since the sentence leaves it out."""
-    text = sentence.text
-    if len(text.split()) < SHORT_SENTENCE:
-        following = [s for s in sentences if s.start >= sentence.end]
-        text = hit.text[sentence.start:following[0].end].strip() if following else text
-    leaf = _leaf_heading(hit.section)
-    return f"{leaf}: {text}" if _AGENCY.match(leaf) and leaf not in text else text
+def _short_answer(hit: Hit, sentence: AnswerSentence) -> str:
+    """The clause widened to its whole sentence (clauses end at `;`, sentences at `.`), without its list
+    marker; a lead-in that ends with `:` takes the line after it. Under an agency's heading (`3. Sở Tài
+    chính`) the agency is named first, since the sentence leaves it out."""
+    text = hit.text
+    start = max(text.rfind("\n", 0, sentence.start) + 1, _last_sentence_end(text, sentence.start))
+    end = _sentence_end(text, sentence.end)
+    if text[sentence.start:end].rstrip().endswith(":"):
+        end = _sentence_end(text, end + 1)
+    whole = text[start:end].strip()
+    short = whole if len(whole.split()) <= MAX_ANSWER_WORDS else sentence.text
+    short = _LIST_MARKER.sub("", " ".join(short.split()))
+    agency = _agency_heading(hit.section)
+    return f"{agency}: {short}" if agency and fold(agency) not in fold(short) else short
+
+
+def _last_sentence_end(text: str, position: int) -> int:
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, position)]
+    return ends[-1] if ends else 0
+
+
+def _sentence_end(text: str, position: int) -> int:
+    line_end = text.find("\n", position)
+    line_end = len(text) if line_end < 0 else line_end
+    match = _CLAUSE_END.search(text, max(position - 2, 0), line_end)
+    return match.end() if match else line_end
+
+
+def _agency_heading(section: str) -> str:
+    """The deepest heading of the path that names an agency (`Sở Tài chính`), without its marker."""
+    for heading in reversed(section.split(" › ") if section else []):
+        name = split_marker(heading)[1].rstrip(":").strip()
+        if AGENCY_HEADING.match(name):
+            return name
+    return ""
 
 
 def _leaf_heading(section: str) -> str:

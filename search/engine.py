@@ -110,17 +110,19 @@ class SearchEngine:
     def search(self, text: str, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid") -> list[Hit]:
         return self.find(self.parse(text), k, filters, mode)
 
-    def find(self, query: Query, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid") -> list[Hit]:
+    def find(self, query: Query, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid",
+             weights: FieldWeights | None = None) -> list[Hit]:
         if query.empty:
             return []
-        return self.hits(self.rank(query, filters, mode), k)
+        return self.hits(self.rank(query, filters, mode, weights=weights), k)
 
     def rank(self, query: Query, filters: Filters = Filters(), mode: Mode = "hybrid",
-             candidates: int = CANDIDATES) -> Ranked:
-        """Each side's best `candidates` passages, fused."""
+             candidates: int = CANDIDATES, weights: FieldWeights | None = None) -> Ranked:
+        """Each side's best `candidates` passages, fused; `weights` replace the lexical field weights."""
+        weights = weights or self.field_weights
         if FEEDBACK in self.expand and mode != "dense":
-            query = with_feedback(self.index, query, filters, self.field_weights)
-        lexical = lexical_search(self.index.bm25, query, candidates, filters, self.field_weights) \
+            query = with_feedback(self.index, query, filters, weights)
+        lexical = lexical_search(self.index.bm25, query, candidates, filters, weights) \
             if mode != "dense" else []
         # A multilingual model reads an English question as asked; the others get its Vietnamese translation.
         dense_text = query.original if query.original and self.profile.multilingual else query.text

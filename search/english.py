@@ -20,6 +20,8 @@ without against across through up down out off again further once plan's provinc
 """.split())
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
 MAX_PHRASE = 6
+_POSSESSIVE = re.compile(r"'s$")
+_NUMERIC = re.compile(r"\d+(?:[-/]\d+)*")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def translate(text: str, glossary: dict[tuple[str, ...], str]) -> Translation:
     for code in codes:
         without_codes = without_codes.replace(code, " ")
     words = _WORD.findall(without_codes)
-    lowered = [w.lower().replace("’", "'") for w in words]
+    lowered = [_POSSESSIVE.sub("", w.lower().replace("’", "'")) for w in words]
     out: list[str] = []
     terms: list[tuple[str, str]] = []
     untranslated: list[str] = []
@@ -60,7 +62,7 @@ def translate(text: str, glossary: dict[tuple[str, ...], str]) -> Translation:
             i += length
             continue
         word = words[i]
-        if word.isdigit() or (word[0].isupper() and lowered[i] not in STOPWORDS):
+        if _NUMERIC.fullmatch(word) or (word[0].isupper() and lowered[i] not in STOPWORDS):
             out.append(word)  # numbers and names: Lang Son, Ha Long, 2025
         elif lowered[i] not in STOPWORDS:
             untranslated.append(word)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import tantivy
 
@@ -20,10 +20,13 @@ from indexer.normalize import Analyzed, analyze, fold, fold_token, index_syllabl
 from search.lexicon import ABBREVIATIONS
 from search.query import Query
 
-# Folded question phrases, longest first; `may` (mấy) is left out because it folds together with `máy`.
+# Folded question phrases, longest first; `may` (mấy) is left out because it folds together with `máy`, and
+# `luc nao` (lúc nào) because `phụ lục nào` folds to it. `nội dung gì`, `nhiệm vụ gì`: an answer states the
+# content or the duty without naming it so.
 QUESTION_PHRASES = (
     ("nhu", "the", "nao"), ("the", "nao"), ("ra", "sao"), ("bao", "nhieu"), ("bao", "gio"), ("khi", "nao"),
-    ("luc", "nao"), ("la", "gi"), ("nhung", "gi"), ("nao",), ("gi",), ("ai",), ("khong",),
+    ("noi", "dung", "gi"), ("nhiem", "vu", "gi"), ("lam", "gi"), ("la", "gi"), ("nhung", "gi"), ("nao",),
+    ("gi",), ("ai",), ("khong",),
 )
 _PUNCTUATION = re.compile(r"[^\w\s%]+")
 EXACT_SHARE = 0.25  # share of the coverage that rewards matching the accented form
@@ -42,6 +45,19 @@ class QueryTerms:
     @property
     def empty(self) -> bool:
         return not (self.folded or self.codes)
+
+    def without_codes(self, codes: set[str]) -> "QueryTerms":
+        """The same terms less some code tokens: a passage of plan 43/KH-UBND need not repeat its number."""
+        return replace(self, codes={c: w for c, w in self.codes.items() if c not in codes})
+
+    def beyond(self, text: str) -> "QueryTerms":
+        """The terms that `text` does not already carry: what a question asks beyond naming its document
+        (`kế hoạch của Lạng Sơn ...`)."""
+        analyzed = analyze(text)
+        folded, exact, codes = set(analyzed.folded), set(analyzed.exact), set(analyzed.codes)
+        return replace(self, folded={t: w for t, w in self.folded.items() if t not in folded},
+                       exact={t: w for t, w in self.exact.items() if t not in exact},
+                       codes={c: w for c, w in self.codes.items() if c not in codes})
 
     def unigrams(self) -> "QueryTerms":
         """The same terms without bigrams: coverage that ignores word order."""

@@ -1,0 +1,234 @@
+"""Whether a sentence can answer a question: what the question constrains (`search.question`) checked
+against the sentence and its context (heading path, plan period, document text).
+
+A sentence cannot answer when
+- its document does not name a place or proper name the question names (`Cẩm Phả`);
+- its period (the sentence's own, else its headings', else its plan's) does not overlap the period or year
+  asked (`năm 2028` against `Giai đoạn 2021 - 2025`);
+- the question asks for a figure, a person or a place and the sentence gives none;
+- it sits under the heading of another agency than the one the question names.
+Each problem is said in Vietnamese, for the answer that abstains.
+"""
+
+from __future__ import annotations
+
+import re
+
+from indexer.metadata import DocumentMeta
+from indexer.normalize import fold, fold_token, index_syllables
+from indexer.period import period_in
+from indexer.sections import split_marker
+from search.cite import display_date, document_label
+from search.index import OpenIndex
+from search.question import CAPITALIZED, DocumentFact, Focus, Question
+
+AGENCY_HEADING = re.compile(r"^(?:Các\s+)?(?:Sở|Phòng|Ban|Bộ|Ủy ban|Uỷ ban|UBND|HĐND|Văn phòng|Công an|Bộ Chỉ huy|"
+                            r"Đài|Báo|Liên đoàn|Hội|Tỉnh đoàn|Thành đoàn|Huyện đoàn|Mặt trận|Trường|Trung tâm|"
+                            r"Đảng ủy|Đảng uỷ|Huyện ủy|Tỉnh ủy|Thành ủy|sở|phòng|cơ quan)\b")
+AGENCY_MATCH = 0.8  # share of an agency heading's name that the question must carry to be about it
+_AGENCY_WORDS = re.compile(r"\b(so|phong|ban|bo|uy ban|ubnd|co quan|don vi|dang uy|huyen uy|tinh uy|hoi|"
+                           r"truong|trung tam|cong an|mat tran)\b")
+_AGENCY_IN_TEXT = re.compile(r"\b(?:Sở|Phòng|Ban|Bộ|Ủy ban|Uỷ ban|UBND|HĐND|Văn phòng|Công an|Đảng ủy|Trường)\s+"
+                             r"[A-ZĐÂĂÊÔƠƯ]")
+_NAME_END = re.compile(r"[,:;(]")
+_FILLER = frozenset({"va", "cac", "cua", "lien", "quan"})
+_PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*%|phần trăm", re.IGNORECASE)
+_NUMBER = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\w/-])")
+_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\btháng\s+\w+\b|\bngày\s+\d{1,2}\b|\b\d{1,2}/\d{4}\b|\bgiai đoạn\b|"
+                   r"\bquý\s+[IV\d]+|\bhằng năm\b|\bhàng năm\b|\bđịnh kỳ\b", re.IGNORECASE)
+_SURNAMES = ("Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Đoàn|Trịnh|Lương|Lâm|"
+             "Mai|Tô|Hà|Tạ|Chu|Cao|Đào|Triệu|Lưu|Thái|Kiều|La|Quách|Vương|Nông|Hoàng|Lò|Lục|Vi|Tăng|Văn")
+_PERSON = re.compile(rf"(?<!\w)(?:{_SURNAMES})(?:\s{CAPITALIZED}){{1,3}}(?!\w)")
+_PLACE_NAME = re.compile(rf"\b(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường)\s+{CAPITALIZED}", re.IGNORECASE)
+_YEAR_IN_TEXT = re.compile(r"\bnăm(?: học)?\s+((?:19|20)\d\d)(?:\s*-\s*((?:19|20)\d\d))?\b", re.IGNORECASE)
+_DATE_TEXT = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\b\d{1,2}\s+tháng\s+[\wà-ỹ ]{2,9}?\s+\d{4}\b|"
+                        r"\b\d{1,2}/\d{1,2}/\d{4}\b", re.IGNORECASE)
+_HEAD = 1500  # characters of a document searched for its date line
+HEAD_CHARS = 300  # characters of a document's opening that count as the context of all its passages
+
+
+def focus_match(focus: Focus, sentence: str, heading: str = "") -> float:
+    """1 when the sentence (or, for an agency, its own heading) carries what the focus asks for, 0.5 for a
+    weaker match, else 0."""
+    if focus is Focus.AGENCY:
+        return 1.0 if AGENCY_HEADING.match(heading) else 0.5 if _AGENCY_IN_TEXT.search(sentence) else 0.0
+    if focus is Focus.QUANTITY:
+        return 1.0 if _PERCENT.search(sentence) else 0.5 if has_quantity(sentence) else 0.0
+    if focus is Focus.TIME:
+        return 1.0 if _TIME.search(sentence) else 0.0
+    if focus is Focus.PERSON:
+        return 1.0 if _PERSON.search(sentence) else 0.0
+    if focus is Focus.PLACE:
+        return 1.0 if _PLACE_NAME.search(sentence) else 0.0
+    return 0.0
+
+
+def has_quantity(text: str) -> bool:
+    """A number that is not a year, a date or part of a code."""
+    return any(not (1900 <= _value(m.group(1)) <= 2099) or _PERCENT.match(text, m.start())
+               for m in _NUMBER.finditer(text))
+
+
+def _value(number: str) -> float:
+    try:
+        return float(number.replace(".", "").replace(",", "."))
+    except ValueError:
+        return 0.0
+
+
+class Checker:
+    """The checks of one question, with the documents' folded texts read once."""
+
+    def __init__(self, index: OpenIndex, question: Question, other_forms: set[str] = frozenset()):
+        """`other_forms`: folded words of the question's abbreviations written out (`GD&ĐT` -> giao, duc,
+        va, dao, tao), so that `Sở GD&ĐT` is about the heading `Sở Giáo dục và Đào tạo`."""
+        self.index = index
+        self.question = question
+        self._texts: dict[str, str] = {}
+        self._heads: dict[str, str] = {}
+        self._asks_agency = bool(_AGENCY_WORDS.search(fold(question.text)))
+        self._tokens = {fold_token(t) for t in index_syllables(question.text)} | set(other_forms)
+
+    def document_text(self, doc: str) -> str:
+        """The document's facts and text, folded, for finding names in it."""
+        if doc not in self._texts:
+            self._read(doc)
+        return self._texts[doc]
+
+    def document_head(self, doc: str) -> str:
+        """What a passage of the document is about besides its own words: the title, number and issuer and
+        the opening of the text (`Báo cáo ... của Đảng ủy Khối ...`)."""
+        if doc not in self._heads:
+            self._read(doc)
+        return self._heads[doc]
+
+    def _read(self, doc: str) -> None:
+        stored = self.index.store.document(doc)
+        meta = self.index.documents[doc].meta
+        facts = " ".join(v for v in (meta.title, meta.number, meta.issuer, meta.place, meta.province) if v)
+        text = stored.text if stored else ""
+        self._texts[doc] = _flat(f"{facts} {text}")
+        self._heads[doc] = f"{facts} {text[:HEAD_CHARS]}"
+
+    def agency_fit(self, section: str) -> float:
+        """1 when the passage sits under the heading of an agency the question names, -1 when under another
+        agency's heading while the question names one, else 0."""
+        if not self._asks_agency:
+            return 0.0
+        fits = [self._share(name) for name in _agency_names(section)]
+        if not fits:
+            return 0.0
+        return 1.0 if max(fits) >= AGENCY_MATCH else -1.0
+
+    def _share(self, name: str) -> float:
+        words = [w for w in (fold_token(t) for t in index_syllables(name)) if w not in _FILLER]
+        return sum(1 for w in words if w in self._tokens) / len(words) if words else 0.0
+
+    def problem(self, hit, sentence: str, agency_fit: float) -> str | None:
+        q = self.question
+        text = self.document_text(hit.doc)
+        for name in q.places + q.names:
+            if _flat(name) not in text:
+                return f"văn bản {self._label(hit.doc)} không nhắc đến {name}."
+        if q.years and not self._overlaps(hit, sentence):
+            asked = str(q.years[0]) if q.years[0] == q.years[1] else f"{q.years[0]} - {q.years[1]}"
+            return f"không đoạn nào nói về {asked} (gần nhất: {self._label(hit.doc)})."
+        if q.focus is Focus.QUANTITY and not has_quantity(sentence):
+            return "các đoạn liên quan không nêu con số được hỏi."
+        if q.focus is Focus.PERSON and not _PERSON.search(sentence):
+            return "các đoạn liên quan không nêu tên người được hỏi."
+        if q.focus is Focus.PLACE and not _PLACE_NAME.search(sentence):
+            return "các đoạn liên quan không nêu tên địa phương được hỏi."
+        if agency_fit < 0:
+            return "các đoạn tìm được giao nhiệm vụ cho cơ quan khác."
+        return None
+
+    def _overlaps(self, hit, sentence: str) -> bool:
+        start, end = self.question.years
+        span = _years_of(sentence) or _years_of(hit.section) or self._plan_years(hit.doc)
+        return span is None or (span[0] <= end and start <= span[1])
+
+    def _plan_years(self, doc: str) -> tuple[int, int] | None:
+        meta = self.index.documents[doc].meta
+        return (meta.period_start or meta.period_end, meta.period_end) if meta.period_end else None
+
+    def _label(self, doc: str) -> str:
+        return document_label(self.index.documents[doc].meta, doc)
+
+    def document_asked(self, hits) -> str | None:
+        """The document a question about a document's own facts is about: the one whose number it names,
+        else the best passage's document that names every place and name it names."""
+        for code in self.question.codes:
+            for doc, stored in self.index.documents.items():
+                if stored.meta.number and fold(stored.meta.number) == fold(code):
+                    return doc
+        names = self.question.places + self.question.names
+        return next((h.doc for h in hits if all(_flat(n) in self.document_text(h.doc) for n in names)), None)
+
+    def document_fact(self, doc: str, fact: DocumentFact) -> tuple[str, str] | None:
+        """(answer, citation) for a document's date or signer, read from its header or signature."""
+        meta = self.index.documents[doc].meta
+        stored = self.index.store.document(doc)
+        if stored is None:
+            return None
+        label = document_label(meta, doc)
+        if fact is DocumentFact.DATE and meta.date:
+            return _date_text(stored.text, meta), f"{label}, phần đầu văn bản"
+        if fact is DocumentFact.SIGNER:
+            signer = signature(stored.text)
+            return (signer, f"{label}, phần ký tên") if signer else None
+        if fact is DocumentFact.NUMBER and meta.number:
+            return f"Số {meta.number}", f"{label}, phần đầu văn bản"
+        return None
+
+
+def signature(text: str) -> str | None:
+    """The signer: the last line that is a person's name alone (under a title in capitals) or a byline
+    `Name - title`, with the title lines above it or the line after a byline."""
+    lines = [line.strip() for line in text.splitlines()]
+    for n in range(len(lines) - 1, -1, -1):
+        match = _PERSON.match(lines[n])
+        if not match:
+            continue
+        rest = lines[n][match.end():].strip()
+        if rest.startswith(("-", "–", ",")):
+            following = lines[n + 1] if n + 1 < len(lines) and lines[n + 1] and len(lines[n + 1]) < 80 else ""
+            return " ".join(f"{lines[n]} {following}".split())
+        if not rest:
+            titles = [line for line in lines[max(0, n - 6):n] if line and line.isupper() and len(line) < 60]
+            return f"{match.group(0)} ({', '.join(titles)})" if titles else None
+    return None
+
+
+def _date_text(text: str, meta: DocumentMeta) -> str:
+    """The document's date as its header writes it (`ngày 23 tháng 02 năm 2022`, `19 Tháng Chín 2019`)."""
+    for match in _DATE_TEXT.finditer(text[:_HEAD]):
+        raw = " ".join(match.group(0).split())
+        if meta.year and str(meta.year) in raw:
+            return raw[0].upper() + raw[1:] if raw.lower().startswith("ngày") else f"Ngày {raw}"
+    return f"Ngày {display_date(meta.date)}"
+
+
+def _years_of(text: str) -> tuple[int, int] | None:
+    period = period_in(text)
+    if period:
+        return (period.start or period.end, period.end) if period.start else (0, period.end)
+    match = _YEAR_IN_TEXT.search(text)
+    if match:
+        return int(match.group(1)), int(match.group(2) or match.group(1))
+    return None
+
+
+def _agency_names(section: str) -> list[str]:
+    """The agency names in a heading path: `IV. ... › 5. Sở Lao động - Thương binh và Xã hội` ->
+    [`Sở Lao động - Thương binh và Xã hội`]; a name ends at the first comma, colon or parenthesis."""
+    out = []
+    for heading in section.split(" › ") if section else []:
+        name = split_marker(heading)[1].strip()
+        if AGENCY_HEADING.match(name):
+            out.append(_NAME_END.split(name, 1)[0])
+    return out
+
+
+def _flat(text: str) -> str:
+    return " ".join(fold(text).replace("-", " ").split())

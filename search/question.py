@@ -1,0 +1,147 @@
+"""What a question asks and what it constrains, read once from the question as typed (Vietnamese with or
+without diacritics, or English through its glossary translation): its focus, the period or year it names,
+the places and other proper names it names, the education levels, document codes, and whether it asks
+about a document's own facts (its date, number, signer).
+
+Cues are matched on the folded text, so `bao nhiêu` and `bao nhieu` read the same."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from indexer.metadata import PROVINCES
+from indexer.normalize import find_codes, fold, normalize_tone
+from indexer.targets import levels_in
+from search.english import STOPWORDS
+from search.query import Query
+
+
+class Focus(Enum):
+    NONE = "none"
+    QUANTITY = "quantity"  # bao nhiêu, tỷ lệ, how many
+    TIME = "time"  # khi nào, ngày nào, when
+    AGENCY = "agency"  # sở nào, cơ quan nào, which department
+    PERSON = "person"  # ai viết, ai ký, who wrote
+    PLACE = "place"  # huyện nào, tỉnh nào, which district
+
+
+class DocumentFact(Enum):
+    """A fact about the document itself, answered from its metadata rather than from its body."""
+
+    DATE = "date"
+    NUMBER = "number"
+    SIGNER = "signer"
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # the question as retrieval sees it (Vietnamese; the translation of an English one)
+    asked: str  # the question as typed
+    focus: Focus
+    years: tuple[int, int] | None  # the period or year named (`năm 2028` -> (2028, 2028))
+    places: tuple[str, ...]  # provinces, cities and districts named (`Lạng Sơn`, `Cẩm Phả`)
+    names: tuple[str, ...]  # other proper names the answer's document must carry
+    levels: tuple[str, ...]  # education levels named (`THPT`, `mầm non`)
+    codes: tuple[str, ...]
+    english: bool
+    document_fact: DocumentFact | None = None
+
+    def to_json(self) -> dict:
+        return {"focus": self.focus.value, "years": list(self.years) if self.years else None,
+                "places": list(self.places), "names": list(self.names), "levels": list(self.levels),
+                "codes": list(self.codes), "english": self.english,
+                "document_fact": self.document_fact.value if self.document_fact else None}
+
+
+_FOCUS_CUES = (  # folded; the first that matches wins
+    (Focus.PERSON, r"\b(ai (viet|ky|soan)|nguoi (ky|viet)|tac gia|who (wrote|signed|is the author)|"
+                   r"author|signed by|written by)\b"),
+    (Focus.TIME, r"\b(khi nao|bao gio|(?<!phu )luc nao|nam nao|thang nao|ngay nao|giai doan nao|thoi gian nao|"
+                 r"thoi diem nao|thoi han|which year|what year|what date|deadline)\b|^when\b|"
+                 r"\bwhen (does|do|did|is|are|was|will|should|must)\b"),
+    (Focus.QUANTITY, r"\b(bao nhieu|ty le|ti le|phan tram|so luong|how many|how much (money|funding|budget)|"
+                     r"percent\w*|what share|what proportion)\b|%"),
+    (Focus.PLACE, r"\b(huyen|tinh|thanh pho|xa|quan|thi xa|phuong) nao\b|\b(which|what) "
+                  r"(district|province|city|commune)\b"),
+    (Focus.AGENCY, r"\b(so|phong|ban|bo|co quan|don vi|nganh|cap|to chuc) nao\b|\bai\b|\bwho\b|"
+                   r"\bwhich (department|agency|office|body)\b"),
+)
+_FOCUS_PATTERNS = [(focus, re.compile(pattern)) for focus, pattern in _FOCUS_CUES]
+_DOCUMENT_FACTS = (
+    (DocumentFact.SIGNER, re.compile(r"\b(ai (ky|viet|soan)|nguoi (ky|viet)|ky boi|tac gia|who (signed|wrote)|"
+                                     r"signed by|written by|signatory|author)\b")),
+    (DocumentFact.DATE, re.compile(r"\b(ban hanh|ky|dang|phat hanh|issued|published|signed|dated)\b.{0,20}"
+                                   r"\b(ngay nao|khi nao|bao gio|when|what date|which date)\b|"
+                                   r"\b(ngay nao|when|what date)\b.{0,30}\b(ban hanh|ky|dang|issued|published)\b")),
+    (DocumentFact.NUMBER, re.compile(r"\b(so hieu|so ky hieu|ky hieu) (la gi|nao)\b|\bwhat (is the )?number\b")),
+)
+_YEAR = r"(?:19|20)\d\d"
+_YEAR_RANGE = re.compile(rf"\b({_YEAR})\s*(?:-|–|—|đến|den|to|/)\s*({_YEAR})\b", re.IGNORECASE)
+_ONE_YEAR = re.compile(rf"\b(?:nam|year|in|den|by|until|truoc)\s+({_YEAR})\b|\b({_YEAR})\b")
+_PLACE_UNITS = r"(?:thành phố|tp\.?|huyện|thị xã|quận|tỉnh|xã|phường|thị trấn|thanh pho|huyen|thi xa|quan|tinh|" \
+               r"xa|phuong|thi tran|city|district|province|town)"
+CAPITALIZED = r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰ]" \
+               r"[a-zđâăêôơưáàảãạéèẻẽẹíìỉĩịóòỏõọúùủũụýỳỷỹỵấầẩẫậắằẳẵặếềểễệốồổỗộớờởỡợứừửữự]+"
+_NAME_RUN = re.compile(rf"(?<![\w/-])({CAPITALIZED}(?:[ -]{CAPITALIZED}){{1,3}})(?![\w/-])")
+_AFTER_UNIT = re.compile(rf"\b(?i:{_PLACE_UNITS})\s+({CAPITALIZED}(?:[ -]{CAPITALIZED}){{0,3}})")
+# Capitalized words that open names of bodies, documents and programmes rather than places or people.
+_NOT_NAME_WORDS = frozenset(fold(w) for w in """
+Sở Phòng Ban Bộ Ủy Uỷ Hội Đảng Đoàn Nhà Trường Trung Văn Kế Nghị Quyết Chỉ Kết Thông Luật Chương Đề Công Báo
+Tỉnh Huyện Thành Thị Quận Xã Phường Mặt Cục Vụ Viện Tổng Chính Quốc Giáo Đào Khoa Cộng Việt Tiếng Điều Mục Phụ
+Trong Theo Các Những Năm Ngày Tháng Giai Với Tại Để Của Và Đối Ở Từ Khi Sau Trước Mỗi Ai Gì Nào Như Có Là Được
+""".split())
+
+
+def understand(query: Query) -> Question:
+    """The question record of a parsed query (`SearchEngine.parse`)."""
+    asked = query.original or query.text
+    folded = fold(asked)
+    focus = next((focus for focus, pattern in _FOCUS_PATTERNS if pattern.search(folded)), Focus.NONE)
+    fact = next((fact for fact, pattern in _DOCUMENT_FACTS if pattern.search(folded)), None)
+    places = _places(asked)
+    return Question(
+        text=query.text, asked=asked, focus=focus, years=_years(folded), places=places,
+        names=tuple(n for n in _names(asked, english=query.original is not None)
+                    if fold(n) not in {fold(p) for p in places}),
+        levels=tuple(levels_in(normalize_tone(query.text).lower())), codes=tuple(find_codes(asked)),
+        english=query.original is not None, document_fact=fact if not find_codes(asked) or fact else None)
+
+
+def _years(folded: str) -> tuple[int, int] | None:
+    if match := _YEAR_RANGE.search(folded):
+        start, end = int(match.group(1)), int(match.group(2))
+        return (start, end) if start <= end <= start + 30 else None
+    if match := _ONE_YEAR.search(folded):
+        year = int(match.group(1) or match.group(2))
+        return year, year
+    return None
+
+
+def _places(text: str) -> tuple[str, ...]:
+    """Provinces named anywhere (with or without diacritics), and names after `thành phố`, `huyện`, ..."""
+    folded = fold(text)
+    found = [name for name in PROVINCES if re.search(rf"\b{re.escape(fold(name))}\b", folded)]
+    if "thua thien hue" in folded:
+        found = [name for name in found if name != "Huế"]
+    for match in _AFTER_UNIT.finditer(text):
+        name = match.group(1)
+        if fold(name.split()[0]) not in _NOT_NAME_WORDS and not any(fold(name) in fold(f) for f in found):
+            found.append(name)
+    return tuple(dict.fromkeys(found))
+
+
+def _names(text: str, english: bool) -> tuple[str, ...]:
+    """Runs of two or more capitalized syllables that are not at the start of the question and do not open
+    with a word that names a body, a document or a programme (`Sở`, `Kế hoạch`, `Chương trình`)."""
+    out = []
+    for match in _NAME_RUN.finditer(text):
+        name = match.group(1)
+        words = [fold(w) for w in re.split(r"[ -]", name)]
+        if match.start() == 0 or words[0] in _NOT_NAME_WORDS:
+            continue
+        if english and any(w in STOPWORDS or len(w) > 7 for w in words):
+            continue
+        out.append(name)
+    return tuple(out)
