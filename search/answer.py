@@ -15,8 +15,9 @@ department). A sentence's score combines
 
 A sentence is not an answer when it contradicts the question (`search.constraints`): another period,
 a document that does not name the place asked about, no figure for a quantity question. The best
-remaining sentence is answered only when it, with its heading path and plan title, carries enough of the
-question's content words (SUPPORT); otherwise the answer says the indexed documents do not answer it.
+remaining sentence is answered only when it, with its heading path and the clause before it, carries enough
+of what the question asks beyond naming the document (SUPPORT: the question's words and word pairs less
+those of the document's title and opening, less pairs that occur nowhere); otherwise the answer says the indexed documents do not answer it.
 Questions about a document's own date or signer are answered from that document's header or signature.
 """
 
@@ -49,7 +50,8 @@ AGENCY_BONUS = 0.3  # the sentence sits under the heading of the agency the ques
 RANK_PRIOR = 0.1  # added as RANK_PRIOR / rank of the passage
 MARK_RATIO = 0.75  # a sentence is marked as answering when it scores this share of its passage's best
 MIN_MARK_SCORE = 0.25
-SUPPORT = 0.25  # share of the question's content a short answer must carry, with its heading path and title
+SUPPORT = 0.45  # share of the question's content a short answer must carry, with its heading path and title
+DOCUMENT_SHARE = 0.3  # a question whose words are mostly in a document's title and opening is about it
 MAX_ANSWER_WORDS = 80  # a clause is widened to its whole sentence up to this length
 _LIST_MARKER = re.compile(r"^\s*(?:[-–•+*]|[a-zđ]\)|\d{1,2}[.)])\s+")
 _CLAUSE_END = re.compile(r"[.!?…][”\")]*\s")
@@ -132,7 +134,7 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
     valid = [c for c in candidates if c.problem is None]
     best = max(valid, key=lambda c: c.sentence.score, default=None)
     if best is None or best.sentence.score < MIN_MARK_SCORE or best.support < SUPPORT:
-        result.reason = _abstain_reason(candidates, best)
+        result.reason = _abstain_reason(candidates)
         result.passages = [SupportingPassage(h, []) for h in hits[:passages]]
         return result
     hit = hits[best.passage]
@@ -166,7 +168,9 @@ def _score_sentences(engine: SearchEngine, question: str, terms: QueryTerms, ask
         number = engine.index.documents[hit.doc].meta.number
         own = terms.without_codes({code_token(number)}) if number else terms
         context = f"{checker.document_head(hit.doc)} {hit.section}"
-        asks = own.beyond(checker.document_head(hit.doc))
+        known = own.seen_pairs()
+        asks = known.beyond(checker.document_head(hit.doc))
+        about_document = asks.weight < DOCUMENT_SHARE * known.weight
         sentences = []
         for a, b in hit_spans:
             text = hit.text[a:b].strip()
@@ -176,7 +180,8 @@ def _score_sentences(engine: SearchEngine, question: str, terms: QueryTerms, ask
                      + FOCUS_BONUS * focus_match(asked.focus, text, _leaf_heading(hit.section))
                      + AGENCY_BONUS * max(agency, 0.0) + RANK_PRIOR / min(rank, PASSAGES))
             sentence = AnswerSentence(a, a + len(hit.text[a:b].rstrip()), text, round(score, 4))
-            support = asks.coverage(f"{hit.section} {_with_previous(hit.text, a, b)}") if not asks.empty else 1.0
+            support = known.coverage(f"{context} {_with_previous(hit.text, a, b)}") if about_document else \
+                asks.coverage(f"{hit.section} {_with_previous(hit.text, a, b)}")
             sentences.append(_Candidate(sentence, rank - 1, support, checker.problem(hit, text, agency)))
             n += 1
         out.append(sentences)
@@ -207,11 +212,12 @@ def _supporting(hits: list[Hit], scored: list[list[_Candidate]], best: int, pass
     return out
 
 
-def _abstain_reason(candidates: list[_Candidate], best: _Candidate | None) -> str:
-    problems = [c.problem for c in sorted(candidates, key=lambda c: -c.sentence.score) if c.problem]
-    if best is None and problems:
-        return f"Các văn bản đã lập chỉ mục không trả lời câu hỏi này: {problems[0]}"
-    return "Các văn bản đã lập chỉ mục không trả lời câu hỏi này; dưới đây là những đoạn gần nhất."
+def _abstain_reason(candidates: list[_Candidate]) -> str:
+    """The problem of the best-scoring sentence when it had one, else that no sentence says enough."""
+    top = max(candidates, key=lambda c: c.sentence.score, default=None)
+    if top is not None and top.problem:
+        return f"Các văn bản đã lập chỉ mục không trả lời câu hỏi này: {top.problem}"
+    return "Các văn bản đã lập chỉ mục không trả lời câu hỏi này: không đoạn nào nói đủ về điều được hỏi."
 
 
 def _answer_from_document(engine: SearchEngine, checker: Checker, hits: list[Hit], result: Answer) -> bool:

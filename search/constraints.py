@@ -6,7 +6,9 @@ A sentence cannot answer when
 - its period (the sentence's own, else its headings', else its plan's) does not overlap the period or year
   asked (`năm 2028` against `Giai đoạn 2021 - 2025`);
 - the question asks for a figure, a person or a place and the sentence gives none;
-- it sits under the heading of another agency than the one the question names.
+- it sits under the heading of another agency than the one the question names;
+- it is the document's subject line or preamble (`V/v ...`, `Thực hiện Công văn số ...`, `... như sau:`),
+  which is context, not an answer.
 Each problem is said in Vietnamese, for the answer that abstains.
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 
 from indexer.metadata import DocumentMeta
-from indexer.normalize import fold, fold_token, index_syllables
+from indexer.normalize import fold, fold_token, has_diacritics, index_syllables
 from indexer.period import period_in
 from indexer.sections import split_marker
 from search.cite import display_date, document_label
@@ -26,8 +28,12 @@ AGENCY_HEADING = re.compile(r"^(?:Các\s+)?(?:Sở|Phòng|Ban|Bộ|Ủy ban|Uỷ
                             r"Đài|Báo|Liên đoàn|Hội|Tỉnh đoàn|Thành đoàn|Huyện đoàn|Mặt trận|Trường|Trung tâm|"
                             r"Đảng ủy|Đảng uỷ|Huyện ủy|Tỉnh ủy|Thành ủy|sở|phòng|cơ quan)\b")
 AGENCY_MATCH = 0.8  # share of an agency heading's name that the question must carry to be about it
-_AGENCY_WORDS = re.compile(r"\b(so|phong|ban|bo|uy ban|ubnd|co quan|don vi|dang uy|huyen uy|tinh uy|hoi|"
-                           r"truong|trung tam|cong an|mat tran)\b")
+# An agency named in a question: `bố`/`bộ`, `bản`/`ban`, `hỏi`/`hội` and `trưởng`/`trường` fold together, so
+# those words count only where the question has diacritics. `Sở nào` asks for an agency, it names none.
+_AGENCY_WORDS = re.compile(r"\b(?:sở|phòng|ban|bộ|ủy ban|uỷ ban|ubnd|cơ quan|đơn vị|đảng ủy|huyện ủy|tỉnh ủy|hội|"
+                           r"trường|trung tâm|công an|mặt trận)\b(?! nào\b)", re.IGNORECASE)
+_AGENCY_WORDS_FOLDED = re.compile(r"\b(?:so|phong|uy ban|ubnd|co quan|don vi|dang uy|huyen uy|tinh uy|trung tam|"
+                                  r"cong an|mat tran)\b(?! nao\b)")
 _AGENCY_IN_TEXT = re.compile(r"\b(?:Sở|Phòng|Ban|Bộ|Ủy ban|Uỷ ban|UBND|HĐND|Văn phòng|Công an|Đảng ủy|Trường)\s+"
                              r"[A-ZĐÂĂÊÔƠƯ]")
 _NAME_END = re.compile(r"[,:;(]")
@@ -39,7 +45,9 @@ _TIME = re.compile(r"\b(?:19|20)\d{2}\b|\btháng\s+\w+\b|\bngày\s+\d{1,2}\b|\b\
 _SURNAMES = ("Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Đoàn|Trịnh|Lương|Lâm|"
              "Mai|Tô|Hà|Tạ|Chu|Cao|Đào|Triệu|Lưu|Thái|Kiều|La|Quách|Vương|Nông|Hoàng|Lò|Lục|Vi|Tăng|Văn")
 _PERSON = re.compile(rf"(?<!\w)(?:{_SURNAMES})(?:\s{CAPITALIZED}){{1,3}}(?!\w)")
-_PLACE_NAME = re.compile(rf"\b(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường)\s+{CAPITALIZED}", re.IGNORECASE)
+_PLACE_NAME = re.compile(rf"\b(?i:tỉnh|huyện|thành phố|thị xã|quận|xã|phường)\s+{CAPITALIZED}")
+_PREAMBLE = re.compile(r"^\W*(?:Thực hiện|Triển khai|Căn cứ|Theo|V/v|Về việc)\b(?=.*(?:\d+/|\d+-[A-ZĐ]|như sau))|"
+                       r"như sau\s*:\s*$", re.IGNORECASE | re.DOTALL)
 _YEAR_IN_TEXT = re.compile(r"\bnăm(?: học)?\s+((?:19|20)\d\d)(?:\s*-\s*((?:19|20)\d\d))?\b", re.IGNORECASE)
 _DATE_TEXT = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\b\d{1,2}\s+tháng\s+[\wà-ỹ ]{2,9}?\s+\d{4}\b|"
                         r"\b\d{1,2}/\d{1,2}/\d{4}\b", re.IGNORECASE)
@@ -86,7 +94,8 @@ class Checker:
         self.question = question
         self._texts: dict[str, str] = {}
         self._heads: dict[str, str] = {}
-        self._asks_agency = bool(_AGENCY_WORDS.search(fold(question.text)))
+        text = question.text
+        self._asks_agency = bool(_AGENCY_WORDS.search(text) if has_diacritics(text) else _AGENCY_WORDS_FOLDED.search(text))
         self._tokens = {fold_token(t) for t in index_syllables(question.text)} | set(other_forms)
 
     def document_text(self, doc: str) -> str:
@@ -126,6 +135,8 @@ class Checker:
 
     def problem(self, hit, sentence: str, agency_fit: float) -> str | None:
         q = self.question
+        if _PREAMBLE.search(sentence):
+            return "câu dẫn hoặc trích yếu của văn bản, không phải câu trả lời."
         text = self.document_text(hit.doc)
         for name in q.places + q.names:
             if _flat(name) not in text:

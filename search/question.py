@@ -63,10 +63,10 @@ _FOCUS_CUES = (  # folded; the first that matches wins
                  r"\bwhen (does|do|did|is|are|was|will|should|must)\b"),
     (Focus.QUANTITY, r"\b(bao nhieu|ty le|ti le|phan tram|so luong|how many|how much (money|funding|budget)|"
                      r"percent\w*|what share|what proportion)\b|%"),
-    (Focus.PLACE, r"\b(huyen|tinh|thanh pho|xa|quan|thi xa|phuong) nao\b|\b(which|what) "
-                  r"(district|province|city|commune)\b"),
     (Focus.AGENCY, r"\b(so|phong|ban|bo|co quan|don vi|nganh|cap|to chuc) nao\b|\bai\b|\bwho\b|"
                    r"\bwhich (department|agency|office|body)\b"),
+    (Focus.PLACE, r"\b(huyen|tinh|thanh pho|xa|quan|thi xa|phuong) nao\b|\b(which|what) "
+                  r"(district|province|city|commune)\b"),
 )
 _FOCUS_PATTERNS = [(focus, re.compile(pattern)) for focus, pattern in _FOCUS_CUES]
 _DOCUMENT_FACTS = (

@@ -41,6 +41,17 @@ class QueryTerms:
     # (the question's tokens, another form's tokens): a text with the other form (`THCS`) counts as having
     # the question's words (`trung học cơ sở`)
     alternatives: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
+    unseen: frozenset[str] = frozenset()  # folded word pairs that occur nowhere in the index
+
+    def seen_pairs(self) -> "QueryTerms":
+        """The same terms less the word pairs that occur nowhere in the index: most of them straddle two
+        words of the question (`Lạng Sơn phải` -> `son_phai`) and no passage could carry them."""
+        return replace(self, folded={t: w for t, w in self.folded.items() if t not in self.unseen},
+                       exact={t: w for t, w in self.exact.items() if fold_token(t) not in self.unseen})
+
+    @property
+    def weight(self) -> float:
+        return sum(self.folded.values()) + sum(self.codes.values())
 
     @property
     def empty(self) -> bool:
@@ -95,11 +106,13 @@ def query_terms(query: Query, searcher: tantivy.Searcher) -> QueryTerms:
         tokens = index_syllables(part)
         exact_terms += with_bigrams([t for t, keep in zip(tokens, _content_mask([fold(t) for t in tokens])) if keep])
     count = max(searcher.num_docs, 1)
+    folded = [fold_token(t) for t in exact_terms]
     return QueryTerms(
-        folded=_weighted([fold_token(t) for t in exact_terms], "folded", searcher, count),
+        folded=_weighted(folded, "folded", searcher, count),
         exact={} if query.typed_without_diacritics else _weighted(exact_terms, "exact", searcher, count),
         codes={c: CODE_WEIGHT for c in query.analyzed.codes},
         alternatives=_alternatives(query),
+        unseen=frozenset(t for t in folded if "_" in t and searcher.doc_freq("folded", t) == 0),
     )
 
 

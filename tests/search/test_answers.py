@@ -3,7 +3,9 @@
 import pytest
 
 from indexer.normalize import fold
-from search.answer import Focus, answer, focus_match, question_focus
+from search.answer import answer
+from search.constraints import focus_match
+from search.question import Focus, understand
 from search.evaluate import evaluate, load_queries
 from tests.conftest import SHARED
 
@@ -53,7 +55,7 @@ def test_a_question_naming_a_code_lists_the_plans_that_cite_it(engine):
 
 def test_nothing_to_answer_says_so(engine):
     result = answer(engine, "   ")
-    assert result.short is None and result.passages == []
+    assert result.short is None and result.passages == [] and result.reason
     assert answer(engine, "x" * 2000).notes[0].startswith("Câu hỏi dài đã được rút gọn")
 
 
@@ -63,8 +65,8 @@ def test_nothing_to_answer_says_so(engine):
     ("Sở nào chủ trì", Focus.AGENCY), ("co quan nao phu trach", Focus.AGENCY),
     ("nâng cao chất lượng giáo dục", Focus.NONE),
 ])
-def test_question_focus(question, focus):
-    assert question_focus(question) is focus
+def test_question_focus(engine, question, focus):
+    assert understand(engine.parse(question)).focus is focus
 
 
 def test_focus_matches_figures_dates_and_agencies():
@@ -80,3 +82,54 @@ def test_focus_matches_figures_dates_and_agencies():
 def test_short_answers_contain_the_gold_string_for_most_dev_queries(engine):
     good, judged = evaluate(engine, load_queries(DEV / "dev_queries.jsonl")).answer_counts()
     assert judged >= 14 and good >= 12
+
+
+def test_a_figure_is_answered_for_the_period_the_question_names(engine):
+    """Sample 003 sets 97% for 2021-2025 and 98% for 2026-2030: the period named, or a year inside it,
+    picks the figure."""
+    for question, figure, section in [
+        ("tỷ lệ học sinh tốt nghiệp THPT giai đoạn 2021-2025 là bao nhiêu", "97%", "mục II.1"),
+        ("tỷ lệ học sinh tốt nghiệp THPT giai đoạn 2026-2030 là bao nhiêu", "98%", "mục II.2"),
+        ("Năm 2028 Lạng Sơn đặt mục tiêu bao nhiêu phần trăm học sinh tốt nghiệp trung học phổ thông?", "98%", "mục II.2"),
+        ("nam 2023 ty le hoc sinh tot nghiep THPT cua Lang Son la bao nhieu", "97%", "mục II.1"),
+    ]:
+        result = answer(engine, question)
+        assert result.short and figure in result.short, question
+        assert section in result.citation, question
+
+
+def test_an_agency_duty_is_answered_from_that_agencys_section(engine):
+    result = answer(engine, "Sở Lao động - Thương binh và Xã hội phối hợp với ngành giáo dục làm gì?")
+    assert result.short.startswith("Sở Lao động - Thương binh và Xã hội: Phối hợp với ngành giáo dục")
+    assert "mục IV.5" in result.citation
+
+
+def test_a_province_no_document_covers_is_not_answered(engine):
+    result = answer(engine, "Tỉnh Cao Bằng đặt mục tiêu bao nhiêu phần trăm học sinh tốt nghiệp THPT?")
+    assert result.short is None and result.citation is None
+    assert "Cao Bằng" in result.reason
+    assert result.passages, "the closest passages are still shown as related"
+
+
+def test_a_figure_no_plan_gives_is_not_answered(engine):
+    result = answer(engine, "Lạng Sơn chi bao nhiêu tỷ đồng cho kho học liệu mở?")
+    assert result.short is None
+    assert "con số" in result.reason
+    assert result.to_json()["short_answer"] is None and result.to_json()["reason"]
+
+
+def test_a_year_no_plan_covers_is_not_answered(engine):
+    result = answer(engine, "nam hoc 2023-2024 so GD&DT Gia Lai da hoan thanh nhung nhiem vu nao")
+    assert result.short is None and "2023 - 2024" in result.reason
+
+
+def test_a_preamble_is_not_an_answer(engine):
+    result = answer(engine, "UBND tỉnh Lạng Sơn ban hành kế hoạch thực hiện Nghị quyết 63-NQ/TU để làm gì")
+    assert not (result.short or "").startswith("Thực hiện Nghị quyết số 63-NQ/TU")
+
+
+def test_a_documents_own_date_and_signer_come_from_its_header_and_signature(engine):
+    dated = answer(engine, "Kế hoạch 43/KH-UBND được ban hành ngày nào?")
+    assert dated.short == "Ngày 23 tháng 02 năm 2022" and dated.doc.startswith("003")
+    signed = answer(engine, "Ai ký Kế hoạch 43/KH-UBND?")
+    assert signed.short.startswith("Dương Xuân Huyên")
