@@ -10,6 +10,12 @@ the section's heading path), with its period, comparator, value, unit, a piece o
 optionally its level. The extracted targets of those sections are matched one to one (all of period,
 comparator, value and unit equal, the wording contained, the level among the levels): precision and recall.
 
+Answer questions (lines with `cat` or `abstain`, as `../shared/eval/dev_answers.jsonl`): a question with
+`gold` is right when the short answer comes from one of its `docs` and contains a gold string (both
+normalized: NFC, one tone placement, lowercase, collapsed spaces); an `abstain` question is right when there
+is no short answer. Reported: accuracy per category and overall, answered precision (right answers among
+all questions answered), abstention recall and false abstention (answerable questions left unanswered).
+
 Topic queries (no `gold`): the plans `plans_for_topic` lists, scored by recall@3, recall@5 and recall
 of the whole list (over topics that have relevant plans), and precision of the whole list (a topic that
 no plan addresses scores 1 when the list is empty).
@@ -85,6 +91,70 @@ class EvalReport:
     def misses(self) -> list[QueryResult]:
         return [r for r in self._passages() if r.rank != 1 or r.answer_has_gold is False] + \
             [r for r in self._topics() if set(r.relevant_docs) - set(r.docs_ranked[:5]) or r.precision() < 1]
+
+
+@dataclass
+class AnswerResult:
+    id: str
+    q: str
+    category: str
+    abstain: bool  # the documents do not answer it
+    answer: str | None
+    doc: str | None
+    right: bool
+
+
+@dataclass
+class AnswerReport:
+    results: list[AnswerResult]
+
+    def metrics(self) -> dict[str, float]:
+        results = self.results
+        answered = [r for r in results if r.answer is not None]
+        negatives = [r for r in results if r.abstain]
+        positives = [r for r in results if not r.abstain]
+        out = {f"accuracy {category}": _share(r.right for r in results if r.category == category)
+               for category in dict.fromkeys(r.category for r in results)}
+        out["accuracy"] = _share(r.right for r in results)
+        out["answered precision"] = _share(r.right for r in answered)
+        out["abstention recall"] = _share(r.answer is None for r in negatives)
+        out["false abstention"] = _share(r.answer is None for r in positives)
+        return {key: round(value, 4) for key, value in out.items()}
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """(right, questions) per category."""
+        out: dict[str, tuple[int, int]] = {}
+        for r in self.results:
+            right, total = out.get(r.category, (0, 0))
+            out[r.category] = (right + r.right, total + 1)
+        return out
+
+    def misses(self) -> list[AnswerResult]:
+        return [r for r in self.results if not r.right]
+
+
+def _share(flags) -> float:
+    flags = list(flags)
+    return sum(flags) / len(flags) if flags else 0.0
+
+
+def is_answer_question(item: dict) -> bool:
+    return "cat" in item or "abstain" in item
+
+
+def evaluate_answers(engine: SearchEngine, questions: list[dict], strip_diacritics: bool = False) -> AnswerReport:
+    results = []
+    for item in questions:
+        result = answer(engine, fold(item["q"]) if strip_diacritics else item["q"])
+        golds = [normalize_for_index(g) for g in item.get("gold") or []]
+        if item.get("abstain"):
+            right = result.short is None
+        else:
+            right = (result.short is not None and doc_prefix(result.doc or "") in [str(d) for d in item["docs"]]
+                     and any(g in normalize_for_index(result.short) for g in golds))
+        results.append(AnswerResult(item["id"], item["q"], item.get("cat", "-"), bool(item.get("abstain")),
+                                    result.short, result.doc, right))
+    return AnswerReport(results)
 
 
 @dataclass

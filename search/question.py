@@ -119,8 +119,17 @@ def _years(folded: str) -> tuple[int, int] | None:
     return None
 
 
+_FOLDED_PLACE = re.compile(r"\b(?:thanh pho|thi xa|huyen|quan)\s+([a-z]+ [a-z]+)\b")
+_NOT_IN_NAMES = frozenset("""
+va trong co da la de cua cac nay tren voi duoc se thuc phai nao uy doan ban nhan dan chi dao tham muu xay dung
+trien khai giao duc tinh thanh pho huyen
+""".split())
+
+
 def _places(text: str) -> tuple[str, ...]:
-    """Provinces named anywhere (with or without diacritics), and names after `thành phố`, `huyện`, ..."""
+    """Provinces named anywhere (with or without diacritics), and names after `thành phố`, `huyện`, ...;
+    in a question typed in lower case without diacritics, the two words after `thanh pho`, `huyen`, `thi
+    xa`, `quan` unless one of them is a common word (`huyen uy`, `thanh pho va`)."""
     folded = fold(text)
     found = [name for name in PROVINCES if re.search(rf"\b{re.escape(fold(name))}\b", folded)]
     if "thua thien hue" in folded:
@@ -129,6 +138,11 @@ def _places(text: str) -> tuple[str, ...]:
         name = match.group(1)
         if fold(name.split()[0]) not in _NOT_NAME_WORDS and not any(fold(name) in fold(f) for f in found):
             found.append(name)
+    if text == folded:
+        for match in _FOLDED_PLACE.finditer(folded):
+            words = match.group(1).split()
+            if not _NOT_IN_NAMES.intersection(words) and not any(match.group(1) in fold(f) for f in found):
+                found.append(match.group(1))
     return tuple(dict.fromkeys(found))
 
 

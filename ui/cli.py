@@ -62,7 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     search.set_defaults(handler=_search)
 
     ask = commands.add_parser("ask", parents=[common], help="answer a question with cited sentences")
-    ask.add_argument("question")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--queries", type=Path, help="JSONL file: answer the 'q' of every line, one JSON line each")
     ask.add_argument("-k", type=int, default=5, help="supporting passages (default 5)")
     ask.add_argument("--json", action="store_true")
     _filter_options(ask)
@@ -184,6 +185,15 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from ui.text import answer_text
 
     engine = SearchEngine(settings)
+    if args.queries:
+        from search.evaluate import load_queries
+
+        for item in load_queries(args.queries):
+            result = answer(engine, item["q"], _filters(args), args.k)
+            print(json.dumps({"id": item["id"], "answer": result.to_json()}, ensure_ascii=False))
+        return 0
+    if not args.question:
+        raise SystemExit("edusearch ask: give a question, or --queries FILE.jsonl")
     result = answer(engine, args.question, _filters(args), args.k)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
@@ -245,12 +255,14 @@ def _lineage(args: argparse.Namespace, settings: Settings) -> int:
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from search.engine import SearchEngine
-    from search.evaluate import evaluate, is_target_annotation, load_queries
+    from search.evaluate import evaluate, is_answer_question, is_target_annotation, load_queries
 
     items = load_queries(args.queries)
     if items and all(is_target_annotation(i) for i in items):
         return _eval_targets(args, settings, items)
     engine = SearchEngine(settings)
+    if items and all(is_answer_question(i) for i in items):
+        return _eval_answers(args, engine, items)
     report = evaluate(engine, items, args.mode, args.strip_diacritics)
     metrics = report.metrics()
     if args.json:
@@ -270,6 +282,25 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             where = f"rank {miss.rank}" + ("" if miss.answer_has_gold is not False else
                                            f", answer without gold: {(miss.answer or '')[:80]}")
         print(f"  miss {miss.id}: {where}  {miss.q}")
+    return 0
+
+
+def _eval_answers(args: argparse.Namespace, engine, questions: list[dict]) -> int:
+    from search.evaluate import evaluate_answers
+
+    report = evaluate_answers(engine, questions, args.strip_diacritics)
+    metrics = report.metrics()
+    if args.json:
+        print(json.dumps({"metrics": metrics, "misses": [m.__dict__ for m in report.misses()]},
+                         ensure_ascii=False, indent=1))
+        return 0
+    print("| category | right | accuracy |\n|---|---|---|")
+    for category, (right, total) in report.counts().items():
+        print(f"| {category} | {right}/{total} | {right / total:.3f} |")
+    print("  ".join(f"{k} {v:.3f}" for k, v in metrics.items() if not k.startswith("accuracy ")))
+    for miss in report.misses():
+        given = "abstained" if miss.answer is None else f"answered from {miss.doc}: {miss.answer[:80]}"
+        print(f"  miss {miss.id} ({miss.category}): {given}  {miss.q}")
     return 0
 
 
