@@ -21,8 +21,9 @@ def marked_passage(passage: SupportingPassage, open_mark: str = MARK_OPEN, close
 def answer_text(answer: Answer) -> str:
     lines = []
     if answer.short is None:
-        lines.append("Không tìm thấy câu trả lời trong các văn bản đã lập chỉ mục." if not answer.passages else
-                     "Không có câu nào trả lời rõ câu hỏi; xem các đoạn liên quan dưới đây.")
+        lines.append(answer.reason or "Các văn bản đã lập chỉ mục không trả lời câu hỏi này.")
+        if answer.passages:
+            lines.append("Các đoạn dưới đây chỉ là những đoạn gần nhất, không phải câu trả lời.")
     else:
         lines += [f"Trả lời: {answer.short}", f"Nguồn: {answer.citation}"]
         if answer.plan_note:

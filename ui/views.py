@@ -54,6 +54,9 @@ def _card(rank: int, hit: Hit, body: str, section_text: str) -> str:
             f"<div class='file'>Tệp: {esc(hit.doc)}</div></div>")
 
 
+NOT_ANSWERED = "Các văn bản đã lập chỉ mục không trả lời câu hỏi này."
+
+
 def answer_html(answer: Answer, section_texts: list[str], note: str = "") -> str:
     """The short answer with its citation, then a card per supporting passage."""
     parts = [f"<p class='note'>{esc(n)}</p>" for n in [note, *answer.notes] if n]
@@ -64,8 +67,10 @@ def answer_html(answer: Answer, section_texts: list[str], note: str = "") -> str
                      + (f"<div class='plan-note'>{esc(answer.plan_note)}</div>" if answer.plan_note else "")
                      + "</div>")
     elif answer.passages:
-        parts.append("<div class='answer-box none'>Chưa có câu nào trả lời thẳng câu hỏi; "
-                     "các đoạn liên quan nhất ở dưới.</div>")
+        parts.append("<div class='answer-box none' role='status'><div class='label'>Chưa có câu trả lời</div>"
+                     f"<div class='short'>{esc(answer.reason or NOT_ANSWERED)}</div>"
+                     "<div class='source'>Các đoạn dưới đây chỉ là những đoạn gần nhất, không phải câu trả lời."
+                     "</div></div>")
     else:
         return "".join(parts) + ("<p>Không tìm thấy đoạn văn phù hợp. Hãy thử diễn đạt khác, "
                                  "gõ đủ dấu hoặc bỏ bớt bộ lọc.</p>")

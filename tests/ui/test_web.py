@@ -74,6 +74,18 @@ def test_a_question_without_diacritics_gets_a_cited_answer_in_the_browser(app_ur
         page.screenshot(path=str(screenshot_target(tmp_path, "answer-tab.png")))
 
 
+def test_a_question_the_documents_do_not_answer_shows_the_amber_state(app_url):
+    with browser_page() as page:
+        page.goto(app_url)
+        box = page.locator("#question textarea")
+        box.fill("Tỉnh Cao Bằng đặt mục tiêu bao nhiêu phần trăm học sinh tốt nghiệp THPT?")
+        box.press("Enter")
+        page.locator("#answers .answer-box.none").wait_for(timeout=60_000)
+        assert "Cao Bằng" in page.locator("#answers .answer-box.none .short").inner_text()
+        assert page.locator("#answers .answer-box:not(.none)").count() == 0
+        assert page.locator("#answers .hit").count() > 0, "the closest passages are still shown"
+
+
 def test_the_topic_table_downloads_as_csv_and_opens_a_plans_evidence(app_url, tmp_path):
     with browser_page() as page:
         page.goto(app_url)
