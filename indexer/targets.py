@@ -6,7 +6,8 @@ closed list, or `mức độ N`) in a clause of a goals section (`II. MỤC TIÊ
 elsewhere that commits to it (`phấn đấu`, `đến năm 2025`) and does not report the past (`đã`). Each clause
 is cut at commas and before a second quantity; a piece without a quantity continues the previous target's
 wording (`Trên 90% thanh, thiếu niên ...`) unless it opens a new commitment (`có đủ giáo viên`). The period
-comes from the clause (`đến năm 2025`), else from the nearest heading (`Giai đoạn 2021 - 2025`), else from
+comes from the target's own piece of the clause (`đạt 95% vào năm 2025, đạt 98% vào năm 2030`), else from
+the clause (`đến năm 2025`), else from the nearest heading (`Giai đoạn 2021 - 2025`), else from
 the plan's own period.
 """
 
@@ -113,10 +114,10 @@ def extract_targets(doc: str, sections: list[Section], plan_period: Period | Non
                 clause = block.text[start:end].rstrip()
                 if not in_goals and (not _COMMITMENT.search(clause) or _PAST.search(clause)):
                     continue
-                period = period_in(clause) or label_period or heading_period or plan_period
                 for piece, quantity in _pieces(clause):
                     if quantity.unit == "%" and quantity.value > 100 and not (quantity.comparator or "").startswith("tăng"):
                         continue  # `1002%`: an OCR error, not a share
+                    period = period_in(piece) or period_in(clause) or label_period or heading_period or plan_period
                     out.append(Target(
                         doc=doc, indicator=piece, levels=levels_in(piece) or levels_in(clause),
                         comparator=quantity.comparator or "đạt", value=quantity.value, unit=quantity.unit,

@@ -13,6 +13,10 @@ department). A sentence's score combines
 - the agency the question names, when the sentence sits under that agency's heading;
 - a small prior for the passage's retrieval rank.
 
+For a question about a figure, the plan's extracted targets (`indexer.targets`) whose clauses lie in the
+candidate passages are candidates too, each with its own period and levels: a sentence that sets 90% for
+2025 and 95% for 2030 answers a question about 2028 with its second clause only.
+
 A sentence is not an answer when it contradicts the question (`search.constraints`): another period,
 a document that does not name the place asked about, no figure for a quantity question. The best
 remaining sentence is answered only when it, with its heading path and the clause before it, carries enough
@@ -30,6 +34,7 @@ import numpy as np
 
 from indexer.normalize import code_token, fold
 from indexer.sections import split_marker
+from indexer.targets import Target
 from indexer.sentences import sentence_spans
 from search.constraints import AGENCY_HEADING, Checker, focus_match
 from search.crossref import CodeReference, references
@@ -113,6 +118,7 @@ class _Candidate:
     passage: int  # index into the hits
     support: float
     problem: str | None  # why this sentence cannot answer, when it cannot
+    target: Target | None = None  # the extracted target whose clause this is
 
 
 def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), passages: int = PASSAGES) -> Answer:
@@ -138,7 +144,7 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
         result.passages = [SupportingPassage(h, []) for h in hits[:passages]]
         return result
     hit = hits[best.passage]
-    result.short = _short_answer(hit, best.sentence)
+    result.short = _target_answer(best, scored[best.passage]) if best.target else _short_answer(hit, best.sentence)
     result.citation, result.plan_note, result.doc = hit.citation, hit.plan_note, hit.doc
     result.passages = _supporting(hits, scored, best.passage, passages)
     _add_generated(engine, result)
@@ -172,18 +178,21 @@ def _score_sentences(engine: SearchEngine, question: str, terms: QueryTerms, ask
         asks = known.beyond(checker.document_head(hit.doc))
         about_document = asks.weight < DOCUMENT_SHARE * known.weight
         sentences = []
-        for a, b in hit_spans:
+        targets = checker.targets_in(hit) if asked.focus is Focus.QUANTITY else []
+        for a, b, target in [(a, b, None) for a, b in hit_spans] + targets:
             text = hit.text[a:b].strip()
             lexical = ((1 - CONTEXT_SHARE) * own.coverage(text)
                        + CONTEXT_SHARE * own.coverage(f"{context} {_with_previous(hit.text, a, b)}"))
-            score = ((1 - dense_share) * lexical + dense_share * max(float(similarity[n]), 0.0)
+            similar = float(similarity[n]) if target is None else 0.0
+            score = ((1 - dense_share) * lexical + dense_share * max(similar, 0.0)
                      + FOCUS_BONUS * focus_match(asked.focus, text, _leaf_heading(hit.section))
                      + AGENCY_BONUS * max(agency, 0.0) + RANK_PRIOR / min(rank, PASSAGES))
             sentence = AnswerSentence(a, a + len(hit.text[a:b].rstrip()), text, round(score, 4))
             support = known.coverage(f"{context} {_with_previous(hit.text, a, b)}") if about_document else \
                 asks.coverage(f"{hit.section} {_with_previous(hit.text, a, b)}")
-            sentences.append(_Candidate(sentence, rank - 1, support, checker.problem(hit, text, agency)))
-            n += 1
+            sentences.append(_Candidate(sentence, rank - 1, support, checker.problem(hit, text, agency, target),
+                                        target))
+            n += 1 if target is None else 0
         out.append(sentences)
     return out
 
@@ -261,6 +270,20 @@ def _short_answer(hit: Hit, sentence: AnswerSentence) -> str:
     short = _LIST_MARKER.sub("", " ".join(short.split()))
     agency = _agency_heading(hit.section)
     return f"{agency}: {short}" if agency and fold(agency) not in fold(short) else short
+
+
+def _target_answer(best: _Candidate, passage: list[_Candidate]) -> str:
+    """A target's clause, with its period in front when the clause does not state it alone; when the clause
+    sets several targets, the one asked for first (`Đến năm 2030: đạt 98% — Tỷ lệ … đạt 95% vào năm 2025,
+    đạt 98% vào năm 2030.`)."""
+    target = best.target
+    text = _LIST_MARKER.sub("", " ".join(best.sentence.text.split()))
+    shared = sum(1 for c in passage if c.target and c.target.sentence == target.sentence)
+    label = f"{'Giai đoạn' if target.year_from else 'Đến năm'} {target.period}" if target.period else ""
+    if shared > 1:
+        unit = target.unit if target.unit == "%" else f" {target.unit}"
+        return f"{label + ': ' if label else ''}{target.comparator} {target.value_text}{unit} — {text}"
+    return f"{label}: {text}" if label and target.period not in text else text
 
 
 def _last_sentence_end(text: str, position: int) -> int:

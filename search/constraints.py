@@ -4,7 +4,8 @@ against the sentence and its context (heading path, plan period, document text).
 A sentence cannot answer when
 - its document does not name a place or proper name the question names (`Cẩm Phả`);
 - its period (the sentence's own, else its headings', else its plan's) does not overlap the period or year
-  asked (`năm 2028` against `Giai đoạn 2021 - 2025`);
+  asked (`năm 2028` against `Giai đoạn 2021 - 2025`); for an extracted target (`indexer.targets`) its own
+  period and levels are checked, and a sentence that holds targets of several periods gives way to them;
 - the question asks for a figure, a person or a place and the sentence gives none;
 - it sits under the heading of another agency than the one the question names;
 - it is the document's subject line or preamble (`V/v ...`, `Thực hiện Công văn số ...`, `... như sau:`),
@@ -20,6 +21,7 @@ from indexer.metadata import DocumentMeta
 from indexer.normalize import fold, fold_token, has_diacritics, index_syllables
 from indexer.period import period_in
 from indexer.sections import split_marker
+from indexer.targets import Target
 from search.cite import display_date, document_label
 from search.index import OpenIndex
 from search.question import CAPITALIZED, DocumentFact, Focus, Question
@@ -94,6 +96,7 @@ class Checker:
         self.question = question
         self._texts: dict[str, str] = {}
         self._heads: dict[str, str] = {}
+        self._targets: dict[str, list[Target]] = {}
         text = question.text
         self._asks_agency = bool(_AGENCY_WORDS.search(text) if has_diacritics(text) else _AGENCY_WORDS_FOLDED.search(text))
         self._tokens = {fold_token(t) for t in index_syllables(question.text)} | set(other_forms)
@@ -133,7 +136,9 @@ class Checker:
         words = [w for w in (fold_token(t) for t in index_syllables(name)) if w not in _FILLER]
         return sum(1 for w in words if w in self._tokens) / len(words) if words else 0.0
 
-    def problem(self, hit, sentence: str, agency_fit: float) -> str | None:
+    def problem(self, hit, sentence: str, agency_fit: float, target: Target | None = None) -> str | None:
+        """Why `sentence` of `hit` cannot answer, or None. For a target's clause, the target's own period and
+        levels are the ones checked."""
         q = self.question
         if _PREAMBLE.search(sentence):
             return "câu dẫn hoặc trích yếu của văn bản, không phải câu trả lời."
@@ -141,9 +146,13 @@ class Checker:
         for name in q.places + q.names:
             if _flat(name) not in text:
                 return f"văn bản {self._label(hit.doc)} không nhắc đến {name}."
-        if q.years and not self._overlaps(hit, sentence):
+        if q.years and not self._overlaps(hit, sentence, target):
             asked = str(q.years[0]) if q.years[0] == q.years[1] else f"{q.years[0]} - {q.years[1]}"
             return f"không đoạn nào nói về {asked} (gần nhất: {self._label(hit.doc)})."
+        if q.years and target is None and len(self._periods_within(hit, sentence)) > 1:
+            return "câu nêu chỉ tiêu của nhiều giai đoạn; câu trả lời là chỉ tiêu của giai đoạn được hỏi."
+        if q.levels and target and target.levels and not set(q.levels) & set(target.levels):
+            return f"chỉ tiêu của cấp học khác ({', '.join(target.levels)})."
         if q.focus is Focus.QUANTITY and not has_quantity(sentence):
             return "các đoạn liên quan không nêu con số được hỏi."
         if q.focus is Focus.PERSON and not _PERSON.search(sentence):
@@ -154,10 +163,40 @@ class Checker:
             return "các đoạn tìm được giao nhiệm vụ cho cơ quan khác."
         return None
 
-    def _overlaps(self, hit, sentence: str) -> bool:
+    def _overlaps(self, hit, sentence: str, target: Target | None) -> bool:
         start, end = self.question.years
-        span = _years_of(sentence) or _years_of(hit.section) or self._plan_years(hit.doc)
+        if target is not None and target.year_to:
+            span = (target.year_from or self._deadline_start(hit, target), target.year_to)
+        else:
+            span = _years_of(sentence) or _years_of(hit.section) or self._plan_years(hit.doc)
         return span is None or (span[0] <= end and start <= span[1])
+
+    def _deadline_start(self, hit, target: Target) -> int:
+        """The first year a deadline target (`đạt 98% vào năm 2030`) is in force: the year after the
+        sentence's previous deadline (`95% vào năm 2025`), else the start of the plan's period."""
+        earlier = [t.year_to for _, _, t in self.targets_in(hit)
+                   if t.sentence == target.sentence and t.year_from is None and t.year_to and t.year_to < target.year_to]
+        if earlier:
+            return max(earlier) + 1
+        plan = self._plan_years(hit.doc)
+        return plan[0] if plan and plan[0] <= target.year_to else target.year_to
+
+    def targets_in(self, hit) -> list[tuple[int, int, Target]]:
+        """The plan's extracted targets whose clause lies in the passage: (start, end in the passage text,
+        target)."""
+        if hit.doc not in self._targets:
+            self._targets[hit.doc] = self.index.store.targets(hit.doc)
+        out = []
+        for target in self._targets[hit.doc]:
+            if target.section_ordinal != hit.section_ordinal:
+                continue
+            start = hit.text.find(target.sentence)
+            if start >= 0:
+                out.append((start, start + len(target.sentence), target))
+        return out
+
+    def _periods_within(self, hit, sentence: str) -> set[tuple[int | None, int | None]]:
+        return {(t.year_from, t.year_to) for _, _, t in self.targets_in(hit) if t.sentence in sentence}
 
     def _plan_years(self, doc: str) -> tuple[int, int] | None:
         meta = self.index.documents[doc].meta

@@ -133,3 +133,47 @@ def test_a_documents_own_date_and_signer_come_from_its_header_and_signature(engi
     assert dated.short == "Ngày 23 tháng 02 năm 2022" and dated.doc.startswith("003")
     signed = answer(engine, "Ai ký Kế hoạch 43/KH-UBND?")
     assert signed.short.startswith("Dương Xuân Huyên")
+
+
+TWO_PERIODS = """ỦY BAN NHÂN DÂN
+TỈNH CAO BẰNG
+Số: 12/KH-UBND
+Cao Bằng, ngày 10 tháng 3 năm 2023
+KẾ HOẠCH
+Phát triển giáo dục mầm non giai đoạn 2023 - 2030
+I. MỤC TIÊU
+Tỷ lệ huy động trẻ mẫu giáo đến trường đạt 95% vào năm 2025, đạt 98% vào năm 2030.
+Phấn đấu 100% trường mầm non có bếp ăn bán trú vào năm 2027.
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Giáo dục và Đào tạo
+Chủ trì hướng dẫn, kiểm tra việc thực hiện Kế hoạch.
+"""
+
+
+@pytest.fixture(scope="module")
+def two_period_engine(tmp_path_factory, embedder):
+    from indexer.build import build_index
+    from indexer.config import Settings
+    from search.engine import SearchEngine
+
+    corpus = tmp_path_factory.mktemp("two-periods")
+    (corpus / "ke-hoach-12.txt").write_text(TWO_PERIODS, encoding="utf-8")
+    settings = Settings(index_dir=tmp_path_factory.mktemp("two-periods-index"))
+    build_index(corpus, settings, show_progress=False, embedder=embedder)
+    return SearchEngine(settings, embedder)
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    ("Năm 2028 tỷ lệ huy động trẻ mẫu giáo đến trường phải đạt bao nhiêu?", "Đến năm 2030: đạt 98% — "),
+    ("ty le huy dong tre mau giao den truong nam 2024 la bao nhieu", "Đến năm 2025: đạt 95% — "),
+    ("Năm 2031 tỷ lệ huy động trẻ mẫu giáo đến trường phải đạt bao nhiêu?", None),
+])
+def test_a_sentence_with_two_periods_answers_with_the_target_of_the_year_asked(two_period_engine, question, figure):
+    """One sentence sets 95% by 2025 and 98% by 2030: the figure in force in the year asked comes first,
+    then the sentence it is read from; a year after the plan gets no answer."""
+    result = answer(two_period_engine, question)
+    if figure is None:
+        assert result.short is None and "2031" in result.reason
+    else:
+        assert result.short.startswith(figure), result.short
+        assert result.short.endswith("đạt 95% vào năm 2025, đạt 98% vào năm 2030.")
