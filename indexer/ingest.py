@@ -40,11 +40,9 @@ def parse_file(path: Path, doc: str) -> ParsedDocument:
     text = document_text(paragraphs)
     labels = classify(paragraphs)
     found = extract_metadata(paragraphs, labels)
-    skip = found.title_paragraphs | found.date_paragraphs
-    content = _with_footnote_heading([p for i, (p, label) in enumerate(zip(paragraphs, labels))
-                                      if label is None and i not in skip],
-                                     [p for p, label in zip(paragraphs, labels) if label])
-    sections = build_sections(content)
+    sections = build_sections(_content(paragraphs, labels, found.title_paragraphs | found.date_paragraphs))
+    if not chunk_document(doc, sections):  # a document that is only its title: the title is its text
+        sections = build_sections(_content(paragraphs, labels, found.date_paragraphs))
     opening = sections[0].text if sections and not sections[0].heading else ""
     _read_plan_facts(found.meta, opening, text)
     apply_sidecar(found.meta, path)
@@ -55,6 +53,13 @@ def parse_file(path: Path, doc: str) -> ParsedDocument:
         page_count=len(extracted.pages) if paged else None, notes=extracted.notes,
         targets=extract_targets(doc, sections, period),
     )
+
+
+def _content(paragraphs: list[Paragraph], labels: list[str | None], skip: set[int]) -> list[Paragraph]:
+    """The paragraphs that are text, not boilerplate nor the ones in `skip` (title, dateline)."""
+    return _with_footnote_heading([p for i, (p, label) in enumerate(zip(paragraphs, labels))
+                                   if label is None and i not in skip],
+                                  [p for p, label in zip(paragraphs, labels) if label])
 
 
 def _read_plan_facts(meta: DocumentMeta, opening: str, text: str) -> None:

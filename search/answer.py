@@ -301,7 +301,7 @@ def _sentence_end(text: str, position: int) -> int:
 def _agency_heading(section: str) -> str:
     """The deepest heading of the path that names an agency (`Sở Tài chính`), without its marker."""
     for heading in reversed(section.split(" › ") if section else []):
-        name = split_marker(heading)[1].rstrip(":").strip()
+        name = split_marker(heading)[1].strip().rstrip(".:;").strip()
         if AGENCY_HEADING.match(name):
             return name
     return ""

@@ -61,3 +61,12 @@ def test_chunk_ids_do_not_depend_on_other_documents():
     first = [c.id for c in parse_file(sample("001"), "001.txt").chunks]
     parse_file(sample("003"), "003.txt")
     assert [c.id for c in parse_file(sample("001"), "001.txt").chunks] == first
+
+
+def test_a_document_that_is_only_its_title_is_indexed_by_its_title(tmp_path):
+    path = tmp_path / "qd.txt"
+    path.write_text("QUYẾT ĐỊNH\nVề việc công nhận trường đạt chuẩn quốc gia mức độ 2 đối với Trường Tiểu học "
+                    "Hoàng Hoa Thám\n", encoding="utf-8")
+    parsed = parse_file(path, path.name)
+    assert parsed.meta.title and "Hoàng Hoa Thám" in parsed.meta.title
+    assert any("Trường Tiểu học Hoàng Hoa Thám" in c.text for c in parsed.chunks)
