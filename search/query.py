@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from indexer.bm25 import DocumentFacets
 from indexer.normalize import Analyzed, analyze, clean_display, fold, has_diacritics
 
-MAX_QUERY_CHARS = 500
+MAX_QUERY_CHARS = 500  # a longer question is shortened to this before it is searched
+MAX_INPUT_CHARS = 5000  # a longer input is refused before any work, on every route
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class InputTooLong(ValueError):
+    """An input over MAX_INPUT_CHARS; the message is for the user, in Vietnamese."""
+
+
+def bounded_input(raw: str | None) -> str:
+    """The input as the search may read it: refused when over MAX_INPUT_CHARS, lone surrogates (which no
+    encoder accepts) replaced."""
+    text = raw or ""
+    if len(text) > MAX_INPUT_CHARS:
+        raise InputTooLong(f"Câu hỏi quá dài ({len(text):,} ký tự); tối đa {MAX_INPUT_CHARS:,} ký tự."
+                           .replace(",", "."))
+    return _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)
@@ -65,7 +82,7 @@ def query_notes(query: Query) -> list[str]:
 
 
 def parse_query(raw: str) -> Query:
-    text = " ".join(clean_display(raw or "").split())
+    text = " ".join(clean_display(_SURROGATE.sub("\ufffd", (raw or "")[:MAX_INPUT_CHARS])).split())
     truncated = len(text) > MAX_QUERY_CHARS
     if truncated:
         text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -18,6 +19,15 @@ EXIT_ERROR = 1
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    from ui.text import TerminalSafe
+
+    with contextlib.redirect_stdout(TerminalSafe(sys.stdout)):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command, with its errors said in one line (documents' text and names printed without control
+    characters, so none reaches the terminal)."""
     try:
         settings = load_settings(model=args.model, embed_backend=args.backend, index_dir=args.index_dir,
                                  expand=args.expand)

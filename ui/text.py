@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 import textwrap
 
 from search.answer import Answer, SupportingPassage
@@ -11,6 +13,27 @@ from search.topics import TopicResult
 
 MARK_OPEN, MARK_CLOSE = "»", "«"
 PASSAGE_CHARS = 700
+# Control characters other than line feed and tab: a document's ESC sequences would otherwise drive the
+# user's terminal (clear it, set its title, rewrite what was printed); C1 controls such as U+009B too.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+class TerminalSafe(io.TextIOBase):
+    """A text stream that writes through to another with control characters removed."""
+
+    def __init__(self, stream: io.TextIOBase):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def marked_passage(passage: SupportingPassage, open_mark: str = MARK_OPEN, close_mark: str = MARK_CLOSE) -> str:

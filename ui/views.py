@@ -3,6 +3,7 @@ is shown; the only markup is the one built here."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -27,15 +28,20 @@ def esc(text: object) -> str:
 
 def highlight(text: str, query: str) -> str:
     """Escape `text` and mark the words it shares with the query: by exact syllable (tone placement
-    normalized) when the query has diacritics, else without diacritics."""
-    exact = has_diacritics(query)
-    key = normalize_for_index if exact else fold_token
-    wanted = {key(t) for t in syllables(query.lower()) if len(t) > 1 and fold(t) not in _UNMARKED}
+    normalized) when the query has diacritics, else without diacritics. The query's words are read once
+    per question, so marking is linear in the passage whatever the question's length."""
+    key, wanted = _query_words(query)
     out = []
     for piece in _WORD_SPLIT.split(text):
         escaped = esc(piece)
         out.append(f"<mark>{escaped}</mark>" if piece and key(piece.lower()) in wanted else escaped)
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _query_words(query: str) -> tuple:
+    key = normalize_for_index if has_diacritics(query) else fold_token
+    return key, frozenset(key(t) for t in syllables(query.lower()) if len(t) > 1 and fold(t) not in _UNMARKED)
 
 
 def marked_passage_html(passage: SupportingPassage, query: str) -> str:

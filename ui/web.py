@@ -24,7 +24,7 @@ from search.cite import display_date, shorten
 from search.comparison import TargetFilters, TargetRow, target_rows, targets_csv
 from search.engine import SearchEngine
 from search.lineage import LineageGraph
-from search.query import MAX_QUERY_CHARS, Filters
+from search.query import MAX_INPUT_CHARS, MAX_QUERY_CHARS, Filters, InputTooLong, bounded_input
 from search.spreadsheet import write_csv
 from search.topics import TopicResult, plans_for_topic, topic_csv
 from ui import admin
@@ -76,6 +76,15 @@ class AppState:
                 [str(y) for y in sorted(covered)])
 
 
+def bounded(text: str | None) -> str:
+    """User input as the search may read it, checked on the server before any work: over
+    MAX_INPUT_CHARS it is refused with a message (the browser's own limit can be bypassed)."""
+    try:
+        return bounded_input(text)
+    except InputTooLong as error:
+        raise gr.Error(str(error)) from None
+
+
 def _chosen(value: object) -> object:
     return None if value in (None, "", ALL, 0, "0") else value
 
@@ -89,7 +98,7 @@ def filters_from(province: str | None, doc_type: str | None, year: str | int | N
 
 def target_filters_from(indicator: str | None, level: str | None, period: str | int | None,
                         province: str | None, current: bool = False) -> TargetFilters:
-    return TargetFilters(indicator=(indicator or "").strip()[:MAX_QUERY_CHARS] or None, level=_chosen(level),
+    return TargetFilters(indicator=bounded(indicator).strip()[:MAX_QUERY_CHARS] or None, level=_chosen(level),
                          period=int(_chosen(period)) if _chosen(period) else None, province=_chosen(province),
                          current=bool(current))
 
@@ -100,17 +109,17 @@ def build_app(state: AppState) -> gr.Blocks:
     # --- API endpoints (JSON) -------------------------------------------------------------------------
     def search(question: str, province: str = "", doc_type: str = "", year: int = 0, k: int = 10) -> list[dict]:
         """Ranked passages with citations."""
-        hits = state.engine.search(question or "", max(1, min(int(k), 50)), filters_from(province, doc_type, year))
+        hits = state.engine.search(bounded(question), max(1, min(int(k), 50)), filters_from(province, doc_type, year))
         return [h.to_json() for h in hits]
 
     def ask(question: str, province: str = "", doc_type: str = "", year: int = 0, k: int = 5) -> dict:
         """The short answer, its citation, and the supporting passages with their answer sentences."""
-        return answer(state.engine, question or "", filters_from(province, doc_type, year),
+        return answer(state.engine, bounded(question), filters_from(province, doc_type, year),
                       max(1, min(int(k), 20))).to_json()
 
     def topics(topic: str, province: str = "", doc_type: str = "", year: int = 0) -> dict:
         """The plans that address a topic (or cite a code), with evidence."""
-        return plans_for_topic(state.engine, topic or "", filters_from(province, doc_type, year)).to_json()
+        return plans_for_topic(state.engine, bounded(topic), filters_from(province, doc_type, year)).to_json()
 
     def targets(indicator: str = "", level: str = "", period: int = 0, province: str = "",
                 current: bool = False) -> list[dict]:
@@ -120,7 +129,7 @@ def build_app(state: AppState) -> gr.Blocks:
     def lineage(code: str) -> dict:
         """The plans that implement a document code, directly or through other plans, and those that only
         mention it."""
-        return LineageGraph(state.engine.index.documents).lineage((code or "").strip()[:100]).to_json()
+        return LineageGraph(state.engine.index.documents).lineage(bounded(code).strip()[:100]).to_json()
 
     def _target_rows(indicator, level, period, province, current) -> list[TargetRow]:
         return target_rows(state.engine.index, state.engine.lexicon,
@@ -128,7 +137,8 @@ def build_app(state: AppState) -> gr.Blocks:
 
     # --- views ----------------------------------------------------------------------------------------
     def ask_view(question: str, province: str, doc_type: str, year: str, period: str, current: bool) -> str:
-        query = state.engine.parse(question or "")
+        question = bounded(question)
+        query = state.engine.parse(question)
         if query.empty:
             return "<p>Hãy nhập câu hỏi, ví dụ: <i>Sở nào bố trí kinh phí thực hiện kế hoạch?</i></p>"
         engine = state.engine
@@ -138,7 +148,7 @@ def build_app(state: AppState) -> gr.Blocks:
         return answer_html(result, sections, note)
 
     def topic_view(topic: str, province: str, doc_type: str, year: str, period: str, current: bool):
-        result = plans_for_topic(state.engine, topic or "", filters_from(province, doc_type, year, period, current))
+        result = plans_for_topic(state.engine, bounded(topic), filters_from(province, doc_type, year, period, current))
         rows = [[n, p.label, p.issuer or "", display_date(p.date), p.matching_sections,
                  (p.evidence[0].text[:160] + "…") if p.evidence else "; ".join(p.references)]
                 for n, p in enumerate(result.plans, 1)]
@@ -244,7 +254,7 @@ def build_app(state: AppState) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Hỏi đáp", id="ask"):
                 with gr.Row():
-                    question = gr.Textbox(label="Câu hỏi", scale=5, max_length=5000, elem_id="question",
+                    question = gr.Textbox(label="Câu hỏi", scale=5, max_length=MAX_INPUT_CHARS, elem_id="question",
                                           placeholder="Ví dụ: Sở nào bố trí kinh phí thực hiện kế hoạch?",
                                           info=f"Nhấn Enter để tìm. Câu hỏi dài hơn {MAX_QUERY_CHARS} ký tự sẽ được rút gọn.")
                     ask_button = gr.Button("Tìm câu trả lời", variant="primary", scale=1)
@@ -252,7 +262,7 @@ def build_app(state: AppState) -> gr.Blocks:
                 answers = gr.HTML(elem_id="answers")
             with gr.Tab("Theo chủ đề", id="topics"):
                 with gr.Row():
-                    topic = gr.Textbox(label="Chủ đề hoặc số hiệu văn bản", scale=5, max_length=5000,
+                    topic = gr.Textbox(label="Chủ đề hoặc số hiệu văn bản", scale=5, max_length=MAX_INPUT_CHARS,
                                        elem_id="topic", placeholder="Ví dụ: phân luồng học sinh; hoặc 51-KL/TW")
                     topic_button = gr.Button("Tìm văn bản", variant="primary", scale=1)
                 gr.Examples(TOPIC_EXAMPLES, inputs=topic, label="Chủ đề mẫu")

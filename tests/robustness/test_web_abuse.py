@@ -80,3 +80,45 @@ def test_a_raw_server_path_in_a_payload_leaks_nothing(app_url):
         event = json.loads(body)["event_id"]
         _, body = _status(f"{url}gradio_api/call/search/{urllib.parse.quote(event)}")
     assert PASSWD_LINE not in body
+
+
+def _event(url: str, name: str, data: list) -> str:
+    """Post an event of the page straight to the server, as a script would, and read its outcome."""
+    status, body = _status(f"{url}gradio_api/call/{name}", json.dumps({"data": data}).encode(),
+                           {"Content-Type": "application/json"})
+    if status != 200:
+        return body
+    return _status(f"{url}gradio_api/call/{name}/{json.loads(body)['event_id']}")[1]
+
+
+LONG = "giáo dục " * 1000  # 9,000 characters
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("ask_view", [LONG, "Tất cả", "Tất cả", "Tất cả", "Tất cả", False]),
+    ("topic_view", [LONG, "Tất cả", "Tất cả", "Tất cả", "Tất cả", False]),
+    ("target_view", [LONG, "Tất cả", "Tất cả", "Tất cả", False]),
+    ("ask", [LONG, "", "", 0, 5]), ("search", [LONG, "", "", 0, 10]), ("topics", [LONG, "", "", 0]),
+], ids=lambda value: value if isinstance(value, str) else "")
+def test_a_question_over_the_limit_is_refused_by_the_server_before_any_work(app_url, name, data):
+    """The page's own events and the API refuse an input over 5,000 characters themselves: the browser's
+    limit is no protection against a script posting megabytes that every user would then wait behind."""
+    url, _ = app_url
+    body = _event(url, name, data)
+    assert "event: error" in body and "qu\\u00e1 d\\u00e0i" in body, body[:300]
+
+
+def test_marking_words_reads_the_question_once_whatever_its_length(monkeypatch):
+    from search.answer import AnswerSentence, SupportingPassage
+    from search.engine import Hit
+    from ui import views
+
+    read = []
+    real = views.syllables
+    monkeypatch.setattr(views, "syllables", lambda text: read.append(len(text)) or real(text))
+    text = " ".join(f"Câu số {n} nói về giáo dục." for n in range(200))
+    sentences = [AnswerSentence(m, m + 10, text[m:m + 10], 1.0) for m in range(0, len(text) - 10, 40)]
+    hit = Hit("d.txt", None, None, "", 0, [], text, 1.0, "d.txt", "", "c", 1, None)
+    question = "giáo dục nghề nghiệp " * 240  # 5,040 characters
+    views.marked_passage_html(SupportingPassage(hit, sentences), question)
+    assert sum(read) <= 2 * len(question), f"read {sum(read):,} characters of question for one passage"
