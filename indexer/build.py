@@ -4,6 +4,7 @@ embedded, deleted ones drop out, and the result is published as a new generation
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -86,7 +87,7 @@ def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, s
     index_dir = settings.index_dir
     with gen.WriterLock(index_dir):
         previous = None if rebuild else _open_previous(index_dir, settings.index_model)
-        files = list(_document_files(documents))
+        files = _document_files(documents)
         limits = Limits(settings.extract_timeout_s, settings.extract_memory_mb)
         need_embedder = not _dimension_known(index_dir, settings.index_model)
         with _Embedding(embedder, settings, show_progress) as embedding:
@@ -135,26 +136,44 @@ def write_index(index_dir: Path, prepared: list[Prepared], dimension: int, setti
     return generation, total
 
 
-def _document_files(root: Path):
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
-        if path.name.endswith(SIDECAR_SUFFIX):
-            continue
-        yield path
+def _document_files(root: Path) -> list[Path]:
+    """Every entry of the folder that may be a document, links included (they are judged by `_decide`);
+    symbolic links to folders are listed but never followed, hidden entries and sidecars are left out."""
+    found = []
+    for folder, subfolders, names in os.walk(root, followlinks=False):
+        base = Path(folder)
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        found += [base / d for d in subfolders if (base / d).is_symlink()]
+        found += [base / n for n in names if not n.startswith(".") and not n.endswith(SIDECAR_SUFFIX)]
+    return sorted(found)
+
+
+def _not_a_document(path: Path, root: Path) -> str | None:
+    """Why an entry is not read: a link that leads out of the documents folder (or to a folder), or
+    anything but a regular file. Nothing outside the folder is ever read."""
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            return "symbolic link to a place outside the documents folder; not indexed"
+        if target.is_dir():
+            return "symbolic link to a folder; not followed"
+    if not path.is_file():
+        return "not a regular file; not indexed"
+    return None
 
 
 def _content_hash(path: Path) -> str:
     digest = hashlib.sha256(path.read_bytes())
     sidecar = sidecar_path(path)
-    if sidecar.exists():
+    if sidecar.exists() and not sidecar.is_symlink():
         digest.update(b"\0sidecar\0" + sidecar.read_bytes())
     return digest.hexdigest()
 
 
-def _decide(path: Path, doc: str, previous: Store | None) -> tuple[FileReport, Prepared | None] | str:
+def _decide(path: Path, doc: str, previous: Store | None, root: Path) -> tuple[FileReport, Prepared | None] | str:
     """The outcome for a file that needs no reading (skipped, unreadable, unchanged), or its content hash."""
+    if reason := _not_a_document(path, root):
+        return FileReport(doc, SKIPPED, reason), None
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         return FileReport(doc, SKIPPED, f"unsupported file type '{path.suffix or '(none)'}'"), None
     try:
@@ -202,7 +221,7 @@ def _read_all(files: list[Path], documents: Path, previous: Store | None, limits
         jobs = []
         for path in files:
             doc = path.relative_to(documents).as_posix()
-            decided = _decide(path, doc, previous)
+            decided = _decide(path, doc, previous, documents)
             jobs.append(decided if isinstance(decided, tuple) else reader.submit(_read, path, doc, decided, limits))
         for job in tqdm(jobs, desc="Đọc tài liệu", unit="tệp", disable=not embedding.show_progress, file=sys.stderr):
             report, item = job if isinstance(job, tuple) else job.result()

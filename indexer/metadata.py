@@ -244,6 +244,8 @@ def sidecar_path(document: Path) -> Path:
 def apply_sidecar(meta: DocumentMeta, document: Path) -> None:
     """Fields from `<file>.meta.json` replace what the text gave. Raises ExtractionError when it is broken."""
     path = sidecar_path(document)
+    if path.is_symlink():
+        raise ExtractionError(f"metadata file {path.name} is a symbolic link; it is not read")
     if not path.exists():
         return
     try:

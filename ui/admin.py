@@ -90,10 +90,14 @@ def save_uploads(documents: Path, uploads: list[tuple[Path, str]]) -> list[Saved
 
 
 def remove_document(documents: Path, doc: str) -> Path:
-    """Delete an indexed file (and its sidecar) from the documents folder; the caller re-indexes."""
+    """Delete an indexed file (and its sidecar) from the documents folder; the caller re-indexes. A
+    symbolic link is removed itself: what it points to is never deleted."""
     root = documents.resolve()
-    path = (root / doc).resolve()
-    if not path.is_relative_to(root) or path == root or not path.is_file():
+    entry = root / doc
+    folder = entry.parent.resolve()
+    path = folder / entry.name
+    if not folder.is_relative_to(root) or entry.name in ("", ".", "..") or path == root \
+            or not (path.is_symlink() or path.is_file()):
         raise AdminError(f"Không có văn bản “{doc}” trong thư mục tài liệu.")
     path.unlink()
     sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
