@@ -3,8 +3,10 @@ embedded, deleted ones drop out, and the result is published as a new generation
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import sqlite3
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -86,10 +88,10 @@ def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, s
         raise FileNotFoundError(f"documents folder not found: {documents}")
     index_dir = settings.index_dir
     with gen.WriterLock(index_dir):
-        previous = None if rebuild else _open_previous(index_dir, settings.index_model)
+        gen.remove_partial(index_dir)
+        previous, previous_manifest = (None, None) if rebuild else _open_previous(index_dir, settings.index_model)
         files = _document_files(documents)
         limits = Limits(settings.extract_timeout_s, settings.extract_memory_mb)
-        need_embedder = not _dimension_known(index_dir, settings.index_model)
         with _Embedding(embedder, settings, show_progress) as embedding:
             reports, prepared = _read_all(files, documents, previous, limits, embedding)
             present = {r.doc for r in reports}
@@ -97,9 +99,9 @@ def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, s
                 reports.extend(FileReport(d.doc, REMOVED) for d in previous.documents(with_text=False)
                                if d.doc not in present)
                 previous.close()
-            embedding.finish(need_embedder)
+            embedding.finish(need_embedder=previous_manifest is None)
         embedder, embed_seconds, embedded = embedding.embedder, embedding.seconds, embedding.count
-        dimension = embedder.dimension if embedder else _previous_dimension(index_dir)
+        dimension = embedder.dimension if embedder else previous_manifest.dimension
 
         generation, total = write_index(index_dir, prepared, dimension, settings, on_stage)
     return BuildReport(reports, generation.name, total, embedded, time.perf_counter() - started, embed_seconds)
@@ -126,11 +128,12 @@ def write_index(index_dir: Path, prepared: list[Prepared], dimension: int, setti
         if on_stage:
             on_stage("publishing")
         gen.publish(index_dir, generation, manifest)
-    except OSError as error:
+    except (OSError, sqlite3.Error, RuntimeError, ValueError) as error:
+        # OSError from our own writes; sqlite3 (chunk store), ValueError (tantivy) and RuntimeError (FAISS)
+        # are how the libraries report a full disk or an I/O error.
         gen.discard(index_dir, generation)
         raise gen.IndexWriteFailed(
-            f"could not write the new index ({error.strerror or error}"
-            f"{': ' + str(error.filename) if error.filename else ''}); the previous index is unchanged and "
+            f"could not write the new index ({_write_failure(error)}); the previous index is unchanged and "
             "still answers. Free disk space or fix the problem, then run edusearch index again") from error
     gen.remove_old(index_dir)
     return generation, total
@@ -317,32 +320,37 @@ def _write_parts(generation: Path, prepared: list[Prepared], dimension: int, set
     return vec_id
 
 
-def _open_previous(index_dir: Path, model: str) -> Store | None:
-    generation = gen.current_generation(index_dir)
+def _write_failure(error: BaseException) -> str:
+    """What went wrong while writing, in one line: `disk full (No space left on device): store.sqlite`."""
+    if isinstance(error, OSError):
+        reason = f"{error.strerror or error}{': ' + str(error.filename) if error.filename else ''}"
+    else:
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+    full = (isinstance(error, OSError) and error.errno == errno.ENOSPC) or \
+        any(sign in str(error).lower() for sign in ("disk is full", "no space left"))
+    return f"disk full: {reason}" if full else reason
+
+
+def _open_previous(index_dir: Path, model: str) -> tuple[Store | None, gen.Manifest | None]:
+    """The live generation's store, to reuse what did not change, and its manifest; (None, None) when
+    there is none, or when its pointer or manifest is damaged: then every file is read again and nothing
+    of it is kept."""
+    generation = gen.live_generation(index_dir)
     if generation is None or not (generation / gen.MANIFEST).exists():
-        return None
-    manifest = gen.Manifest.load(generation / gen.MANIFEST)
+        return None, None
+    try:
+        manifest = gen.Manifest.load(generation / gen.MANIFEST)
+    except gen.IndexUnusable:
+        return None, None
     if manifest.model != model:
         raise gen.IndexUnusable(
             f"the index in {index_dir} was built with model '{manifest.model}', not '{model}'; vectors of "
             "two models cannot be mixed. Rebuild it with: edusearch index --rebuild")
     if (manifest.schema_version, manifest.normalization_version, manifest.chunker_version) != (
             gen.SCHEMA_VERSION, NORMALIZATION_VERSION, CHUNKER_VERSION):
-        return None  # an older format: everything is parsed again
-    problems = gen.verify(generation, manifest)
-    if problems:
-        return None  # a damaged previous generation is not reused; the new one is built from the files
-    return Store(generation / gen.STORE)
+        return None, manifest  # an older format: everything is parsed again
+    if gen.verify(generation, manifest):
+        return None, None  # a damaged generation is not reused; the new one is built from the files
+    return Store(generation / gen.STORE), manifest
 
 
-def _dimension_known(index_dir: Path, model: str) -> bool:
-    generation = gen.current_generation(index_dir)
-    if generation is None or not (generation / gen.MANIFEST).exists():
-        return False
-    return gen.Manifest.load(generation / gen.MANIFEST).model == model
-
-
-def _previous_dimension(index_dir: Path) -> int:
-    generation = gen.current_generation(index_dir)
-    assert generation is not None
-    return gen.Manifest.load(generation / gen.MANIFEST).dimension

@@ -58,10 +58,20 @@ class Manifest:
     @classmethod
     def load(cls, path: Path) -> "Manifest":
         try:
-            return cls(**json.loads(path.read_text(encoding="utf-8")))
+            manifest = cls(**json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError) as error:
             raise IndexUnusable(f"the index manifest {path} is unreadable ({error}); "
-                              "rebuild with: edusearch index --rebuild") from None
+                                "rebuild with: edusearch index --rebuild") from None
+        wrong = [name for name, kind in _MANIFEST_TYPES.items() if not isinstance(getattr(manifest, name), kind)
+                 or isinstance(getattr(manifest, name), bool)]
+        if wrong:
+            raise IndexUnusable(f"the index manifest {path} has fields of the wrong type ({', '.join(wrong)}); "
+                                "rebuild with: edusearch index --rebuild")
+        return manifest
+
+
+_MANIFEST_TYPES = {"schema_version": int, "normalization_version": int, "chunker_version": int, "model": str,
+                   "dimension": int, "created": str, "documents": dict, "counts": dict, "files": dict}
 
 
 def generations_dir(index_dir: Path) -> Path:
@@ -74,9 +84,31 @@ def current_generation(index_dir: Path) -> Path | None:
         name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
-    if not name or "/" in name or name.startswith("."):
+    except (OSError, UnicodeDecodeError) as error:
+        raise IndexUnusable(f"{pointer} is unreadable ({error}); rebuild with: edusearch index --rebuild") from None
+    if not name or "/" in name or "\\" in name or name.startswith(".") or not name.isprintable():
         raise IndexUnusable(f"{pointer} is damaged; rebuild with: edusearch index --rebuild")
     return generations_dir(index_dir) / name
+
+
+def live_generation(index_dir: Path) -> Path | None:
+    """The live generation, or None when there is none or the pointer to it is damaged."""
+    try:
+        return current_generation(index_dir)
+    except IndexUnusable:
+        return None
+
+
+def remove_partial(index_dir: Path) -> None:
+    """Delete generations that were never sealed with a manifest (a build killed or failed while writing),
+    other than the live one. Called with the writer lock held, before a build."""
+    folder = generations_dir(index_dir)
+    if not folder.is_dir():
+        return
+    live = live_generation(index_dir)
+    for path in folder.iterdir():
+        if path.is_dir() and path != live and not (path / MANIFEST).exists():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def new_generation_dir(index_dir: Path) -> Path:
@@ -125,14 +157,14 @@ def publish(index_dir: Path, generation: Path, manifest: Manifest) -> None:
 
 def discard(index_dir: Path, generation: Path) -> None:
     """Delete a generation that failed to be written, unless it somehow became the live one."""
-    if current_generation(index_dir) != generation:
+    if live_generation(index_dir) != generation:
         shutil.rmtree(generation, ignore_errors=True)
 
 
 def remove_old(index_dir: Path, keep: int = 2) -> None:
     """Delete generations other than the live one and the `keep - 1` newest before it; a reader that
     still has an older one open keeps its open files (POSIX semantics)."""
-    live = current_generation(index_dir)
+    live = live_generation(index_dir)
     names = sorted(p for p in generations_dir(index_dir).iterdir() if p.is_dir())
     sealed = [p for p in names if (p / MANIFEST).exists()]
     keep_set = {live} | set(sealed[-keep:]) if live else set(sealed[-keep:])
