@@ -3,11 +3,14 @@ size, with sanitized file names, and never writing or deleting outside the docum
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import logging
 import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -20,7 +23,10 @@ PASSWORD_VARIABLE = "EDUSEARCH_ADMIN_PASSWORD"
 UPLOAD_FOLDER = "tai-len"  # uploads go to documents/tai-len/
 MAX_UPLOAD_MB = 20
 MAX_NAME_CHARS = 120
-WRONG_PASSWORD_DELAY_S = 1.0
+PASSWORD_CHECK_S = 0.5  # every password check takes this long, right or wrong, so timing tells nothing
+MAX_FAILURES = 5  # wrong passwords from one client within LOCKOUT_S, after which it is locked out
+LOCKOUT_S = 900
+log = logging.getLogger("edusearch.admin")
 _UNSAFE = re.compile(r"[^\w .()\-]+")
 
 
@@ -32,14 +38,48 @@ def uploads_enabled() -> bool:
     return bool(os.environ.get(PASSWORD_VARIABLE))
 
 
-def check_password(given: str | None) -> None:
-    expected = os.environ.get(PASSWORD_VARIABLE)
-    if not expected:
-        raise AdminError(f"Chức năng thêm/xóa văn bản đang tắt. Người quản trị bật nó bằng biến môi trường "
-                         f"{PASSWORD_VARIABLE}.")
-    if not hmac.compare_digest((given or "").encode(), expected.encode()):
-        time.sleep(WRONG_PASSWORD_DELAY_S)
-        raise AdminError("Sai mật khẩu quản trị.")
+class PasswordGuard:
+    """Checks the admin password: in constant time and constant duration; a client with MAX_FAILURES wrong
+    passwords within LOCKOUT_S is refused, even with the right one, until the oldest of them is that old.
+    Every failure and lockout is logged with the client's address."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, given: str | None, client: str) -> None:
+        expected = os.environ.get(PASSWORD_VARIABLE)
+        if not expected:
+            raise AdminError(f"Chức năng thêm/xóa văn bản đang tắt. Người quản trị bật nó bằng biến môi trường "
+                             f"{PASSWORD_VARIABLE}.")
+        deadline = time.monotonic() + PASSWORD_CHECK_S
+        try:
+            self._check(given or "", expected, client)
+        finally:
+            time.sleep(max(0.0, deadline - time.monotonic()))
+
+    def _check(self, given: str, expected: str, client: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._failures.get(client, []) if now - t < LOCKOUT_S]
+            self._failures[client] = recent
+            if len(recent) >= MAX_FAILURES:
+                log.warning("admin: %s is locked out after %d wrong passwords", client, len(recent))
+                raise AdminError(f"Đã nhập sai mật khẩu {MAX_FAILURES} lần; hãy thử lại sau "
+                                 f"{LOCKOUT_S // 60} phút.")
+            right = hmac.compare_digest(hashlib.sha256(given.encode("utf-8", "replace")).digest(),
+                                        hashlib.sha256(expected.encode("utf-8", "replace")).digest())
+            if not right:
+                recent.append(now)
+                log.warning("admin: wrong password from %s (%d of %d)", client, len(recent), MAX_FAILURES)
+                raise AdminError("Sai mật khẩu quản trị.")
+
+
+GUARD = PasswordGuard()
+
+
+def check_password(given: str | None, client: str = "local") -> None:
+    GUARD.check(given, client)
 
 
 def safe_name(name: str) -> str:

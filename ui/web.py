@@ -213,9 +213,9 @@ def build_app(state: AppState) -> gr.Blocks:
                 gr.update(choices=[ALL, *provinces_]), gr.update(choices=[ALL, *types_]), gr.update(choices=[ALL, *years_]),
                 gr.update(choices=[ALL, *periods_]))
 
-    def upload(files: list | None, password: str, progress=gr.Progress(track_tqdm=True)):
+    def upload(files: list | None, password: str, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
         try:
-            admin.check_password(password)
+            admin.check_password(password, _client(request))
             if not files:
                 raise admin.AdminError("Hãy chọn ít nhất một tệp.")
             progress(0, desc="Đang lưu tệp")
@@ -226,9 +226,9 @@ def build_app(state: AppState) -> gr.Blocks:
             message = f"<p class='note'>{esc(error)}</p>"
         return (message, *refreshed_library())
 
-    def remove(doc: str | None, password: str):
+    def remove(doc: str | None, password: str, request: gr.Request):
         try:
-            admin.check_password(password)
+            admin.check_password(password, _client(request))
             if not doc:
                 raise admin.AdminError("Hãy chọn văn bản cần xóa.")
             admin.remove_document(state.documents, doc)
@@ -338,6 +338,11 @@ def build_app(state: AppState) -> gr.Blocks:
         gr.api(targets, api_name="targets")
         gr.api(lineage, api_name="lineage")
     return app
+
+
+def _client(request: gr.Request | None) -> str:
+    """The address a request came from, for the admin password's lockout and log."""
+    return request.client.host if request is not None and request.client else "unknown"
 
 
 def _row(event: gr.SelectData) -> int:

@@ -60,7 +60,8 @@ def test_admin_events_called_directly_still_need_the_password(app_url, monkeypat
     url, _ = app_url
     if password_set:
         monkeypatch.setenv(admin.PASSWORD_VARIABLE, "the-real-one")
-        monkeypatch.setattr(admin, "WRONG_PASSWORD_DELAY_S", 0)
+        monkeypatch.setattr(admin, "PASSWORD_CHECK_S", 0)
+        monkeypatch.setattr(admin, "GUARD", admin.PasswordGuard())
     status, body = _status(f"{url}gradio_api/call/remove",
                            json.dumps({"data": ["003_57e12f6a00bab054.txt", "guess"]}).encode(),
                            {"Content-Type": "application/json"})
