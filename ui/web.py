@@ -203,15 +203,21 @@ def build_app(state: AppState) -> gr.Blocks:
                 + reader_html(engine.index.store.sections(stored.doc), stored.text))
 
     def open_plan_from_row(event: gr.SelectData) -> tuple:
-        doc = library_rows()[_row(event)][0]
+        """The clicked row's own file name, not its position: the page may list an older library."""
+        doc = str(event.row_value[0]) if event.row_value else None
+        if doc not in state.engine.index.documents:
+            return gr.update(value=None), "<p>Văn bản này không còn trong chỉ mục; hãy tải lại trang.</p>"
         return gr.update(value=doc), open_plan(doc)
 
     def refreshed_library():
+        """The library's table, status and every choice of documents and filters, from the live index: on
+        each page load and after each upload or removal."""
         docs = list(state.engine.index.documents)
         provinces_, types_, years_, periods_ = state.facets()
+        provinces_update, periods_update = gr.update(choices=[ALL, *provinces_]), gr.update(choices=[ALL, *periods_])
         return (status_text(), library_rows(), gr.update(choices=docs, value=None), gr.update(choices=docs, value=None),
-                gr.update(choices=[ALL, *provinces_]), gr.update(choices=[ALL, *types_]), gr.update(choices=[ALL, *years_]),
-                gr.update(choices=[ALL, *periods_]))
+                provinces_update, gr.update(choices=[ALL, *types_]), gr.update(choices=[ALL, *years_]), periods_update,
+                provinces_update, periods_update)
 
     def upload(files: list | None, password: str, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
         try:
@@ -295,7 +301,7 @@ def build_app(state: AppState) -> gr.Blocks:
                 status = gr.Markdown(status_text())
                 documents = gr.Dataframe(library_rows(), headers=["Tệp", "Tiêu đề", "Số hiệu", "Cơ quan", "Ngày",
                                                                   "Tỉnh/thành"], interactive=False, wrap=True,
-                                         column_widths=["20%", "40%", "12%", "12%", "8%", "8%"],
+                                         column_widths=["20%", "40%", "12%", "12%", "8%", "8%"], elem_id="library-table",
                                          label="Văn bản đã lập chỉ mục (bấm vào một dòng để đọc)")
                 plan = gr.Dropdown(list(state.engine.index.documents), label="Đọc văn bản", value=None)
                 reader = gr.HTML(elem_id="reader")
@@ -327,9 +333,11 @@ def build_app(state: AppState) -> gr.Blocks:
         indicator.submit(target_view, target_inputs, target_outputs, api_visibility="private")
         target_button.click(target_view, target_inputs, target_outputs, api_visibility="private")
         target_table.select(target_sentence_view, [target_state], target_sentence, api_visibility="private")
+        library_outputs = [status, documents, plan, to_remove, province, doc_type, year, period, target_province,
+                           target_period]
+        app.load(refreshed_library, None, library_outputs, api_visibility="private")
         plan.change(open_plan, plan, reader, api_visibility="private")
         documents.select(open_plan_from_row, None, [plan, reader], api_visibility="private")
-        library_outputs = [status, documents, plan, to_remove, province, doc_type, year, period]
         upload_button.click(upload, [files, password], [admin_report, *library_outputs], api_visibility="private")
         remove_button.click(remove, [to_remove, password], [admin_report, *library_outputs], api_visibility="private")
         gr.api(search, api_name="search")

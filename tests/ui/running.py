@@ -24,8 +24,14 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(engine: SearchEngine, documents: Path):
+    with running_app_of(AppState(engine, documents)) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running_app_of(state: AppState):
     port = free_port()
-    app = launch(AppState(engine, documents), port=port, block=False)
+    app = launch(state, port=port, block=False)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
