@@ -51,6 +51,7 @@ class Settings:
     llm_url: str | None = None
     llm_model: str = "local"
     llm_api_key: str | None = None
+    llm_url_source: str = ""  # where llm_url was set (said whenever a question is sent there); not a setting
 
     @property
     def index_model(self) -> str:
@@ -77,7 +78,7 @@ def load_settings(**overrides: object) -> Settings:
     if config_path.is_file():
         with config_path.open("rb") as handle:
             values = tomllib.load(handle)
-        known = {f.name for f in fields(Settings)}
+        known = {f.name for f in fields(Settings)} - {"llm_url_source"}
         unknown = sorted(set(values) - known)
         if unknown:
             raise ValueError(f"{config_path}: unknown settings {', '.join(unknown)} (known: {', '.join(sorted(known))})")
@@ -91,4 +92,11 @@ def load_settings(**overrides: object) -> Settings:
             elif key == "extract_timeout_s":
                 value = float(str(value))
             from_env[key] = value
-    return settings.with_overrides(**from_env).with_overrides(**overrides)
+    settings = settings.with_overrides(**from_env).with_overrides(**overrides)
+    if overrides.get("llm_url"):
+        source = "tùy chọn dòng lệnh"
+    elif from_env.get("llm_url"):
+        source = f"biến môi trường {_ENV['llm_url']}"
+    else:
+        source = f"tệp cấu hình {config_path.resolve()}" if settings.llm_url else ""
+    return replace(settings, llm_url_source=source)

@@ -243,6 +243,10 @@ def _answer_from_document(engine: SearchEngine, checker: Checker, hits: list[Hit
 
 
 def _add_generated(engine: SearchEngine, result: Answer) -> None:
+    settings = engine.settings
+    if settings.llm_url:
+        result.notes.append(f"Câu hỏi và các đoạn trích được gửi tới {settings.llm_url} để viết câu trả lời tổng "
+                            f"hợp (địa chỉ đặt bởi {settings.llm_url_source or 'cấu hình'}).")
     try:
         result.generated = generate_answer(engine.settings, result.question,
                                            [(p.hit.citation, p.hit.text) for p in result.passages])

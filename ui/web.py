@@ -5,10 +5,14 @@ plans. Its API endpoints `/search`, `/ask`, `/topics`, `/targets` and `/lineage`
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import re
+import shutil
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import gradio as gr
@@ -44,6 +48,9 @@ ALL = "Tất cả"
 # Gradio keeps per-session state in memory, and every API call is a new session: its default capacity of
 # 10,000 sessions let the server grow by about 110 MB per 1,000 calls (bench/load_web.py).
 SESSION_CAPACITY = 300
+CSV_MAX_AGE_S = 3600
+# Gradio's own copies of served and uploaded files are deleted after an hour, checked every 10 minutes.
+CACHE_CLEANUP = (600, 3600)
 
 
 class AppState:
@@ -54,18 +61,39 @@ class AppState:
         self.documents = documents
         self._write = threading.Lock()
 
+    def add(self, uploads: list[tuple[Path, str]]) -> tuple[list[admin.Saved], dict]:
+        """Save uploaded files into the documents folder and index them: (what was saved, reports by doc).
+        Refused before anything is saved while another change is being indexed."""
+        with self._writing():
+            saved = admin.save_uploads(self.documents, uploads)
+            return saved, ({r.doc: r for r in self._reindex()} if any(s.doc for s in saved) else {})
+
+    def remove(self, doc: str) -> None:
+        with self._writing():
+            admin.remove_document(self.documents, doc)
+            self._reindex()
+
     def reindex(self) -> list:
         """Index the documents folder again (only changed files are read) and switch to the result."""
+        with self._writing():
+            return self._reindex()
+
+    @contextlib.contextmanager
+    def _writing(self):
         if not self._write.acquire(blocking=False):
             raise admin.AdminError("Đang cập nhật chỉ mục; hãy thử lại sau ít phút.")
         try:
-            report = build_index(self.documents, self.engine.settings, embedder=self.engine.embedder)
-            self.engine = self.engine.reopened()
-            return report.files
-        except IndexLocked:
-            raise admin.AdminError("Chỉ mục đang được cập nhật bởi một tiến trình khác; hãy thử lại sau.") from None
+            yield
         finally:
             self._write.release()
+
+    def _reindex(self) -> list:
+        try:
+            report = build_index(self.documents, self.engine.settings, embedder=self.engine.embedder)
+        except IndexLocked:
+            raise admin.AdminError("Chỉ mục đang được cập nhật bởi một tiến trình khác; hãy thử lại sau.") from None
+        self.engine = self.engine.reopened()
+        return report.files
 
     def facets(self) -> tuple[list[str], list[str], list[str], list[str]]:
         """Provinces, document types, issue years, and the years the plans' periods cover."""
@@ -225,9 +253,7 @@ def build_app(state: AppState) -> gr.Blocks:
             if not files:
                 raise admin.AdminError("Hãy chọn ít nhất một tệp.")
             progress(0, desc="Đang lưu tệp")
-            saved = admin.save_uploads(state.documents, [(Path(f), Path(f).name) for f in files])
-            reports = {r.doc: r for r in state.reindex()} if any(s.doc for s in saved) else {}
-            message = _upload_report(saved, reports)
+            message = _upload_report(*state.add([(Path(f), Path(f).name) for f in files]))
         except admin.AdminError as error:
             message = f"<p class='note'>{esc(error)}</p>"
         return (message, *refreshed_library())
@@ -237,15 +263,14 @@ def build_app(state: AppState) -> gr.Blocks:
             admin.check_password(password, _client(request))
             if not doc:
                 raise admin.AdminError("Hãy chọn văn bản cần xóa.")
-            admin.remove_document(state.documents, doc)
-            state.reindex()
+            state.remove(doc)
             message = f"<p>Đã xóa “{esc(doc)}” khỏi thư mục tài liệu và chỉ mục.</p>"
         except admin.AdminError as error:
             message = f"<p class='note'>{esc(error)}</p>"
         return (message, *refreshed_library())
 
     # --- layout ---------------------------------------------------------------------------------------
-    with gr.Blocks(title="Tra cứu kế hoạch giáo dục") as app:
+    with gr.Blocks(title="Tra cứu kế hoạch giáo dục", delete_cache=CACHE_CLEANUP) as app:
         gr.Markdown("## Tra cứu kế hoạch, báo cáo đổi mới giáo dục\nĐặt câu hỏi bằng tiếng Việt, có dấu hoặc "
                     "không dấu (hoặc bằng tiếng Anh). Mỗi câu trả lời ghi rõ văn bản, số hiệu, ngày, cơ quan ban "
                     f"hành và mục.\n\n<small>{describe(state.engine.settings.model)}</small>")
@@ -366,12 +391,43 @@ def _topic_summary(result: TopicResult) -> str:
     return f"{notes} **{len(result.plans)} văn bản** đề cập chủ đề này.{left}"
 
 
+class CsvFolder:
+    """One temporary folder for the tables offered for download, deleted when the server stops; a table is
+    kept CSV_MAX_AGE_S, long enough to be downloaded, and deleted at a later write."""
+
+    def __init__(self) -> None:
+        self._path: Path | None = None
+        self._lock = threading.Lock()
+
+    def write(self, kind: str, subject: str, text: str) -> str:
+        """`KIND-SUBJECT.csv` in a subfolder of its own (two users' tables never collide)."""
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(subject))[:40].strip("-") or "bang"
+        with self._lock:
+            if self._path is None:
+                self._path = Path(tempfile.mkdtemp(prefix="edusearch-csv-"))
+                atexit.register(self.remove)
+            self._drop_old()
+            path = Path(tempfile.mkdtemp(dir=self._path)) / f"{kind}-{slug}.csv"
+        write_csv(path, text)
+        return str(path)
+
+    def remove(self) -> None:
+        if self._path is not None:
+            shutil.rmtree(self._path, ignore_errors=True)
+            self._path = None
+
+    def _drop_old(self) -> None:
+        cutoff = time.time() - CSV_MAX_AGE_S
+        for folder in self._path.iterdir():
+            if folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+CSV_FILES = CsvFolder()
+
+
 def _temporary_csv(kind: str, subject: str, text: str) -> str:
-    """The table written to a fresh temporary folder, for the download button: `KIND-SUBJECT.csv`."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(subject))[:40].strip("-") or "bang"
-    path = Path(tempfile.mkdtemp(prefix="edusearch-csv-")) / f"{kind}-{slug}.csv"
-    write_csv(path, text)
-    return str(path)
+    return CSV_FILES.write(kind, subject, text)
 
 
 def _upload_report(saved: list[admin.Saved], reports: dict) -> str:
@@ -396,7 +452,8 @@ def launch(state: AppState, host: str = "127.0.0.1", port: int = 7860, block: bo
     settings = state.engine.settings
     app.launch(server_name=host, server_port=port, css=CSS, max_file_size=f"{admin.MAX_UPLOAD_MB}mb",
                blocked_paths=[str(settings.index_dir), str(state.documents)], prevent_thread_lock=not block,
-               quiet=not block, footer_links=["api"], state_session_capacity=SESSION_CAPACITY)
+               quiet=not block, footer_links=["api"], state_session_capacity=SESSION_CAPACITY,
+               enable_monitoring=False)  # Gradio's /monitoring/summary shows every event, admin ones too, to anyone
     return app
 
 
@@ -407,6 +464,9 @@ def serve(settings: Settings, documents: Path, host: str = "127.0.0.1", port: in
     print(f"Chỉ mục sẵn sàng: {report.chunks_total} đoạn từ {len(report.files) - len(failed)} tệp.", file=sys.stderr)
     for item in failed:
         print(f"  LỖI {item.doc}: {item.reason}", file=sys.stderr)
+    if settings.llm_url:
+        print(f"Câu hỏi sẽ được gửi tới {settings.llm_url} để viết câu trả lời tổng hợp "
+              f"(địa chỉ đặt bởi {settings.llm_url_source}).", file=sys.stderr)
     engine = SearchEngine(settings)
     # The model (about 7 s to import and load on 2 cores) loads while the page is already served; the
     # first question waits for it if it comes sooner.
