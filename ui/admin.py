@@ -8,6 +8,7 @@ import hmac
 import logging
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import threading
@@ -26,6 +27,8 @@ MAX_NAME_CHARS = 120
 PASSWORD_CHECK_S = 0.5  # every password check takes this long, right or wrong, so timing tells nothing
 MAX_FAILURES = 5  # wrong passwords from one client within LOCKOUT_S, after which it is locked out
 LOCKOUT_S = 900
+SESSION_COOKIE = "edusearch_admin"
+SESSION_S = 8 * 3600
 log = logging.getLogger("edusearch.admin")
 _UNSAFE = re.compile(r"[^\w .()\-]+")
 
@@ -80,6 +83,46 @@ GUARD = PasswordGuard()
 
 def check_password(given: str | None, client: str = "local") -> None:
     GUARD.check(given, client)
+
+
+class AdminSessions:
+    """Admin sessions opened with the password: a random token, kept in a cookie (HttpOnly, SameSite
+    Strict), valid SESSION_S. Every admin action and Gradio's file-upload route need one."""
+
+    def __init__(self) -> None:
+        self._expiry: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def open(self, password: str | None, client: str) -> str:
+        """A new session's token; raises AdminError for a wrong password or a locked-out client."""
+        check_password(password, client)
+        token = secrets.token_urlsafe(32)
+        with self._lock:
+            now = time.monotonic()
+            self._expiry = {t: e for t, e in self._expiry.items() if e > now}
+            self._expiry[token] = now + SESSION_S
+        log.info("admin: session opened from %s", client)
+        return token
+
+    def valid(self, token: str | None) -> bool:
+        with self._lock:
+            return bool(token) and uploads_enabled() and self._expiry.get(token, 0.0) > time.monotonic()
+
+    def close(self, token: str | None) -> None:
+        with self._lock:
+            self._expiry.pop(token or "", None)
+
+
+SESSIONS = AdminSessions()
+
+
+def require_session(token: str | None) -> None:
+    """Raises AdminError unless uploads are on and `token` is an open admin session."""
+    if not uploads_enabled():
+        raise AdminError(f"Chức năng thêm/xóa văn bản đang tắt. Người quản trị bật nó bằng biến môi trường "
+                         f"{PASSWORD_VARIABLE}.")
+    if not SESSIONS.valid(token):
+        raise AdminError("Hãy đăng nhập quản trị (ô mật khẩu ở trên) trước khi thêm hoặc xóa văn bản.")
 
 
 def safe_name(name: str) -> str:

@@ -44,6 +44,19 @@ def _query_words(query: str) -> tuple:
     return key, frozenset(key(t) for t in syllables(query.lower()) if len(t) > 1 and fold(t) not in _UNMARKED)
 
 
+def login_html(enabled: bool, signed_in: bool, message: str) -> str:
+    """The admin tab's login form (posted to the app's HTTP gate, `ui.gate`), or the logout button."""
+    if not enabled:
+        return ""
+    note = f"<p class='note'>{esc(message)}</p>" if message else ""
+    if signed_in:
+        return (f"{note}<form method='post' action='admin/logout' class='admin-login'>Đã đăng nhập quản trị. "
+                "<button type='submit'>Đăng xuất</button></form>")
+    return (f"{note}<form method='post' action='admin/login' class='admin-login'><label>Mật khẩu quản trị "
+            "<input type='password' name='password' autocomplete='current-password' required></label> "
+            "<button type='submit'>Đăng nhập</button></form>")
+
+
 def marked_passage_html(passage: SupportingPassage, query: str) -> str:
     """The passage with its answer sentences in <mark class="answer"> and the query's words marked."""
     return "".join(f"<mark class='answer'>{highlight(text, query)}</mark>" if is_answer else highlight(text, query)

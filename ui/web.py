@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from indexer.build import FAILED, build_index
 from indexer.config import Settings
@@ -32,8 +33,9 @@ from search.query import MAX_INPUT_CHARS, MAX_QUERY_CHARS, Filters, InputTooLong
 from search.spreadsheet import write_csv
 from search.topics import TopicResult, plans_for_topic, topic_csv
 from ui import admin
-from ui.views import (CSS, answer_html, esc, lineage_html, metadata_html, plan_evidence_html, reader_html,
-                      target_sentence_html)
+from ui.gate import AdminGate
+from ui.views import (CSS, answer_html, esc, lineage_html, login_html, metadata_html, plan_evidence_html,
+                      reader_html, target_sentence_html)
 
 EXAMPLES = [
     "Sở nào chịu trách nhiệm bố trí kinh phí thực hiện kế hoạch?",
@@ -45,6 +47,8 @@ TOPIC_EXAMPLES = ["phát triển đội ngũ nhà giáo và cán bộ quản lý
 TOPIC_COLUMNS = ["#", "Văn bản", "Cơ quan ban hành", "Ngày", "Số mục phù hợp", "Bằng chứng tiêu biểu"]
 TARGET_COLUMNS = ["Văn bản", "Tỉnh/thành", "Chỉ tiêu", "Cấp học", "So sánh", "Giá trị", "Đơn vị", "Giai đoạn"]
 ALL = "Tất cả"
+LOGIN_MESSAGES = {"sai": "Sai mật khẩu quản trị.", "khoa": f"Đã nhập sai mật khẩu {admin.MAX_FAILURES} lần; hãy thử "
+                  f"lại sau {admin.LOCKOUT_S // 60} phút.", "da-dang-xuat": "Đã đăng xuất."}
 # Gradio keeps per-session state in memory, and every API call is a new session: its default capacity of
 # 10,000 sessions let the server grow by about 110 MB per 1,000 calls (bench/load_web.py).
 SESSION_CAPACITY = 300
@@ -247,20 +251,30 @@ def build_app(state: AppState) -> gr.Blocks:
                 provinces_update, gr.update(choices=[ALL, *types_]), gr.update(choices=[ALL, *years_]), periods_update,
                 provinces_update, periods_update)
 
-    def upload(files: list | None, password: str, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
+    def admin_panel(request: gr.Request) -> tuple:
+        """The admin tab as this visitor may use it: the login form, or the controls once logged in."""
+        signed_in = admin.SESSIONS.valid(_session(request))
+        outcome = (request.query_params.get("quan-tri") if request is not None else None) or ""
+        controls = [gr.update(interactive=signed_in)] * 4
+        return (login_html(admin.uploads_enabled(), signed_in, LOGIN_MESSAGES.get(outcome, "")), *controls)
+
+    def upload(files: list | None, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
         try:
-            admin.check_password(password, _client(request))
+            admin.require_session(_session(request))
             if not files:
                 raise admin.AdminError("Hãy chọn ít nhất một tệp.")
             progress(0, desc="Đang lưu tệp")
             message = _upload_report(*state.add([(Path(f), Path(f).name) for f in files]))
         except admin.AdminError as error:
             message = f"<p class='note'>{esc(error)}</p>"
+        finally:
+            for name in files or []:
+                Path(name).unlink(missing_ok=True)  # Gradio's temporary copy
         return (message, *refreshed_library())
 
-    def remove(doc: str | None, password: str, request: gr.Request):
+    def remove(doc: str | None, request: gr.Request):
         try:
-            admin.check_password(password, _client(request))
+            admin.require_session(_session(request))
             if not doc:
                 raise admin.AdminError("Hãy chọn văn bản cần xóa.")
             state.remove(doc)
@@ -337,13 +351,13 @@ def build_app(state: AppState) -> gr.Blocks:
                             if enabled else
                             "Chức năng này đang tắt. Người quản trị bật nó bằng cách đặt biến môi trường "
                             f"`{admin.PASSWORD_VARIABLE}` trước khi chạy `edusearch serve`.")
-                password = gr.Textbox(label="Mật khẩu quản trị", type="password", interactive=enabled)
-                files = gr.File(label="Tệp cần thêm", file_count="multiple", interactive=enabled,
-                                file_types=list(admin.SUPPORTED_SUFFIXES))
-                upload_button = gr.Button("Thêm và lập chỉ mục", variant="primary", interactive=enabled)
+                login = gr.HTML(login_html(enabled, False, ""), elem_id="admin-login")
+                files = gr.File(label="Tệp cần thêm", file_count="multiple", interactive=False,
+                                file_types=list(admin.SUPPORTED_SUFFIXES), elem_id="admin-files")
+                upload_button = gr.Button("Thêm và lập chỉ mục", variant="primary", interactive=False)
                 to_remove = gr.Dropdown(list(state.engine.index.documents), label="Văn bản cần xóa", value=None,
-                                        interactive=enabled)
-                remove_button = gr.Button("Xóa văn bản", variant="stop", interactive=enabled)
+                                        interactive=False)
+                remove_button = gr.Button("Xóa văn bản", variant="stop", interactive=False)
                 admin_report = gr.HTML(elem_id="admin-report")
 
         ask_inputs = [question, *filters]
@@ -363,8 +377,9 @@ def build_app(state: AppState) -> gr.Blocks:
         app.load(refreshed_library, None, library_outputs, api_visibility="private")
         plan.change(open_plan, plan, reader, api_visibility="private")
         documents.select(open_plan_from_row, None, [plan, reader], api_visibility="private")
-        upload_button.click(upload, [files, password], [admin_report, *library_outputs], api_visibility="private")
-        remove_button.click(remove, [to_remove, password], [admin_report, *library_outputs], api_visibility="private")
+        app.load(admin_panel, None, [login, files, upload_button, to_remove, remove_button], api_visibility="private")
+        upload_button.click(upload, [files], [admin_report, *library_outputs], api_visibility="private")
+        remove_button.click(remove, [to_remove], [admin_report, *library_outputs], api_visibility="private")
         gr.api(search, api_name="search")
         gr.api(ask, api_name="ask")
         gr.api(topics, api_name="topics")
@@ -373,9 +388,9 @@ def build_app(state: AppState) -> gr.Blocks:
     return app
 
 
-def _client(request: gr.Request | None) -> str:
-    """The address a request came from, for the admin password's lockout and log."""
-    return request.client.host if request is not None and request.client else "unknown"
+def _session(request: gr.Request | None) -> str | None:
+    """The admin session token the browser holds, if any."""
+    return request.cookies.get(admin.SESSION_COOKIE) if request is not None else None
 
 
 def _row(event: gr.SelectData) -> int:
@@ -453,7 +468,7 @@ def launch(state: AppState, host: str = "127.0.0.1", port: int = 7860, block: bo
     app.launch(server_name=host, server_port=port, css=CSS, max_file_size=f"{admin.MAX_UPLOAD_MB}mb",
                blocked_paths=[str(settings.index_dir), str(state.documents)], prevent_thread_lock=not block,
                quiet=not block, footer_links=["api"], state_session_capacity=SESSION_CAPACITY,
-               enable_monitoring=False)  # Gradio's /monitoring/summary shows every event, admin ones too, to anyone
+               enable_monitoring=False, app_kwargs={"middleware": [Middleware(AdminGate)]})  # Gradio's /monitoring/summary shows every event, admin ones too, to anyone
     return app
 
 

@@ -7,6 +7,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -43,31 +44,100 @@ def test_files_outside_the_apps_own_folders_are_refused(app_url, path):
         assert status in (403, 404, 405) and PASSWD_LINE not in body and "KẾ HOẠCH" not in body
 
 
-def test_an_oversize_upload_is_answered_413(app_url):
-    url, _ = app_url
+def _multipart(name: str, content: bytes) -> tuple[bytes, dict]:
     boundary = "edusearch-boundary"
-    size = (admin.MAX_UPLOAD_MB + 1) * 1024 * 1024
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.txt\"\r\n"
-            "Content-Type: text/plain\r\n\r\n").encode() + b"x" * size + f"\r\n--{boundary}--\r\n".encode()
-    status, _ = _status(f"{url}gradio_api/upload", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
-    assert status == 413
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
+            "Content-Type: text/plain\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
 
 
-@pytest.mark.parametrize("password_set", [False, True], ids=["uploads off", "wrong password"])
-def test_admin_events_called_directly_still_need_the_password(app_url, monkeypatch, password_set):
-    """Gradio 6.31 still runs an `api_visibility="private"` event posted to /gradio_api/call/<name>, so
-    the password check inside the handler is what guards removing a plan."""
+@pytest.fixture()
+def uploads_on(monkeypatch):
+    monkeypatch.setenv(admin.PASSWORD_VARIABLE, "the-real-one")
+    monkeypatch.setattr(admin, "PASSWORD_CHECK_S", 0)
+    monkeypatch.setattr(admin, "GUARD", admin.PasswordGuard())
+    monkeypatch.setattr(admin, "SESSIONS", admin.AdminSessions())
+
+
+def _login(url: str, password: str) -> str | None:
+    """The admin session cookie the login form sets, if it does."""
+    request = urllib.request.Request(f"{url}admin/login", data=urllib.parse.urlencode({"password": password}).encode(),
+                                     method="POST")
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        opener.open(request, timeout=30)
+    except urllib.error.HTTPError as error:
+        cookie = error.headers.get("set-cookie") or ""
+        assert error.code == 303
+        return cookie.split(";")[0] if cookie.startswith(admin.SESSION_COOKIE) else None
+    return None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.mark.parametrize("state", ["uploads off", "no session", "wrong password"])
+def test_the_upload_route_takes_no_file_without_an_admin_session(app_url, monkeypatch, state):
+    """Gradio's upload route stores a file before any handler runs: the gate in front of it refuses."""
     url, _ = app_url
-    if password_set:
+    headers = {}
+    if state != "uploads off":
         monkeypatch.setenv(admin.PASSWORD_VARIABLE, "the-real-one")
         monkeypatch.setattr(admin, "PASSWORD_CHECK_S", 0)
         monkeypatch.setattr(admin, "GUARD", admin.PasswordGuard())
-    status, body = _status(f"{url}gradio_api/call/remove",
-                           json.dumps({"data": ["003_57e12f6a00bab054.txt", "guess"]}).encode(),
-                           {"Content-Type": "application/json"})
-    if status == 200:
-        _, body = _status(f"{url}gradio_api/call/remove/{json.loads(body)['event_id']}")
-    expected = "Sai m\\u1eadt kh\\u1ea9u" if password_set else "\\u0111ang t\\u1eaft"
+    if state == "wrong password":
+        assert _login(url, "guess") is None
+    body, headers = _multipart("a.txt", b"KE HOACH")
+    status, answer = _status(f"{url}gradio_api/upload", body, headers)
+    assert status == 403 and ("tắt" in answer or "đăng nhập" in answer), (status, answer[:200])
+
+
+@pytest.fixture()
+def own_app(tmp_path, embedder):
+    """An app over its own small folder and index, for tests that add plans."""
+    from indexer.build import build_index
+    from indexer.config import Settings
+    from search.engine import SearchEngine
+
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "a.txt").write_text("KẾ HOẠCH\nDạy bơi\nDạy bơi an toàn cho học sinh tiểu học.\n", encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index")
+    build_index(folder, settings, show_progress=False, embedder=embedder)
+    with running_app(SearchEngine(settings, embedder), folder) as url:
+        yield url, folder
+
+
+def test_an_admin_session_uploads_within_the_size_limit_and_its_temporary_copy_is_removed(own_app, uploads_on):
+    url, folder = own_app
+    cookie = _login(url, "the-real-one")
+    assert cookie
+    body, headers = _multipart("big.txt", b"x" * ((admin.MAX_UPLOAD_MB + 1) * 1024 * 1024))
+    assert _status(f"{url}gradio_api/upload", body, {**headers, "Cookie": cookie})[0] == 413
+    body, headers = _multipart("ke-hoach.txt", "KẾ HOẠCH\nChuyển đổi số\nỨng dụng công nghệ.\n".encode())
+    status, answer = _status(f"{url}gradio_api/upload", body, {**headers, "Cookie": cookie})
+    assert status == 200
+    [temporary] = json.loads(answer)
+    payload = {"path": temporary, "meta": {"_type": "gradio.FileData"}, "orig_name": "ke-hoach.txt"}
+    status, started = _status(f"{url}gradio_api/call/upload", json.dumps({"data": [[payload]]}).encode(),
+                              {"Content-Type": "application/json", "Cookie": cookie})
+    report = _status(f"{url}gradio_api/call/upload/{json.loads(started)['event_id']}", headers={"Cookie": cookie})[1]
+    assert "tai-len/ke-hoach.txt" in report, report[:300]
+    assert (folder / "tai-len" / "ke-hoach.txt").is_file()
+    assert not Path(temporary).exists()
+
+
+@pytest.mark.parametrize("password_set", [False, True], ids=["uploads off", "no session"])
+def test_admin_events_called_directly_still_need_an_admin_session(app_url, monkeypatch, password_set):
+    """Gradio 6.31 still runs an `api_visibility="private"` event posted to /gradio_api/call/<name>, so
+    the session check inside the handler is what guards removing a plan."""
+    url, _ = app_url
+    if password_set:
+        monkeypatch.setenv(admin.PASSWORD_VARIABLE, "the-real-one")
+    body = _event(url, "remove", ["003_57e12f6a00bab054.txt"])
+    expected = "\\u0111\\u0103ng nh\\u1eadp" if password_set else "\\u0111ang t\\u1eaft"
     assert expected in body
     assert (DOCUMENTS / "003_57e12f6a00bab054.txt").is_file()
 

@@ -134,7 +134,7 @@ HOSTILE = ("KẾ HOẠCH\nBồi dưỡng giáo viên năm học mới\n"
            "Tập huấn giáo viên <img src=x onerror=\"window.__xss = 2\"> về chuyển đổi số trong giáo dục.\n")
 
 
-def test_document_markup_is_shown_as_text_and_uploads_need_the_password(tmp_path, embedder, monkeypatch):
+def test_document_markup_is_shown_as_text_and_uploads_need_an_admin_login(tmp_path, embedder, monkeypatch):
     monkeypatch.setenv("EDUSEARCH_ADMIN_PASSWORD", "mật-khẩu-thử")
     documents = tmp_path / "documents"
     documents.mkdir()
@@ -157,13 +157,20 @@ def test_document_markup_is_shown_as_text_and_uploads_need_the_password(tmp_path
         assert page.evaluate("window.__xss") is None
 
         page.get_by_role("tab", name="Thêm/xóa văn bản").click()
-        page.locator("input[type=file]").set_input_files(str(upload))
-        page.get_by_role("button", name="Thêm và lập chỉ mục").click()
-        page.locator("#admin-report", has_text="Sai mật khẩu").wait_for(timeout=30_000)
-        page.get_by_label("Mật khẩu quản trị").fill("mật-khẩu-thử")
+        assert page.locator("#admin-files input[type=file]").count() == 0, "no file input before logging in"
+        page.locator("#admin-login input[type=password]").fill("đoán-thử")
+        page.locator("#admin-login button").click()
+        page.get_by_role("tab", name="Thêm/xóa văn bản").click()
+        page.locator("#admin-login", has_text="Sai mật khẩu").wait_for(timeout=30_000)
+        page.locator("#admin-login input[type=password]").fill("mật-khẩu-thử")
+        page.locator("#admin-login button").click()
+        page.get_by_role("tab", name="Thêm/xóa văn bản").click()
+        page.locator("#admin-login", has_text="Đã đăng nhập").wait_for(timeout=30_000)
+        page.locator("#admin-files input[type=file]").set_input_files(str(upload))
         page.get_by_role("button", name="Thêm và lập chỉ mục").click()
         page.locator("#admin-report", has_text="đã lập chỉ mục").wait_for(timeout=120_000)
         assert "tai-len/Kế hoạch bơi an toàn.txt" in page.locator("#admin-report").inner_text()
+        box = page.locator("#question textarea")
 
         page.get_by_role("tab", name="Hỏi đáp").click()
         box.fill("day boi an toan")
