@@ -170,7 +170,6 @@ def _score_sentences(engine: SearchEngine, question: str, terms: QueryTerms, ask
     dense_share = engine.profile.sentence_dense_weight
     out, n = [], 0
     for rank, (hit, hit_spans) in enumerate(zip(hits, spans), start=1):
-        agency = checker.agency_fit(hit.section)
         number = engine.index.documents[hit.doc].meta.number
         own = terms.without_codes({code_token(number)}) if number else terms
         context = f"{checker.document_head(hit.doc)} {hit.section}"
@@ -181,6 +180,7 @@ def _score_sentences(engine: SearchEngine, question: str, terms: QueryTerms, ask
         targets = checker.targets_in(hit) if asked.focus is Focus.QUANTITY else []
         for a, b, target in [(a, b, None) for a, b in hit_spans] + targets:
             text = hit.text[a:b].strip()
+            agency = checker.agency_fit(hit.section, text)
             lexical = ((1 - CONTEXT_SHARE) * own.coverage(text)
                        + CONTEXT_SHARE * own.coverage(f"{context} {_with_previous(hit.text, a, b)}"))
             similar = float(similarity[n]) if target is None else 0.0

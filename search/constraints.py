@@ -39,6 +39,10 @@ _AGENCY_WORDS_FOLDED = re.compile(r"\b(?:so|phong|uy ban|ubnd|co quan|don vi|dan
 _AGENCY_IN_TEXT = re.compile(r"\b(?:Sở|Phòng|Ban|Bộ|Ủy ban|Uỷ ban|UBND|HĐND|Văn phòng|Công an|Đảng ủy|Trường)\s+"
                              r"[A-ZĐÂĂÊÔƠƯ]")
 _NAME_END = re.compile(r"[,:;(]")
+_NUMBERED = re.compile(r"\b\d[\w.]*[/-][\w/&.-]+", re.IGNORECASE)  # a document code, in any case
+_OPENS_WITH_AGENCY = re.compile(r"^\W*(?:uy ban|ubnd|so|phong|cac so|hoi dong|cong an|dang uy|huyen uy|tinh uy|"
+                                r"trung tam|mat tran)\b")
+SUBJECT_WORDS = 5  # the words of a sentence that name the agency it opens with
 _FILLER = frozenset({"va", "cac", "cua", "lien", "quan"})
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*%|phần trăm", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\w/-])")
@@ -98,8 +102,9 @@ class Checker:
         self._heads: dict[str, str] = {}
         self._targets: dict[str, list[Target]] = {}
         text = question.text
+        text = _NUMBERED.sub(" ", text)  # `UBND` in `43/KH-UBND` (`43/kh-ubnd`) names a document, not an agency
         self._asks_agency = bool(_AGENCY_WORDS.search(text) if has_diacritics(text) else _AGENCY_WORDS_FOLDED.search(text))
-        self._tokens = {fold_token(t) for t in index_syllables(question.text)} | set(other_forms)
+        self._tokens = {fold_token(t) for t in index_syllables(text)} | set(other_forms)
 
     def document_text(self, doc: str) -> str:
         """The document's facts and text, folded, for finding names in it."""
@@ -122,12 +127,16 @@ class Checker:
         self._texts[doc] = _flat(f"{facts} {text}")
         self._heads[doc] = f"{facts} {text[:HEAD_CHARS]}"
 
-    def agency_fit(self, section: str) -> float:
-        """1 when the passage sits under the heading of an agency the question names, -1 when under another
-        agency's heading while the question names one, else 0."""
+    def agency_fit(self, section: str, sentence: str = "") -> float:
+        """1 when the passage sits under the heading of an agency the question names, or the sentence opens
+        with it (`Ủy ban nhân dân huyện xây dựng …` under another agency's heading); -1 when only other
+        agencies are named so while the question names one; else 0."""
         if not self._asks_agency:
             return 0.0
-        fits = [self._share(name) for name in _agency_names(section)]
+        names = _agency_names(section)
+        if _OPENS_WITH_AGENCY.match(fold(sentence)):
+            names.append(" ".join(sentence.split()[:SUBJECT_WORDS]))
+        fits = [self._share(name) for name in names]
         if not fits:
             return 0.0
         return 1.0 if max(fits) >= AGENCY_MATCH else -1.0

@@ -100,7 +100,9 @@ class SearchEngine:
         thesaurus terms) to search for at a lower weight."""
         query = parse_query(text)
         if GLOSSARY in self.expand and is_english(query.text, self.lexicon.glossary):
-            translation = translate(query.text, self.lexicon.glossary)
+            searcher = self.index.bm25.searcher()
+            translation = translate(query.text, self.lexicon.glossary,
+                                    lambda first, second: searcher.doc_freq("folded", f"{first}_{second}") > 0)
             if translation.text:
                 query = replace(parse_query(translation.text), truncated=query.truncated, original=query.text,
                                 glossary_terms=translation.terms, untranslated=translation.untranslated)

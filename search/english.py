@@ -5,6 +5,7 @@ pipeline. Names (`Lang Son`), numbers and document codes are kept as they are.""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from indexer.normalize import find_codes, has_diacritics
@@ -42,7 +43,10 @@ def is_english(text: str, glossary: dict[tuple[str, ...], str]) -> bool:
     return known / len(words) >= ENGLISH_SHARE and any(w in STOPWORDS for w in words)
 
 
-def translate(text: str, glossary: dict[tuple[str, ...], str]) -> Translation:
+def translate(text: str, glossary: dict[tuple[str, ...], str],
+              known_pair: Callable[[str, str], bool] = lambda first, second: False) -> Translation:
+    """The Vietnamese question. Names are kept: capitalized words (`Lang Son`), and two words the glossary
+    does not know that the indexed documents hold side by side (`ha long` typed in lower case)."""
     codes = find_codes(text)
     without_codes = text
     for code in codes:
@@ -62,12 +66,21 @@ def translate(text: str, glossary: dict[tuple[str, ...], str]) -> Translation:
             i += length
             continue
         word = words[i]
+        if i + 1 < len(words) and _unknown(lowered, i, glossary) and _unknown(lowered, i + 1, glossary) \
+                and known_pair(lowered[i], lowered[i + 1]):
+            out += words[i:i + 2]
+            i += 2
+            continue
         if _NUMERIC.fullmatch(word) or (word[0].isupper() and lowered[i] not in STOPWORDS):
             out.append(word)  # numbers and names: Lang Son, Ha Long, 2025
         elif lowered[i] not in STOPWORDS:
             untranslated.append(word)
         i += 1
     return Translation(" ".join(dict.fromkeys(out + codes)), tuple(terms), tuple(untranslated))
+
+
+def _unknown(words: list[str], at: int, glossary: dict[tuple[str, ...], str]) -> bool:
+    return words[at] not in STOPWORDS and _longest_match(words, at, glossary) is None
 
 
 def _longest_match(words: list[str], start: int, glossary: dict[tuple[str, ...], str]) -> tuple[int, str] | None:

@@ -177,3 +177,18 @@ def test_a_sentence_with_two_periods_answers_with_the_target_of_the_year_asked(t
     else:
         assert result.short.startswith(figure), result.short
         assert result.short.endswith("đạt 95% vào năm 2025, đạt 98% vào năm 2030.")
+
+
+def test_a_name_typed_in_lower_case_in_an_english_question_is_kept(engine):
+    result = answer(engine, "how much priority does ha long give to education and training in its programmes?")
+    assert result.doc.startswith("004") and "ưu tiên đi trước một bước" in result.short
+
+
+def test_a_sentence_that_names_the_agency_asked_answers_under_another_agencys_heading(engine):
+    result = answer(engine, "UBND huyện xây dựng kế hoạch cụ thể thực hiện Kết luận 51")
+    assert result.doc.startswith("001") and result.short.startswith("Uỷ ban nhân dân huyện xây dựng kế hoạch")
+
+
+def test_the_agency_in_a_document_code_is_not_an_agency_asked_about(engine):
+    result = answer(engine, "ke hoach 43/kh-ubnd cua lang son co nhung phu luc nao kem theo")
+    assert result.short and "Phụ lục I, II, III" in result.short
