@@ -62,13 +62,18 @@ def test_api_targets_and_lineage(app_url):
     assert [s["code"] for s in plan["chains"][0]] == ["97-KH/TU", "51-KL/TW"]
 
 
+def _ask(page, url: str, question: str, shown: str) -> None:
+    """Type a question on the answer tab, press Enter and wait for `shown` to appear."""
+    page.goto(url)
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.locator(shown).wait_for(timeout=60_000)
+
+
 def test_a_question_without_diacritics_gets_a_cited_answer_in_the_browser(app_url, tmp_path):
     with browser_page() as page:
-        page.goto(app_url)
-        box = page.locator("#question textarea")
-        box.fill("so nao bo tri kinh phi thuc hien ke hoach")
-        box.press("Enter")
-        page.locator("#answers .answer-box").wait_for(timeout=60_000)
+        _ask(page, app_url, "so nao bo tri kinh phi thuc hien ke hoach", "#answers .answer-box")
         assert page.locator("#answers .source").inner_text() == f"Nguồn: {LANG_SON}, mục IV.3 (Sở Tài chính)"
         assert "bố trí nguồn kinh phí" in page.locator("#answers mark.answer").first.inner_text()
         page.screenshot(path=str(screenshot_target(tmp_path, "answer-tab.png")))
@@ -76,11 +81,8 @@ def test_a_question_without_diacritics_gets_a_cited_answer_in_the_browser(app_ur
 
 def test_a_question_the_documents_do_not_answer_shows_the_amber_state(app_url):
     with browser_page() as page:
-        page.goto(app_url)
-        box = page.locator("#question textarea")
-        box.fill("Tỉnh Cao Bằng đặt mục tiêu bao nhiêu phần trăm học sinh tốt nghiệp THPT?")
-        box.press("Enter")
-        page.locator("#answers .answer-box.none").wait_for(timeout=60_000)
+        _ask(page, app_url, "Tỉnh Cao Bằng đặt mục tiêu bao nhiêu phần trăm học sinh tốt nghiệp THPT?",
+             "#answers .answer-box.none")
         assert "Cao Bằng" in page.locator("#answers .answer-box.none .short").inner_text()
         assert page.locator("#answers .answer-box:not(.none)").count() == 0
         assert page.locator("#answers .hit").count() > 0, "the closest passages are still shown"
