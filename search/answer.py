@@ -11,6 +11,8 @@ department). A sentence's score combines
 - the question's focus (`search.question`): figures for `bao nhiêu`, dates for `khi nào`, agencies for
   `Sở nào`;
 - the agency the question names, when the sentence sits under that agency's heading;
+- the numbered part the question names (`Chương trình 5`, `Điều 3`), when the sentence or its heading
+  opens with it: such a sentence says what that part contains, whatever other words the question has;
 - a small prior for the passage's retrieval rank.
 
 For a question about a figure, the plan's extracted targets (`indexer.targets`) whose clauses lie in the
@@ -52,6 +54,7 @@ HEADING_WEIGHTS = FieldWeights(context=1.0)
 CONTEXT_SHARE = 0.3  # share of lexical coverage computed with the heading path in front of the sentence
 FOCUS_BONUS = 0.2
 AGENCY_BONUS = 0.3  # the sentence sits under the heading of the agency the question names
+UNIT_BONUS = 0.5  # the sentence (or its heading) opens with the numbered part the question names
 RANK_PRIOR = 0.1  # added as RANK_PRIOR / rank of the passage
 MARK_RATIO = 0.75  # a sentence is marked as answering when it scores this share of its passage's best
 MIN_MARK_SCORE = 0.25
@@ -187,14 +190,28 @@ def _score_sentences(engine: SearchEngine, question: str, terms: QueryTerms, ask
             score = ((1 - dense_share) * lexical + dense_share * max(similar, 0.0)
                      + FOCUS_BONUS * focus_match(asked.focus, text, _leaf_heading(hit.section))
                      + AGENCY_BONUS * max(agency, 0.0) + RANK_PRIOR / min(rank, PASSAGES))
+            opens_unit = _opens_unit(asked, text, hit.section)
+            score += UNIT_BONUS * opens_unit
             sentence = AnswerSentence(a, a + len(hit.text[a:b].rstrip()), text, round(score, 4))
-            support = known.coverage(f"{context} {_with_previous(hit.text, a, b)}") if about_document else \
-                asks.coverage(f"{hit.section} {_with_previous(hit.text, a, b)}")
+            if opens_unit:
+                support = 1.0  # the part of the document the question names, asked for what it says
+            elif about_document:
+                support = known.coverage(f"{context} {_with_previous(hit.text, a, b)}")
+            else:
+                support = asks.coverage(f"{hit.section} {_with_previous(hit.text, a, b)}")
             sentences.append(_Candidate(sentence, rank - 1, support, checker.problem(hit, text, agency, target),
                                         target))
             n += 1 if target is None else 0
         out.append(sentences)
     return out
+
+
+def _opens_unit(asked: Question, sentence: str, section: str) -> bool:
+    """Whether the sentence, or the heading it sits under, opens with a numbered part the question names
+    (`Chương trình 5: Đổi mới chính sách …` for `Chương trình 5 có nội dung gì?`)."""
+    leaf = fold(section.rsplit(" › ", 1)[-1]) if section else ""
+    opening = fold(_LIST_MARKER.sub("", sentence.lstrip()))
+    return any(opening.startswith(unit) or leaf.startswith(unit) for unit in asked.units)
 
 
 def _with_previous(text: str, start: int, end: int) -> str:

@@ -46,6 +46,8 @@ SUBJECT_WORDS = 5  # the words of a sentence that name the agency it opens with
 _FILLER = frozenset({"va", "cac", "cua", "lien", "quan"})
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*%|phần trăm", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\w/-])")
+_NUMBERS_A_PART = re.compile(r"\b(?:chương trình|điều|chương|mục|phụ lục|khoản|điểm|số|khóa|phần|lớp|nhiệm vụ|"
+                             r"giải pháp)\s*$", re.IGNORECASE)
 _TIME = re.compile(r"\b(?:19|20)\d{2}\b|\btháng\s+\w+\b|\bngày\s+\d{1,2}\b|\b\d{1,2}/\d{4}\b|\bgiai đoạn\b|"
                    r"\bquý\s+[IV\d]+|\bhằng năm\b|\bhàng năm\b|\bđịnh kỳ\b", re.IGNORECASE)
 _SURNAMES = ("Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Đoàn|Trịnh|Lương|Lâm|"
@@ -78,9 +80,10 @@ def focus_match(focus: Focus, sentence: str, heading: str = "") -> float:
 
 
 def has_quantity(text: str) -> bool:
-    """A number that is not a year, a date or part of a code."""
-    return any(not (1900 <= _value(m.group(1)) <= 2099) or _PERCENT.match(text, m.start())
-               for m in _NUMBER.finditer(text))
+    """A number that is not a year, a date, part of a code, nor the number of a part or a class
+    (`Chương trình 5`, `Điều 3`, `lớp 1`)."""
+    return any((not (1900 <= _value(m.group(1)) <= 2099) or _PERCENT.match(text, m.start()))
+               and not _NUMBERS_A_PART.search(text, 0, m.start()) for m in _NUMBER.finditer(text))
 
 
 def _value(number: str) -> float:

@@ -47,11 +47,12 @@ class Question:
     codes: tuple[str, ...]
     english: bool
     document_fact: DocumentFact | None = None
+    units: tuple[str, ...] = ()  # numbered parts of a document named (folded): `chuong trinh 5`, `dieu 3`
 
     def to_json(self) -> dict:
         return {"focus": self.focus.value, "years": list(self.years) if self.years else None,
                 "places": list(self.places), "names": list(self.names), "levels": list(self.levels),
-                "codes": list(self.codes), "english": self.english,
+                "codes": list(self.codes), "english": self.english, "units": list(self.units),
                 "document_fact": self.document_fact.value if self.document_fact else None}
 
 
@@ -77,6 +78,9 @@ _DOCUMENT_FACTS = (
                                    r"\b(ngay nao|when|what date)\b.{0,30}\b(ban hanh|ky|dang|issued|published)\b")),
     (DocumentFact.NUMBER, re.compile(r"\b(so hieu|so ky hieu|ky hieu) (la gi|nao)\b|\bwhat (is the )?number\b")),
 )
+# A numbered part of a document: `Chương trình 5`, `Điều 3`, `Phụ lục II`, `Mục IV` (folded).
+UNIT = re.compile(r"\b(?:(?:chuong trinh|dieu|chuong|phu luc|nhiem vu|giai phap|phan|noi dung)\s+(?:\d{1,3}|[ivx]{1,5})|"
+                  r"muc\s+[ivx]{1,5})\b")
 _YEAR = r"(?:19|20)\d\d"
 _YEAR_RANGE = re.compile(rf"\b({_YEAR})\s*(?:-|–|—|đến|den|to|/)\s*({_YEAR})\b", re.IGNORECASE)
 _ONE_YEAR = re.compile(rf"\b(?:nam|year|in|den|by|until|truoc)\s+({_YEAR})\b|\b({_YEAR})\b")
@@ -106,7 +110,8 @@ def understand(query: Query) -> Question:
         names=tuple(n for n in _names(asked, english=query.original is not None)
                     if fold(n) not in {fold(p) for p in places}),
         levels=tuple(levels_in(normalize_tone(query.text).lower())), codes=tuple(find_codes(asked)),
-        english=query.original is not None, document_fact=fact if not find_codes(asked) or fact else None)
+        english=query.original is not None, document_fact=fact if not find_codes(asked) or fact else None,
+        units=tuple(dict.fromkeys(m.group(0) for m in UNIT.finditer(fold(query.text)))))
 
 
 def _years(folded: str) -> tuple[int, int] | None:

@@ -192,3 +192,10 @@ def test_a_sentence_that_names_the_agency_asked_answers_under_another_agencys_he
 def test_the_agency_in_a_document_code_is_not_an_agency_asked_about(engine):
     result = answer(engine, "ke hoach 43/kh-ubnd cua lang son co nhung phu luc nao kem theo")
     assert result.short and "Phụ lục I, II, III" in result.short
+
+
+def test_a_numbered_part_named_in_the_question_is_answered_with_what_it_says(engine):
+    result = answer(engine, "Trong báo cáo của Đảng ủy Khối, Chương trình 5 có nội dung gì?")
+    assert result.doc.startswith("000") and result.short.startswith("Chương trình 5: Đổi mới chính sách")
+    costed = answer(engine, "Chương trình 5 của Đảng ủy Khối bố trí bao nhiêu tỷ đồng?")
+    assert costed.short is None and "con số" in costed.reason
