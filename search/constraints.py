@@ -104,6 +104,7 @@ class Checker:
         self._texts: dict[str, str] = {}
         self._heads: dict[str, str] = {}
         self._targets: dict[str, list[Target]] = {}
+        self._in_passage: dict[str, list[tuple[int, int, Target]]] = {}
         text = question.text
         text = _NUMBERED.sub(" ", text)  # `UBND` in `43/KH-UBND` (`43/kh-ubnd`) names a document, not an agency
         self._asks_agency = bool(_AGENCY_WORDS.search(text) if has_diacritics(text) else _AGENCY_WORDS_FOLDED.search(text))
@@ -196,16 +197,13 @@ class Checker:
     def targets_in(self, hit) -> list[tuple[int, int, Target]]:
         """The plan's extracted targets whose clause lies in the passage: (start, end in the passage text,
         target)."""
-        if hit.doc not in self._targets:
-            self._targets[hit.doc] = self.index.store.targets(hit.doc)
-        out = []
-        for target in self._targets[hit.doc]:
-            if target.section_ordinal != hit.section_ordinal:
-                continue
-            start = hit.text.find(target.sentence)
-            if start >= 0:
-                out.append((start, start + len(target.sentence), target))
-        return out
+        if hit.chunk_id not in self._in_passage:
+            if hit.doc not in self._targets:
+                self._targets[hit.doc] = self.index.store.targets(hit.doc)
+            found = [(hit.text.find(t.sentence), t) for t in self._targets[hit.doc]
+                     if t.section_ordinal == hit.section_ordinal]
+            self._in_passage[hit.chunk_id] = [(start, start + len(t.sentence), t) for start, t in found if start >= 0]
+        return self._in_passage[hit.chunk_id]
 
     def _periods_within(self, hit, sentence: str) -> set[tuple[int | None, int | None]]:
         return {(t.year_from, t.year_to) for _, _, t in self.targets_in(hit) if t.sentence in sentence}
