@@ -44,8 +44,8 @@ from search.engine import Hit, SearchEngine
 from search.generate import GeneratedAnswer, GenerationFailed, generate_answer
 from search.lexical import FieldWeights
 from search.lexicon import ABBREVIATIONS
-from search.query import Filters, query_notes
-from search.question import DocumentFact, Focus, Question, understand
+from search.query import Filters, Query, query_notes
+from search.question import Focus, Question, understand
 from search.terms import QueryTerms, query_terms
 
 PASSAGES = 5
@@ -129,7 +129,7 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
     asked = understand(query)
     result = Answer(question, None, None, [], focus=asked.focus, notes=query_notes(query), understood=asked)
     result.references = references(engine.index.documents, list(asked.codes))
-    hits = _candidate_passages(engine, query, asked, filters, passages)
+    hits = _candidate_passages(engine, query, filters, passages)
     if not hits:
         result.reason = "Không có đoạn văn bản nào khớp với câu hỏi."
         return result
@@ -139,7 +139,7 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
         return result
     terms = query_terms(query, engine.index.bm25.searcher())
     scored = _score_sentences(engine, query.text, terms, asked, checker, hits)
-    candidates = [c for n, sentences in enumerate(scored) for c in sentences]
+    candidates = [c for sentences in scored for c in sentences]
     valid = [c for c in candidates if c.problem is None]
     best = max(valid, key=lambda c: c.sentence.score, default=None)
     if best is None or best.sentence.score < MIN_MARK_SCORE or best.support < SUPPORT:
@@ -154,7 +154,7 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
     return result
 
 
-def _candidate_passages(engine: SearchEngine, query, asked: Question, filters: Filters, k: int) -> list[Hit]:
+def _candidate_passages(engine: SearchEngine, query: Query, filters: Filters, k: int) -> list[Hit]:
     """The ordinary top `k`, then what the heading-weighted ranking adds, without repeating a passage."""
     hits = engine.find(query, k, filters)
     seen = {h.chunk_id for h in hits}

@@ -3,7 +3,6 @@ closed, and a config file that sends questions elsewhere is always named."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import urllib.error
 import urllib.request
