@@ -21,6 +21,7 @@ from indexer import generations as gen
 from indexer.bm25 import Bm25Writer, DocumentFacets, context_text
 from indexer.chunks import CHUNKER_VERSION, Chunk
 from indexer.config import Settings
+from indexer.coverage import Coverage
 from indexer.embed import Embedder
 from indexer.extract import SUPPORTED_SUFFIXES, ExtractionError, UnsupportedFile
 from indexer.ingest import ParsedDocument
@@ -43,6 +44,14 @@ class FileReport:
     reason: str = ""
     chunks: int = 0
     notes: list[str] = field(default_factory=list)
+    coverage: dict | None = None  # Coverage.to_dict() of a file that is in the index
+
+    @classmethod
+    def of(cls, doc: str, status: str, chunks: int, notes: list[str], coverage: Coverage) -> "FileReport":
+        """The report of a file in the index: its notes end with a warning when its coverage is low."""
+        warning = coverage.note()
+        return cls(doc, status, chunks=chunks, notes=[*notes, warning] if warning else list(notes),
+                   coverage=coverage.to_dict())
 
 
 @dataclass
@@ -190,7 +199,7 @@ def _decide(path: Path, doc: str, previous: Store | None, root: Path) -> tuple[F
             item = Prepared(stored, previous.sections(doc), [c for c, _ in pairs],
                             np.vstack([v for _, v in pairs]) if pairs else np.zeros((0, 1), np.float32),
                             previous.targets(doc))
-            return FileReport(doc, UNCHANGED, chunks=len(pairs), notes=stored.notes), item
+            return FileReport.of(doc, UNCHANGED, len(pairs), stored.notes, stored.coverage), item
     return sha
 
 
@@ -203,11 +212,12 @@ def _read(path: Path, doc: str, sha: str, limits: Limits) -> tuple[FileReport, P
         return FileReport(doc, FAILED, str(error)), None
     if not parsed.chunks:
         return FileReport(doc, FAILED, "no searchable text found", notes=parsed.notes), None
-    return FileReport(doc, INDEXED, chunks=len(parsed.chunks), notes=parsed.notes), _from_parsed(parsed, sha)
+    return FileReport.of(doc, INDEXED, len(parsed.chunks), parsed.notes, parsed.coverage), _from_parsed(parsed, sha)
 
 
 def _from_parsed(parsed: ParsedDocument, sha: str) -> Prepared:
-    document = StoredDocument(parsed.doc, sha, parsed.meta, parsed.text, parsed.page_count, parsed.notes)
+    document = StoredDocument(parsed.doc, sha, parsed.meta, parsed.text, parsed.page_count, parsed.notes,
+                              parsed.coverage)
     sections = [StoredSection(parsed.doc, s.ordinal, s.heading, s.path_text, s.level, s.start, s.end, *s.pages)
                 for s in parsed.sections]
     return Prepared(document, sections, parsed.chunks, None, parsed.targets)

@@ -13,8 +13,7 @@ from indexer.sentences import sentence_spans
 TARGET_SYLLABLES = 180
 MAX_SYLLABLES = 250
 OVERLAP_SYLLABLES = 40
-CHUNKER_VERSION = 2
-
+CHUNKER_VERSION = 3
 
 
 @dataclass

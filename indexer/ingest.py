@@ -8,8 +8,9 @@ from pathlib import Path
 
 from indexer.boilerplate import classify
 from indexer.chunks import Chunk, chunk_document
+from indexer.coverage import Coverage, measure
 from indexer.extract import extract
-from indexer.layout import Paragraph, document_text, paragraphs_from_pages
+from indexer.layout import Paragraph, document_text, read_layout
 from indexer.metadata import DocumentMeta, apply_sidecar, extract_metadata
 from indexer.period import period_in
 from indexer.references import read_references
@@ -31,27 +32,34 @@ class ParsedDocument:
     page_count: int | None
     notes: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    coverage: Coverage = field(default_factory=Coverage)
 
 
 def parse_file(path: Path, doc: str) -> ParsedDocument:
     """Parse one file. Raises indexer.extract.ExtractionError with a readable reason."""
     extracted = extract(path)
-    paragraphs = paragraphs_from_pages(extracted.pages)
+    layout = read_layout(extracted.pages)
+    paragraphs = layout.paragraphs
     text = document_text(paragraphs)
     labels = classify(paragraphs)
     found = extract_metadata(paragraphs, labels)
-    sections = build_sections(_content(paragraphs, labels, found.title_paragraphs | found.date_paragraphs))
-    if not chunk_document(doc, sections):  # a document that is only its title: the title is its text
-        sections = build_sections(_content(paragraphs, labels, found.date_paragraphs))
+    skipped = found.title_paragraphs | found.date_paragraphs
+    sections = build_sections(_content(paragraphs, labels, skipped))
+    chunks = chunk_document(doc, sections)
+    if not chunks:  # a document that is only its title: the title is its text
+        skipped = found.date_paragraphs
+        sections = build_sections(_content(paragraphs, labels, skipped))
+        chunks = chunk_document(doc, sections)
     opening = sections[0].text if sections and not sections[0].heading else ""
     _read_plan_facts(found.meta, opening, text)
     apply_sidecar(found.meta, path)
     paged = any(page.number is not None for page in extracted.pages)
     period = period_in(found.meta.period) if found.meta.period else None
+    coverage = measure(paragraphs, labels, skipped, sections, chunks, layout.furniture)
     return ParsedDocument(
-        doc=doc, meta=found.meta, text=text, sections=sections, chunks=chunk_document(doc, sections),
+        doc=doc, meta=found.meta, text=text, sections=sections, chunks=chunks,
         page_count=len(extracted.pages) if paged else None, notes=extracted.notes,
-        targets=extract_targets(doc, sections, period),
+        targets=extract_targets(doc, sections, period), coverage=coverage,
     )
 
 

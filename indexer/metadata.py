@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from indexer.boilerplate import HEADER, document_type_of
+from indexer.boilerplate import HEADER, MOTTO, document_type_of, is_document_type
 from indexer.extract.records import ExtractionError
 from indexer.layout import Paragraph, is_all_caps
 from indexer.normalize import find_codes, normalize_tone
@@ -19,8 +19,24 @@ from indexer.sections import heading_rank
 
 SIDECAR_SUFFIX = ".meta.json"
 
-_NUMBER = re.compile(r"^Số\s*[:.]?\s*(\d[\w.]*(?:/[\w&.]+)*[-/][\w&Đđ.-]+)", re.IGNORECASE)
+_NUMBER = re.compile(r"^(?:(?P<type>[^\W\d][^\d:]{2,20}?)\s+)?Số\s*[:.]?\s*(\d[\w.]*(?:/[\w&.]+)*[-/][\w&Đđ.-]+)",
+                     re.IGNORECASE)
 _ADMIN_DATE = re.compile(r"(?:^|,)\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_PASSED_ON = re.compile(r"thông qua ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_CONSOLIDATED = re.compile(r"\bXÁC THỰC VĂN BẢN HỢP NHẤT$")
+_CONSOLIDATED_NUMBER = re.compile(r"^Số\s*[:.]?\s*(\d+/VBHN-[\wĐđ-]+)")
+# The first document a consolidated text names after its title: `Thông tư số 121/2020/TT-BTC ngày 31 tháng 12
+# năm 2020 …`, whose date the gazette gives the consolidated text.
+_ORIGINAL = re.compile(r"^[^\W\d][^\d]{2,20}? số \S+ ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+_FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d_])\d{1,2}$")  # `NGHỊ ĐỊNH1`
+_SUBJECT_LINE = re.compile(r"^(?:V/v|V/V|Về việc)\s*[:.]?\s*\S")
+_TITLE_STOP = re.compile(r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Sau khi|Trên cơ sở|Kính gửi)\b|"
+                         r"^[^\W\d][^\d]{2,20}? số \S+ ngày\b")  # or the document a consolidated text gathers
+# National bodies: the place in their dateline (Hà Nội) is where they sit, not what the document is about.
+_NATIONAL_ISSUER = re.compile(r"^(?:BỘ\b|CHÍNH PHỦ|THỦ TƯỚNG|QUỐC HỘI|ỦY BAN THƯỜNG VỤ QUỐC HỘI|UỶ BAN THƯỜNG VỤ|"
+                              r"BAN CHẤP HÀNH TRUNG ƯƠNG|BAN BÍ THƯ|BỘ CHÍNH TRỊ|VĂN PHÒNG CHÍNH PHỦ|"
+                              r"NGÂN HÀNG NHÀ NƯỚC|KIỂM TOÁN NHÀ NƯỚC|TÒA ÁN NHÂN DÂN TỐI CAO|"
+                              r"VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO)")
 _PLACE = re.compile(r"^([^,\d]{2,40}),\s*ngày\b", re.IGNORECASE)
 _MONTHS = {"một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
            "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12}
@@ -99,17 +115,19 @@ def extract_metadata(paragraphs: list[Paragraph], labels: list[str | None]) -> M
     header = [p.text for p, label in zip(paragraphs, labels) if label == HEADER]
     for text in header:
         if meta.number is None and (match := _NUMBER.match(text)):
-            meta.number = match.group(1).rstrip(".")
+            meta.number = match.group(2).rstrip(".")
+            meta.doc_type = _type_named(match.group("type"))
         if meta.date is None and (match := _ADMIN_DATE.search(text)):
             meta.date = _iso(match.group(3), match.group(2), match.group(1))
             place = _PLACE.match(text)
             meta.place = place.group(1).strip() if place else None
-    issuers = [t for t in header if is_all_caps(t) and not re.match(r"^(CỘNG HÒA|CỘNG HOÀ|ĐẢNG CỘNG SẢN)", t)]
-    if issuers:
-        meta.issuer = issuers[0]
-        meta.issuer_short = short_issuer(issuers[0])
+    issuer = _issuer(header)
+    if issuer:
+        meta.issuer = issuer
+        meta.issuer_short = short_issuer(issuer)
 
     title_paragraphs, date_paragraphs = _find_title(paragraphs, labels, meta)
+    _read_closing(meta, paragraphs)
     meta.doc_type = meta.doc_type or _type_from_number(meta.number)
     meta.province = _province(meta, paragraphs)
     all_text = "\n".join(p.text for p in paragraphs)
@@ -117,27 +135,50 @@ def extract_metadata(paragraphs: list[Paragraph], labels: list[str | None]) -> M
     return MetadataResult(meta, title_paragraphs, date_paragraphs)
 
 
+def _issuer(header: list[str]) -> str | None:
+    """The issuing body: the capitalised header lines before the number line, the national motto cut out
+    of them (a flattened two-column header has both on a line), `UBND HUYỆN …` and `PHÒNG …` joined."""
+    parts: list[str] = []
+    for text in header:
+        if _NUMBER.match(text) or _ADMIN_DATE.search(text):
+            break
+        left = re.sub(r"\s+", " ", MOTTO.sub(" ", text)).strip(" -–_")
+        if left and is_all_caps(left) and not is_document_type(left):
+            parts.append(left)
+        elif parts:
+            break
+    return " ".join(parts) if parts else None
+
+
 def _find_title(paragraphs: list[Paragraph], labels: list[str | None],
                 meta: DocumentMeta) -> tuple[set[int], set[int]]:
-    content = [i for i, label in enumerate(labels) if label is None][:4]
+    content = [i for i, label in enumerate(labels) if label is None][:6]
     if not content:
         return set(), set()
+    subject = next((i for i in content[:3] if _SUBJECT_LINE.match(paragraphs[i].text)), None)
+    if subject is not None and not document_type_of(paragraphs[content[0]].text):
+        meta.title = paragraphs[subject].text
+        meta.doc_type = meta.doc_type or "Công văn"
+        return {subject}, set()
     first = content[0]
     text = paragraphs[first].text
     doc_type = document_type_of(text)
     titles: set[int] = set()
     if doc_type:
-        meta.doc_type = doc_type
+        meta.doc_type = meta.doc_type or doc_type
         titles.add(first)
-        following = content[1] if len(content) > 1 else None
-        if text.strip().upper() == text.strip() and len(text.split()) <= 3 and following is not None \
-                and heading_rank(paragraphs[following]) is None and len(paragraphs[following].text) < 500:
-            titles.add(following)
+        if text.strip().upper() == text.strip() and len(text.split()) <= 3:
+            titles.update(_title_lines(paragraphs, content[1:]))
     elif heading_rank(paragraphs[first]) is None or is_all_caps(text):
         if len(text) < 300 and not text.rstrip().endswith((".", ";", ":")):
             titles.add(first)
+            if is_all_caps(text) and len(text.split()) <= 3:  # a type word OCR misread (`KÉẺ HOẠCH`)
+                titles.update(_title_lines(paragraphs, content[1:]))
     if titles:
-        meta.title = " ".join(paragraphs[i].text for i in sorted(titles))
+        parts = [paragraphs[i].text for i in sorted(titles)]
+        if is_all_caps(parts[0]):
+            parts[0] = _FOOTNOTE_MARK.sub("", parts[0])
+        meta.title = " ".join(parts)
     dates: set[int] = set()
     after = [i for i in content if i > max(titles, default=-1)][:1]
     for i in after:
@@ -146,6 +187,47 @@ def _find_title(paragraphs: list[Paragraph], labels: list[str | None],
             meta.date = date
             dates.add(i)
     return titles, dates
+
+
+def _title_lines(paragraphs: list[Paragraph], following: list[int]) -> list[int]:
+    """The lines of a title after its type word (`NGHỊ QUYẾT`): the next paragraph, and those after it
+    that carry on the title (no sentence end before them, not an authority line, not `Căn cứ …`)."""
+    out: list[int] = []
+    for i in following:
+        text = paragraphs[i].text
+        if heading_rank(paragraphs[i]) is not None and not out or len(text) >= 500:
+            break
+        if out and (is_all_caps(text) or _TITLE_STOP.match(text) or heading_rank(paragraphs[i]) is not None
+                    or paragraphs[out[-1]].text.rstrip().endswith((".", ";", ":"))
+                    or sum(len(paragraphs[j].text) for j in out) + len(text) > 400 or i != out[-1] + 1):
+            break
+        out.append(i)
+    return out
+
+
+def _read_closing(meta: DocumentMeta, paragraphs: list[Paragraph]) -> None:
+    """Facts a document gives after its body: the authentication block of a consolidated text (`XÁC THỰC
+    VĂN BẢN HỢP NHẤT`, `Số: 03/VBHN-BTC`), a resolution's `… thông qua ngày …` when its header has no date."""
+    texts = [p.text for p in paragraphs]
+    for i, text in enumerate(texts):
+        if _CONSOLIDATED.match(text):
+            number = next((m.group(1) for t in texts[max(i - 3, 0):i + 4] if (m := _CONSOLIDATED_NUMBER.match(t))),
+                          None)
+            meta.doc_type = "Văn bản hợp nhất"
+            meta.number = number or meta.number
+            original = next((m for t in texts[:40] if (m := _ORIGINAL.match(t))), None)
+            if original:
+                meta.date = _iso(original.group(3), original.group(2), original.group(1))
+            return
+    if meta.date is None:
+        passed = next((m for t in reversed(texts[-15:]) if (m := _PASSED_ON.search(t))), None)
+        if passed:
+            meta.date = _iso(passed.group(3), passed.group(2), passed.group(1))
+
+
+def _type_named(word: str | None) -> str | None:
+    """`Nghị quyết` in `Nghị quyết số: 24/2022/UBTVQH15`, when it is a known document type."""
+    return document_type_of(word.upper()) if word else None
 
 
 def _article_date(text: str) -> str | None:
@@ -192,8 +274,8 @@ def short_issuer(issuer: str) -> str:
     return _case_name(text)
 
 
-_ADMIN_UNIT = re.compile(r"\b(?:" + "|".join(_ADMIN_UNITS) + r")\b")
-_ORG_START = re.compile(r"\b(?:PHÒNG|SỞ|BAN|TRƯỜNG|ĐẢNG ỦY|ĐẢNG BỘ|HỘI|TRUNG TÂM|VĂN PHÒNG)\b")
+_ADMIN_UNIT = re.compile(r"\b(?:" + "|".join(_ADMIN_UNITS) + r")\b(?! HỘI)")
+_ORG_START = re.compile(r"\b(?:PHÒNG|SỞ|BAN|TRƯỜNG|ĐẢNG ỦY|ĐẢNG BỘ|(?<!XÃ )HỘI|TRUNG TÂM|VĂN PHÒNG)\b")
 
 
 def _case_name(text: str) -> str:
@@ -208,7 +290,8 @@ def _case_name(text: str) -> str:
     org_words = [w if w in ("UBND", "HĐND") or "&" in w else w.lower() for w in org.split()]
     if org_words and org_words[0] not in ("UBND", "HĐND"):
         org_words[0] = org_words[0].capitalize()
-    org_text = " ".join(org_words).replace("giáo dục và đào tạo", "Giáo dục và Đào tạo")
+    org_text = " ".join(org_words).replace("giáo dục và đào tạo", "Giáo dục và Đào tạo") \
+        .replace("giáo dục & đào tạo", "Giáo dục & Đào tạo")
     place_text = ""
     if unit:
         name = place[len(unit.group(0)):].split()
@@ -217,6 +300,8 @@ def _case_name(text: str) -> str:
 
 
 def _province(meta: DocumentMeta, paragraphs: list[Paragraph]) -> str | None:
+    if meta.issuer and _NATIONAL_ISSUER.match(meta.issuer):
+        return None
     for source in (meta.issuer, meta.title, meta.place):
         if source:
             found = _provinces_in(source)
@@ -226,7 +311,7 @@ def _province(meta: DocumentMeta, paragraphs: list[Paragraph]) -> str | None:
     for name in _provinces_in("\n".join(p.text for p in paragraphs)):
         counts[name] = counts.get(name, 0) + 1
     best = max(counts, key=counts.__getitem__) if counts else None
-    return best if best and counts[best] >= 2 else None
+    return best if best and (counts[best] >= 2 or len(counts) == 1) else None
 
 
 def _provinces_in(text: str) -> list[str]:

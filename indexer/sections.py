@@ -1,6 +1,13 @@
 """The heading tree of a document, from the conventions of Vietnamese administrative documents:
-`Phần`, `Chương`, `Mục`, Roman numerals (`I.`), `Điều 5.`, `Chương trình 2:`, Arabic numbers (`1.`,
-`2.1.`), letters (`a)`, `đ)`), unnumbered all-caps lines, and DOCX/HTML heading styles."""
+`Phụ lục`, `Phần`, `Chương`, `Mục`, Roman numerals (`I.`), `Điều 5.`, `Chương trình 2:`, Arabic numbers
+(`1.`, `2.1.`), letters (`a)`, `đ)`), unnumbered all-caps lines, and DOCX/HTML heading styles.
+
+A line is a heading by its pattern and its position: something must stand beneath it. A numbered line
+followed by its sibling is a list item (`a) Có đủ sức khỏe;`), a short capitalised line among other short
+lines is a table cell, `QUYẾT ĐỊNH:` and the authority line before `Căn cứ …` open a decision's text:
+all of them are body text. A bare `Chương I` takes the name on the next line (`Chương I. QUY ĐỊNH CHUNG`),
+and a regulation, list or appendix attached to the document (`QUY CHẾ …`, `Phụ lục I …` followed by
+`(Kèm theo …)`) becomes a top-level section of its own."""
 
 from __future__ import annotations
 
@@ -11,10 +18,15 @@ from indexer.layout import Paragraph, is_all_caps
 
 # (rank, pattern): a smaller rank is a higher level. A heading closes every open heading of equal or
 # lower level, whatever the numbering skipped.
+ATTACHMENT_RANK = -1
+# After a part's number: the end, a separator, or its name in capitals (not `Chương II, Mẫu số 01` in a table).
+_PART_END = r"\s*(?:$|[.:\-–]|\s[A-ZĐÀ-Ỹ]{2})"
 _HEADING_PATTERNS: list[tuple[float, re.Pattern[str]]] = [
-    (0, re.compile(r"^(?:PHẦN|Phần)\s+(?:[IVXLC]+|\d+|THỨ\s+\w+|thứ\s+\w+)\b")),
-    (1, re.compile(r"^(?:CHƯƠNG|Chương)\s+(?!trình)(?:[IVXLC]+|\d+)\b")),
-    (2, re.compile(r"^(?:MỤC|Mục)\s+(?:[IVXLC]+|\d+)\b[.:]?")),
+    (ATTACHMENT_RANK, re.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:[IVXLC]+|\d{1,2}[a-z]?|SỐ\s+\d+|số\s+\d+))?"
+                                 r"\s*(?:$|[.:\-–]\s*(?:$|[A-ZĐÀ-Ỹ]))")),
+    (0, re.compile(r"^(?:PHẦN|Phần)\s+(?:[IVXLC]+|\d+|THỨ\s+\w+|thứ\s+\w+)" + _PART_END)),
+    (1, re.compile(r"^(?:CHƯƠNG|Chương)\s+(?!trình)(?:[IVXLC]+|\d+)" + _PART_END)),
+    (2, re.compile(r"^(?:MỤC|Mục)\s+(?:[IVXLC]+|\d+)" + _PART_END)),
     (3, re.compile(r"^[IVXLC]+[.)]\s+\S")),
     (4, re.compile(r"^(?:Điều|ĐIỀU)\s+\d+\s*[.:]")),
     (4, re.compile(r"^(?:Chương trình|CHƯƠNG TRÌNH)\s+\d+\s*[.:]")),
@@ -24,8 +36,16 @@ _HEADING_PATTERNS: list[tuple[float, re.Pattern[str]]] = [
     (8, re.compile(r"^[a-zđ]\)\s+\S")),
 ]
 _ALL_CAPS_RANK = 2.5
+_BARE_MARKER = re.compile(r"^(?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục|PHỤ LỤC|Phụ lục)(?:\s+(?:[IVXLC]+|\d{1,2}[a-z]?|"
+                          r"THỨ\s+\w+|thứ\s+\w+))?\s*[.:]?$")
+_ATTACHED = re.compile(r"^\((?:Ban hành\s+)?(?:kèm|Kèm)\s+theo\b")
+_ATTACHMENT_HEAD = re.compile(r"^(?:PHỤ LỤC|Phụ lục|DANH MỤC|QUY CHẾ|QUY ĐỊNH|ĐIỀU LỆ|HƯỚNG DẪN|CHƯƠNG TRÌNH|"
+                              r"KẾ HOẠCH|ĐỀ ÁN|CHIẾN LƯỢC|BIỂU|MẪU|Mẫu|TIÊU CHUẨN|CHUẨN|NỘI QUY)\b")
+_FORMULA = re.compile(r"^(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|NGHỊ QUYẾT|CHỈ THỊ|KẾT LUẬN|THÔNG TƯ)\s*:\s*$")
+_PREAMBLE = re.compile(r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị|Xét Tờ trình)\b")
+_TITLE_END = (".", ";", ",")
 _MARKER = re.compile(r"^(?:(?:Phần|PHẦN|Chương trình|CHƯƠNG TRÌNH|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\s+)?"
-                     r"([IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.):]")
+                     r"([IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[A-Z](?=\.))\s*[.):]")
 _SENTENCE_END = re.compile(r"[.;!?]\s+(?=[^\W\d_]|[-+“\"(])")
 MAX_TITLE_CHARS = 200
 LONG_TITLE_WORDS = 12  # a heading longer than this is also an item of content: it is kept as body too
@@ -51,6 +71,7 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     start: int = 0
     end: int = 0
+    heading_end: int = 0  # where the heading's own paragraph ends
 
     @property
     def path_text(self) -> str:
@@ -115,12 +136,13 @@ def split_heading(text: str) -> tuple[str, str | None]:
 
 def build_sections(paragraphs: list[Paragraph]) -> list[Section]:
     """Sections in document order; `paragraphs` are the content paragraphs (no boilerplate, no title)."""
+    paragraphs, attachments = _merge_heading_lines(paragraphs)
+    ranks = _ranks(paragraphs, attachments)
     sections: list[Section] = []
     stack: list[tuple[float, str]] = []
     current = Section(ordinal=0, heading="", path=[], level=0)
     sections.append(current)
-    for paragraph in paragraphs:
-        rank = heading_rank(paragraph)
+    for paragraph, rank in zip(paragraphs, ranks):
         if rank is None:
             current.blocks.append(_block(paragraph, paragraph.text, paragraph.start))
             continue
@@ -129,16 +151,88 @@ def build_sections(paragraphs: list[Paragraph]) -> list[Section]:
             stack.pop()
         stack.append((rank, title))
         current = Section(ordinal=len(sections), heading=title, path=[t for _, t in stack], level=len(stack),
-                          start=paragraph.start)
+                          start=paragraph.start, heading_end=paragraph.end)
         sections.append(current)
         if body:
-            offset = paragraph.start + paragraph.text.find(body)
+            offset = paragraph.start + max(paragraph.text.find(body), 0)
             current.blocks.append(_block(paragraph, body, offset))
     for section in sections:
-        section.end = section.blocks[-1].end if section.blocks else section.start + len(section.heading)
+        section.end = section.blocks[-1].end if section.blocks else section.heading_end
         if not section.heading and section.blocks:
             section.start = section.blocks[0].start
     return [s for s in sections if s.heading or s.blocks]
+
+
+def _merge_heading_lines(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], set[int]]:
+    """Join a bare marker (`Chương I`) with the name on the next line, and an attachment's title lines
+    (`Phụ lục I`, `BIỂU THUẾ …`) into one heading; returns the paragraphs and the attachment headings."""
+    out: list[Paragraph] = []
+    attachments: set[int] = set()
+    for paragraph in paragraphs:
+        if _ATTACHED.match(paragraph.text):
+            head = _attachment_head(out)
+            if head is not None:
+                out[head:] = [_joined(out[head:])]
+                attachments.add(head)
+        elif out and _BARE_MARKER.match(out[-1].text) and _is_name_line(paragraph):
+            out[-1] = _joined([out[-1], paragraph])
+            continue
+        out.append(paragraph)
+    return out, attachments
+
+
+def _attachment_head(previous: list[Paragraph]) -> int | None:
+    """Where the title of an attachment starts, given the paragraphs before its `(Kèm theo …)` line."""
+    for back in range(1, 5):
+        if back > len(previous):
+            return None
+        candidate = previous[-back]
+        if len(candidate.text) > 400 or candidate.text.rstrip().endswith(_TITLE_END):
+            return None
+        if _ATTACHMENT_HEAD.match(candidate.text):
+            return len(previous) - back
+    return None
+
+
+def _is_name_line(paragraph: Paragraph) -> bool:
+    text = paragraph.text
+    return len(text) < 300 and not text.endswith(_TITLE_END) and not _ATTACHED.match(text) \
+        and heading_rank(paragraph) in (None, _ALL_CAPS_RANK)
+
+
+def _joined(parts: list[Paragraph]) -> Paragraph:
+    text = parts[0].text
+    for part in parts[1:]:
+        separator = ". " if _BARE_MARKER.match(text) and not text.endswith((".", ":")) else " "
+        text = f"{text}{separator}{part.text}"
+    return Paragraph(text, parts[0].page_start, parts[-1].page_end, parts[0].heading_level,
+                     start=parts[0].start, end=parts[-1].end)
+
+
+def _ranks(paragraphs: list[Paragraph], attachments: set[int]) -> list[float | None]:
+    """The heading rank of each paragraph in its place, None for body text (see the module's docstring)."""
+    ranks = [ATTACHMENT_RANK if i in attachments else heading_rank(p) for i, p in enumerate(paragraphs)]
+    for i, paragraph in enumerate(paragraphs):
+        text = paragraph.text
+        following = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
+        if _FORMULA.match(text) or (ranks[i] == _ALL_CAPS_RANK and _PREAMBLE.match(following)):
+            ranks[i] = None
+        elif ranks[i] == _ALL_CAPS_RANK and paragraph.heading_level is None and _is_cell(paragraphs, ranks, i):
+            ranks[i] = None
+    for i in range(len(paragraphs) - 1, -1, -1):
+        below = ranks[i + 1] if i + 1 < len(paragraphs) else ATTACHMENT_RANK - 1
+        if ranks[i] is not None and below is not None and below <= ranks[i] \
+                and split_heading(paragraphs[i].text)[1] is None:
+            ranks[i] = None
+    return ranks
+
+
+def _is_cell(paragraphs: list[Paragraph], ranks: list[float | None], i: int) -> bool:
+    """A short capitalised line next to another short line that is not a numbered heading: a table cell."""
+    if len(paragraphs[i].text.split()) > 4:
+        return False
+    return any(0 <= j < len(paragraphs) and len(paragraphs[j].text.split()) <= 4
+               and ranks[j] in (None, _ALL_CAPS_RANK) for j in (i - 1, i + 1))
 
 
 def _block(paragraph: Paragraph, text: str, start: int) -> Block:

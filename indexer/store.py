@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from indexer.chunks import Chunk
+from indexer.coverage import Coverage
 from indexer.metadata import DocumentMeta
 from indexer.targets import Target
 
 _SCHEMA = """
 CREATE TABLE documents (
     doc TEXT PRIMARY KEY, sha256 TEXT NOT NULL, meta TEXT NOT NULL, text TEXT NOT NULL,
-    page_count INTEGER, notes TEXT NOT NULL
+    page_count INTEGER, notes TEXT NOT NULL, coverage TEXT NOT NULL
 );
 CREATE TABLE sections (
     doc TEXT NOT NULL, ordinal INTEGER NOT NULL, heading TEXT NOT NULL, path TEXT NOT NULL,
@@ -42,6 +43,7 @@ class StoredDocument:
     text: str
     page_count: int | None
     notes: list[str]
+    coverage: Coverage = field(default_factory=Coverage)
 
 
 @dataclass
@@ -71,9 +73,10 @@ class StoreWriter:
 
     def add_document(self, document: StoredDocument, sections: list[StoredSection],
                      chunks: list[Chunk], vectors: np.ndarray, targets: list[Target]) -> None:
-        self._db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+        self._db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
                          (document.doc, document.sha256, json.dumps(document.meta.to_dict(), ensure_ascii=False),
-                          document.text, document.page_count, json.dumps(document.notes, ensure_ascii=False)))
+                          document.text, document.page_count, json.dumps(document.notes, ensure_ascii=False),
+                          json.dumps(document.coverage.to_dict(), ensure_ascii=False)))
         self._db.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              [(s.doc, s.ordinal, s.heading, s.path, s.level, s.start, s.end, s.page_start,
                                s.page_end) for s in sections])
@@ -105,13 +108,14 @@ class Store:
     def documents(self, with_text: bool = True) -> list[StoredDocument]:
         """Every document; without its text (left empty) when only the metadata is wanted."""
         text = "text" if with_text else "''"
-        rows = self._db.execute(f"SELECT doc, sha256, meta, {text}, page_count, notes FROM documents ORDER BY doc")
-        return [StoredDocument(r[0], r[1], meta_from_json(r[2]), r[3], r[4], json.loads(r[5])) for r in rows]
+        rows = self._db.execute(f"SELECT doc, sha256, meta, {text}, page_count, notes, coverage FROM documents "
+                                "ORDER BY doc")
+        return [_document(r) for r in rows]
 
     def document(self, doc: str) -> StoredDocument | None:
-        row = self._db.execute("SELECT doc, sha256, meta, text, page_count, notes FROM documents WHERE doc = ?",
-                               (doc,)).fetchone()
-        return StoredDocument(row[0], row[1], meta_from_json(row[2]), row[3], row[4], json.loads(row[5])) if row else None
+        row = self._db.execute("SELECT doc, sha256, meta, text, page_count, notes, coverage FROM documents "
+                               "WHERE doc = ?", (doc,)).fetchone()
+        return _document(row) if row else None
 
     def sections(self, doc: str) -> list[StoredSection]:
         rows = self._db.execute('SELECT doc, ordinal, heading, path, level, start, "end", page_start, page_end '
@@ -160,6 +164,11 @@ class Store:
 
 
 _CHUNK_COLUMNS = 'id, doc, ordinal, section, section_ordinal, text, start, "end", page_start, page_end'
+
+
+def _document(row: tuple) -> StoredDocument:
+    return StoredDocument(row[0], row[1], meta_from_json(row[2]), row[3], row[4], json.loads(row[5]),
+                          Coverage.from_dict(json.loads(row[6])))
 
 
 def _chunk(row: tuple) -> Chunk:

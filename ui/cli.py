@@ -136,6 +136,7 @@ def _filter_options(parser: argparse.ArgumentParser) -> None:
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.build import FAILED, build_index
+    from indexer.coverage import LOW_COVERAGE
 
     folder = Path(args.folder) if args.folder else settings.documents
     report = build_index(folder, settings, rebuild=args.rebuild, show_progress=not args.quiet)
@@ -144,8 +145,13 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for f in report.files:
             detail = f.reason or (f"{f.chunks} đoạn" if f.chunks else "")
+            if f.coverage:
+                detail += f", {f.coverage['ratio']:.0%} nội dung"
             notes = f" ({'; '.join(f.notes)})" if f.notes else ""
             print(f"{_STATUS_LABELS[f.status]:<12} {f.doc}  {detail}{notes}")
+        low = sum(1 for f in report.files if f.coverage and f.coverage["ratio"] < LOW_COVERAGE)
+        if low:
+            print(f"\n{low} tệp có dưới {LOW_COVERAGE:.0%} nội dung trong chỉ mục: xem ghi chú của từng tệp.")
         print(f"\n{report.count('indexed')} mới/đã đổi, {report.count('unchanged')} không đổi, "
               f"{report.count('removed')} đã xóa, {report.count('skipped')} bỏ qua, {report.count(FAILED)} lỗi; "
               f"{report.chunks_total} đoạn trong chỉ mục ({report.chunks_embedded} mã hóa mới), "
