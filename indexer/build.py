@@ -18,6 +18,7 @@ import numpy as np
 from tqdm import tqdm
 
 from indexer import generations as gen
+from indexer.accents import Vocabulary, lacks_diacritics
 from indexer.bm25 import Bm25Writer, DocumentFacets, context_text
 from indexer.chunks import CHUNKER_VERSION, Chunk
 from indexer.config import Settings
@@ -312,13 +313,15 @@ def _write_parts(generation: Path, prepared: list[Prepared], dimension: int, set
     all_vectors = []
     vec_id = 0
     changes = changes_to({item.document.doc: item.document.meta for item in prepared})
+    restore = _accent_restorer(prepared) if settings.restore_diacritics else None
     for item in prepared:
         assert item.vectors is not None
         meta = item.document.meta
         store.add_document(item.document, item.sections, item.chunks, item.vectors, item.targets)
         facts = DocumentFacets.of(meta, is_replaced(changes.get(item.document.doc, [])))
+        searchable = restore if restore and lacks_diacritics(item.document.text) else str
         for chunk in item.chunks:
-            bm25.add(vec_id, chunk.text, chunk_context(meta, chunk.section), facts)
+            bm25.add(vec_id, searchable(chunk.text), searchable(chunk_context(meta, chunk.section)), facts)
             vec_id += 1
         if len(item.chunks):
             all_vectors.append(item.vectors)
@@ -328,6 +331,16 @@ def _write_parts(generation: Path, prepared: list[Prepared], dimension: int, set
     kind = choose_kind(len(vectors), settings.vector_index, settings.hnsw_threshold)
     write_faiss(build_faiss(vectors, dimension, kind), generation / gen.VECTORS)
     return vec_id
+
+
+def _accent_restorer(prepared: list[Prepared]) -> Callable[[str], str] | None:
+    """What puts diacritics back into the text of documents that have none, learnt from the documents that
+    have them; None when every document has its diacritics."""
+    if not any(lacks_diacritics(item.document.text) for item in prepared):
+        return None
+    vocabulary = Vocabulary.from_texts(chunk.text for item in prepared if not lacks_diacritics(item.document.text)
+                                       for chunk in item.chunks)
+    return vocabulary.restore
 
 
 def _write_failure(error: BaseException) -> str:

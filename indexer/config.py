@@ -41,6 +41,7 @@ class Settings:
     vector_index: str = "auto"  # auto (by size), flat, hnsw or ivfpq: see indexer/vectors.py
     embed_backend: str = "torch"  # torch, or int8 (dynamically quantized linear layers: faster, slightly less exact)
     batch_size: int = 32
+    restore_diacritics: bool = True  # index documents written without diacritics with them put back
     extract_timeout_s: float = 600.0  # per file, OCR included; a slower file fails alone
     extract_memory_mb: int = 2048  # per file, on top of the indexer's own memory
     # Query expansion, comma-separated: abbreviations, glossary (English questions), thesaurus, feedback.
