@@ -19,7 +19,7 @@ WEB = "web"
 MOTTO = re.compile(r"(?:CỘNG HÒA|CỘNG HOÀ|Cộng hòa|Cộng hoà) (?:XÃ HỘI CHỦ NGHĨA VIỆT NAM|xã hội chủ nghĩa Việt Nam)|"
                    r"ĐẢNG CỘNG SẢN VIỆT NAM|(?:Độc lập|ĐỘC LẬP)\s*[-–—]\s*(?:Tự do|TỰ DO)\s*[-–—]\s*(?:Hạnh phúc|HẠNH PHÚC)")
 MOTTO_LINE_CHARS = 150
-_NUMBER_LINE = re.compile(r"^(?:[^\W\d][^\d:]{2,20}?\s+)?Số\s*[:.]", re.IGNORECASE)
+_NUMBER_LINE = re.compile(r"^(?:[^\W\d][^\d:]{2,20}?\s+)?Số\s*(?:[:.]|$)", re.IGNORECASE)
 # `năm 20264`: a footnote mark glued to the year by the text conversion.
 _PLACE_DATE = re.compile(r"^[^\d,]{2,40},?\s+ngày\b.{0,30}\btháng\b.{0,20}\bnăm\s+\d{4}\d?\s*$", re.IGNORECASE)
 _RECIPIENTS = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)

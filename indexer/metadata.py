@@ -21,7 +21,10 @@ SIDECAR_SUFFIX = ".meta.json"
 
 _NUMBER = re.compile(r"^(?:(?P<type>[^\W\d][^\d:]{2,20}?)\s+)?Số\s*[:.]?\s*(\d[\w.]*(?:/[\w&.]+)*[-/][\w&Đđ.-]+)",
                      re.IGNORECASE)
-_ADMIN_DATE = re.compile(r"(?:^|,)\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_ADMIN_DATE = re.compile(r"(?:^|[,\s])ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_BARE_NUMBER_WORD = re.compile(r"^Số\s*[:.]?$", re.IGNORECASE)
+_NUMBER_LINE_START = re.compile(r"^(?:[^\W\d][^\d:]{2,20}?\s+)?Số\b", re.IGNORECASE)
+_SPACED_CODE = re.compile(r"\s*(/)\s*|(?<=\w)(-)\s+(?=[A-ZĐ])")
 _PASSED_ON = re.compile(r"thông qua ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _CONSOLIDATED = re.compile(r"\bXÁC THỰC VĂN BẢN HỢP NHẤT$")
 _CONSOLIDATED_NUMBER = re.compile(r"^Số\s*[:.]?\s*(\d+/VBHN-[\wĐđ-]+)")
@@ -113,7 +116,7 @@ class MetadataResult:
 def extract_metadata(paragraphs: list[Paragraph], labels: list[str | None]) -> MetadataResult:
     meta = DocumentMeta()
     header = [p.text for p, label in zip(paragraphs, labels) if label == HEADER]
-    for text in header:
+    for text in _number_lines(header):
         if meta.number is None and (match := _NUMBER.match(text)):
             meta.number = match.group(2).rstrip(".")
             meta.doc_type = _type_named(match.group("type"))
@@ -133,6 +136,19 @@ def extract_metadata(paragraphs: list[Paragraph], labels: list[str | None]) -> M
     all_text = "\n".join(p.text for p in paragraphs)
     meta.cited_codes = [c for c in find_codes(all_text) if c != meta.number]
     return MetadataResult(meta, title_paragraphs, date_paragraphs)
+
+
+def _number_lines(header: list[str]) -> list[str]:
+    """Header lines with a number line made whole: `Số` alone followed by its number joins it, and spaces
+    around the slashes and hyphens of a number (`Số: 150 /KH- UBND`, from OCR or a form) go."""
+    out: list[str] = []
+    for text in header:
+        if out and _BARE_NUMBER_WORD.match(out[-1]):
+            out[-1] = f"Số: {text}"
+        else:
+            out.append(text)
+    return [_SPACED_CODE.sub(lambda m: m.group(1) or m.group(2), t) if _NUMBER_LINE_START.match(t) else t
+            for t in out]
 
 
 def _issuer(header: list[str]) -> str | None:

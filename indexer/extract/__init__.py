@@ -10,7 +10,7 @@ from pathlib import Path
 
 from indexer.extract.records import ExtractionError, Extracted, Page, UnsupportedFile
 
-SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 
 __all__ = ["SUPPORTED_SUFFIXES", "ExtractionError", "Extracted", "Page", "UnsupportedFile", "extract"]
 
@@ -22,7 +22,7 @@ def extract(path: Path) -> Extracted:
         raise UnsupportedFile(f"unsupported file type '{suffix or '(none)'}'")
     if path.stat().st_size == 0:
         raise ExtractionError("the file is empty")
-    if suffix == ".txt":
+    if suffix in (".txt", ".md"):
         from indexer.extract import txt
 
         return txt.extract(path)

@@ -1,4 +1,4 @@
-"""Plain text: UTF-8 (with or without BOM), UTF-16, Windows-1258, and legacy TCVN3 / VNI font encodings."""
+"""Plain text (Markdown too): UTF-8 (with or without BOM), UTF-16, Windows-1258, and legacy TCVN3 / VNI font encodings."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import viparse
 
+from indexer.extract.markdown import from_markdown, looks_like_markdown
 from indexer.extract.records import ExtractionError, Extracted, Page
 from indexer.normalize import nfc
 
@@ -20,6 +21,9 @@ def extract(path: Path) -> Extracted:
                               f"{MAX_TEXT_BYTES // (1024 * 1024)} MB)")
     text, encoding = decode_text(path.read_bytes())
     notes = [] if encoding == "utf-8" else [f"encoding: {encoding}"]
+    if path.suffix.lower() == ".md" or looks_like_markdown(text):
+        text, headings = from_markdown(text)
+        return Extracted(pages=[Page(number=None, text=text, headings=headings)], notes=[*notes, "Markdown"])
     return Extracted(pages=[Page(number=None, text=text)], notes=notes)
 
 

@@ -186,3 +186,30 @@ def test_national_legal_texts_keep_their_text_and_header_facts():
     for field, wanted in (("doc_type", "type"), ("number", "number"), ("date", "date")):
         matches = sum(getattr(p.meta, field) == item[wanted] for p, item in zip(parsed, expected))
         assert matches >= 0.95 * len(expected), field
+
+
+WEB_PAGE = """| UBND HUYỆN HIỆP HÒA<br>**PHÒNG GIÁO DỤC VÀ ĐÀO TẠO** | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**<br>Độc lập - Tự do - Hạnh phúc |
+|---|---|
+| Số: 312 /PGDĐT-THCS<br>V/v hướng dẫn tổ chức ngày hội đọc sách năm 2023 | Hiệp Hòa, ngày 12 tháng 4 năm 2023 |
+
+Kính gửi: Hiệu trưởng các trường THCS trên địa bàn huyện.
+
+Thực hiện Công văn số 560/SGDĐT-GDTrH ngày 03/4/2023 của Sở Giáo dục và Đào tạo Bắc Giang, Phòng Giáo dục
+và Đào tạo hướng dẫn các trường tổ chức ngày hội đọc sách như sau:
+
+## 1. Thời gian
+
+Từ ngày 20/4/2023 đến hết ngày 23/4/2023, tại thư viện của các trường.
+"""
+
+
+def test_a_letter_saved_from_a_web_page_as_markdown_keeps_its_header_facts(tmp_path):
+    path = tmp_path / "cong-van-312.txt"
+    path.write_text(WEB_PAGE, encoding="utf-8")
+    parsed = parse_file(path, path.name)
+    meta = parsed.meta
+    assert (meta.number, meta.date, meta.doc_type) == ("312/PGDĐT-THCS", "2023-04-12", "Công văn")
+    assert meta.title == "V/v hướng dẫn tổ chức ngày hội đọc sách năm 2023"
+    assert (meta.issuer_short, meta.province) == ("Phòng Giáo dục và Đào tạo huyện Hiệp Hòa", "Bắc Giang")
+    assert [s.path_text for s in parsed.sections] == ["", "1. Thời gian"]
+    assert "|" not in parsed.text and "**" not in parsed.text
