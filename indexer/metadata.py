@@ -14,7 +14,7 @@ from pathlib import Path
 from indexer.boilerplate import HEADER, MOTTO, document_type_of, is_document_type
 from indexer.extract.records import ExtractionError
 from indexer.layout import Paragraph, is_all_caps
-from indexer.normalize import find_codes, normalize_tone
+from indexer.normalize import find_codes, fold, normalize_tone
 from indexer.sections import heading_rank
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -33,6 +33,7 @@ _CONSOLIDATED_NUMBER = re.compile(r"^Số\s*[:.]?\s*(\d+/VBHN-[\wĐđ-]+)")
 _ORIGINAL = re.compile(r"^[^\W\d][^\d]{2,20}? số \S+ ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 _FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d_])\d{1,2}$")  # `NGHỊ ĐỊNH1`
 _SUBJECT_LINE = re.compile(r"^(?:V/v|V/V|Về việc)\s*[:.]?\s*\S")
+_PREAMBLE = re.compile(r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị)\b")
 _TITLE_STOP = re.compile(r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Sau khi|Trên cơ sở|Kính gửi)\b|"
                          r"^[^\W\d][^\d]{2,20}? số \S+ ngày\b")  # or the document a consolidated text gathers
 # National bodies: the place in their dateline (Hà Nội) is where they sit, not what the document is about.
@@ -76,6 +77,7 @@ class DocumentMeta:
     number: str | None = None  # "43/KH-UBND"
     issuer: str | None = None  # as printed: "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN"
     issuer_short: str | None = None  # for citations: "UBND tỉnh Lạng Sơn"
+    authority: str | None = None  # the line a decision is made under: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN"
     place: str | None = None
     date: str | None = None  # ISO "2022-02-23"
     doc_type: str | None = None  # "Kế hoạch"
@@ -130,6 +132,7 @@ def extract_metadata(paragraphs: list[Paragraph], labels: list[str | None]) -> M
         meta.issuer_short = short_issuer(issuer)
 
     title_paragraphs, date_paragraphs = _find_title(paragraphs, labels, meta)
+    meta.authority = _authority(paragraphs, labels)
     _read_closing(meta, paragraphs)
     meta.doc_type = meta.doc_type or _type_from_number(meta.number)
     meta.province = _province(meta, paragraphs)
@@ -160,7 +163,8 @@ def _issuer(header: list[str]) -> str | None:
             break
         left = re.sub(r"\s+", " ", MOTTO.sub(" ", text)).strip(" -–_")
         if left and is_all_caps(left) and not is_document_type(left):
-            parts.append(left)
+            if fold(left) not in fold(" ".join(parts)):  # the gazette repeats the issuer above the header
+                parts.append(left)
         elif parts:
             break
     return " ".join(parts) if parts else None
@@ -219,6 +223,15 @@ def _title_lines(paragraphs: list[Paragraph], following: list[int]) -> list[int]
             break
         out.append(i)
     return out
+
+
+def _authority(paragraphs: list[Paragraph], labels: list[str | None]) -> str | None:
+    """The capitalised line just before `Căn cứ …` near the top (`BỘ TRƯỞNG BỘ …`, `CHÍNH PHỦ`)."""
+    content = [i for i, label in enumerate(labels) if label is None][:8]
+    for i, j in zip(content, content[1:]):
+        if is_all_caps(paragraphs[i].text) and len(paragraphs[i].text) < 150 and _PREAMBLE.match(paragraphs[j].text):
+            return paragraphs[i].text
+    return None
 
 
 def _read_closing(meta: DocumentMeta, paragraphs: list[Paragraph]) -> None:
@@ -304,15 +317,42 @@ def _case_name(text: str) -> str:
     unit = _ADMIN_UNIT.search(text)
     org, place = (text[: unit.start()], text[unit.start():]) if unit else (text, "")
     org_words = [w if w in ("UBND", "HĐND") or "&" in w else w.lower() for w in org.split()]
-    if org_words and org_words[0] not in ("UBND", "HĐND"):
-        org_words[0] = org_words[0].capitalize()
-    org_text = " ".join(org_words).replace("giáo dục và đào tạo", "Giáo dục và Đào tạo") \
-        .replace("giáo dục & đào tạo", "Giáo dục & Đào tạo")
+    org_text = _capitalize_name(org_words)
     place_text = ""
     if unit:
         name = place[len(unit.group(0)):].split()
         place_text = " ".join([unit.group(0).lower(), *(w.capitalize() for w in name)])
     return " ".join(part for part in (org_text, place_text) if part)
+
+
+_ORG_TYPES = ("bộ", "sở", "phòng", "ban", "cục", "tổng cục", "vụ", "ủy ban", "uỷ ban", "văn phòng", "trung tâm",
+              "hội", "trường", "đảng ủy", "đảng bộ", "viện", "thanh tra", "kho bạc", "ngân hàng")
+_INNER_ORG_TYPES = ("sở", "phòng", "bộ", "cục", "trường")
+_PROPER_PAIRS = {("quốc", "hội"), ("chính", "phủ"), ("trung", "ương"), ("nhà", "nước")}
+
+
+def _capitalize_name(words: list[str]) -> str:
+    """`bộ lao động - thương binh và xã hội` -> `Bộ Lao động - Thương binh và Xã hội`: the organisation's
+    type and the first word of its name, of each part after `-`, `,` or `và`, and Quốc hội, Chính phủ,
+    Trung ương, Nhà nước start with a capital; so does an organisation named inside another."""
+    if not words:
+        return ""
+    out = list(words)
+    if out[0] not in ("UBND", "HĐND"):
+        out[0] = out[0].capitalize()
+    type_length = next((len(t.split()) for t in sorted(_ORG_TYPES, key=len, reverse=True)
+                        if " ".join(words[:len(t.split())]).lower() == t and len(words) > len(t.split())), None)
+    starts = {type_length} if type_length else set()
+    for i, word in enumerate(words[:-1]):
+        if word in ("-", "–", "và", "&") or word.endswith(","):
+            starts.add(i + 1)
+        if (word, words[i + 1]) in _PROPER_PAIRS:
+            starts.add(i)
+        if i and word in _INNER_ORG_TYPES:  # `Đảng ủy Sở Giáo dục …`
+            starts.update((i, i + 1))
+    for i in starts:
+        out[i] = out[i][:1].upper() + out[i][1:]
+    return " ".join(out)
 
 
 def _province(meta: DocumentMeta, paragraphs: list[Paragraph]) -> str | None:

@@ -7,9 +7,9 @@ import functools
 import html
 import re
 
-from indexer.metadata import DocumentMeta
 from indexer.normalize import fold, fold_token, has_diacritics, normalize_for_index, syllables
-from indexer.store import StoredSection
+from indexer.coverage import Coverage
+from indexer.store import StoredDocument, StoredSection
 from search.answer import Answer, SupportingPassage
 from search.cite import display_date
 from search.comparison import TargetRow
@@ -125,16 +125,30 @@ def plan_evidence_html(plan: PlanMatch, topic: str) -> str:
                             for rank, hit in enumerate(plan.evidence, 1))
 
 
-def metadata_html(meta: DocumentMeta, doc: str, page_count: int | None, notes: list[str], plan_note: str = "") -> str:
+def metadata_html(stored: StoredDocument, plan_note: str = "") -> str:
+    meta = stored.meta
     rows = [("Tiêu đề", meta.title), ("Loại văn bản", meta.doc_type), ("Số hiệu", meta.number),
-            ("Cơ quan ban hành", meta.issuer), ("Địa danh", meta.place), ("Ngày", display_date(meta.date)),
-            ("Tỉnh/thành", meta.province), ("Giai đoạn, hiệu lực", plan_note), ("Số trang", page_count),
+            ("Cơ quan ban hành", meta.issuer), ("Thẩm quyền ban hành", meta.authority), ("Địa danh", meta.place),
+            ("Ngày", display_date(meta.date)),
+            ("Tỉnh/thành", meta.province), ("Giai đoạn, hiệu lực", plan_note),
             ("Thực hiện", ", ".join(meta.implements)), ("Căn cứ", ", ".join(meta.bases)),
             ("Thay thế", ", ".join(meta.replaces)), ("Sửa đổi, bổ sung", ", ".join(meta.amends)),
-            ("Chỉ nhắc đến", ", ".join(meta.mentions)), ("Tệp", doc)]
+            ("Chỉ nhắc đến", ", ".join(meta.mentions)), ("Nội dung trong chỉ mục", coverage_text(stored.coverage)),
+            ("Số trang", stored.page_count), ("Tệp", stored.doc)]
     body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows if v)
-    warnings = "".join(f"<p class='note'>{esc(n)}</p>" for n in notes)
+    warnings = "".join(f"<p class='note'>{esc(n)}</p>" for n in [*stored.notes, stored.coverage.note()] if n)
     return f"<table class='meta'>{body}</table>{warnings}"
+
+
+_REMOVED_LABELS = {"header": "phần đầu văn bản", "title": "tiêu đề (lưu riêng)", "recipients": "nơi nhận",
+                   "signature": "chữ ký", "page": "số trang và đầu trang", "web": "khung trang web"}
+
+
+def coverage_text(coverage: Coverage) -> str:
+    """`100% (không tính phần đầu văn bản 105, chữ ký 51 ký tự)`: the share of the text in passages, and what
+    was left out on purpose."""
+    removed = ", ".join(f"{_REMOVED_LABELS.get(rule, rule)} {n}" for rule, n in coverage.removed.items() if n)
+    return f"{coverage.ratio:.0%}" + (f" (không tính {removed} ký tự)" if removed else "")
 
 
 def lineage_html(ancestors: list[Chain], descendants: list[PlanLineage]) -> str:

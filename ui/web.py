@@ -230,7 +230,7 @@ def build_app(state: AppState) -> gr.Blocks:
         if stored is None:
             return "<p>Chọn một văn bản trong danh sách.</p>"
         graph = LineageGraph(engine.index.documents)
-        return (metadata_html(stored.meta, stored.doc, stored.page_count, stored.notes, engine.index.plan_note(stored.doc))
+        return (metadata_html(stored, engine.index.plan_note(stored.doc))
                 + lineage_html(graph.ancestors(stored.doc), graph.descendants(stored.doc))
                 + reader_html(engine.index.store.sections(stored.doc), stored.text))
 

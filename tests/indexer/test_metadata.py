@@ -35,6 +35,9 @@ def test_web_article_dateline_and_province():
 def test_issuer_short_forms():
     assert short_issuer("UBND HUYỆN HIỆP HÒA PHÒNG GIÁO DỤC VÀ ĐÀO TẠO") == "Phòng Giáo dục và Đào tạo huyện Hiệp Hòa"
     assert short_issuer("HUYỆN ỦY HIỆP HÒA") == "Huyện ủy Hiệp Hòa"
+    assert short_issuer("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI") == "Bộ Lao động - Thương binh và Xã hội"
+    assert short_issuer("ỦY BAN THƯỜNG VỤ QUỐC HỘI") == "Ủy ban Thường vụ Quốc hội"
+    assert short_issuer("ĐẢNG ỦY SỞ GIÁO DỤC VÀ ĐÀO TẠO") == "Đảng ủy Sở Giáo dục và Đào tạo"
 
 
 def test_sidecar_supplies_missing_metadata(tmp_path):

@@ -105,6 +105,7 @@ def test_a_decision_is_read_with_its_header_facts(decision):
     assert meta.title == ("QUYẾT ĐỊNH Ban hành Quy chế tổ chức và hoạt động của trường phổ thông dân tộc nội trú "
                           "trên địa bàn tỉnh Bắc Giang")
     assert (meta.issuer_short, meta.province) == ("UBND tỉnh Bắc Giang", "Bắc Giang")
+    assert meta.authority == "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BẮC GIANG"
 
 
 def test_every_article_of_a_decision_is_a_searchable_section(decision):
