@@ -23,7 +23,7 @@ _NUMBER_LINE = re.compile(r"^(?:[^\W\d][^\d:]{2,20}?\s+)?Số\s*(?:[:.]|$)", re.
 # `năm 20264`: a footnote mark glued to the year by the text conversion.
 _PLACE_DATE = re.compile(r"^[^\d,]{2,40},?\s+ngày\b.{0,30}\btháng\b.{0,20}\bnăm\s+\d{4}\d?\s*$", re.IGNORECASE)
 _RECIPIENTS = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)
-_SIGNATURE = re.compile(r"^(?:TM|T/M|KT|Q|TL|TUQ)\s*[./]\s*\S|^(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|"
+_SIGNATURE = re.compile(r"^(?:T/M\s*|(?:TM|KT|Q|TL|TUQ)\s*[./]\s*)\S|^(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|"
                         r"BÍ THƯ|PHÓ BÍ THƯ|TRƯỞNG PHÒNG|PHÓ TRƯỞNG PHÒNG|HIỆU TRƯỞNG)\b")
 _WEB_LINE = re.compile(
     r"^Trang chủ\s*[>›»]|\.(?:jpe?g|png|gif|webp)$|^Ảnh\s*(?:minh họa|minh hoạ|:)|^(?:Thống kê truy cập|"

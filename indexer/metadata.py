@@ -33,6 +33,8 @@ _CONSOLIDATED_NUMBER = re.compile(r"^Số\s*[:.]?\s*(\d+/VBHN-[\wĐđ-]+)")
 _ORIGINAL = re.compile(r"^[^\W\d][^\d]{2,20}? số \S+ ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 _FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d_])\d{1,2}$")  # `NGHỊ ĐỊNH1`
 _SUBJECT_LINE = re.compile(r"^(?:V/v|V/V|Về việc)\s*[:.]?\s*\S")
+# The gazette's section titles above a document: `VĂN BẢN QUY PHẠM PHÁP LUẬT`, `VĂN BẢN HỢP NHẤT - BỘ Y TẾ`.
+_GAZETTE_SECTION = re.compile(r"^(?:VĂN BẢN (?:QUY PHẠM PHÁP LUẬT|PHÁP LUẬT KHÁC|HỢP NHẤT)|PHẦN VĂN BẢN)\b")
 _PREAMBLE = re.compile(r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị)\b")
 _TITLE_STOP = re.compile(r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Sau khi|Trên cơ sở|Kính gửi)\b|"
                          r"^[^\W\d][^\d]{2,20}? số \S+ ngày\b")  # or the document a consolidated text gathers
@@ -162,6 +164,8 @@ def _issuer(header: list[str]) -> str | None:
         if _NUMBER.match(text) or _ADMIN_DATE.search(text):
             break
         left = re.sub(r"\s+", " ", MOTTO.sub(" ", text)).strip(" -–_")
+        if _GAZETTE_SECTION.match(left):
+            continue
         if left and is_all_caps(left) and not is_document_type(left):
             if fold(left) not in fold(" ".join(parts)):  # the gazette repeats the issuer above the header
                 parts.append(left)
@@ -235,15 +239,21 @@ def _authority(paragraphs: list[Paragraph], labels: list[str | None]) -> str | N
 
 
 def _read_closing(meta: DocumentMeta, paragraphs: list[Paragraph]) -> None:
-    """Facts a document gives after its body: the authentication block of a consolidated text (`XÁC THỰC
-    VĂN BẢN HỢP NHẤT`, `Số: 03/VBHN-BTC`), a resolution's `… thông qua ngày …` when its header has no date."""
+    """Facts a document gives after its body: the authentication block of a consolidated text (`BỘ Y TẾ`,
+    `XÁC THỰC VĂN BẢN HỢP NHẤT`, `Số: 03/VBHN-BTC`), a resolution's `… thông qua ngày …` when its header
+    has no date."""
     texts = [p.text for p in paragraphs]
     for i, text in enumerate(texts):
-        if _CONSOLIDATED.match(text):
+        if consolidated := _CONSOLIDATED.search(text):
             number = next((m.group(1) for t in texts[max(i - 3, 0):i + 4] if (m := _CONSOLIDATED_NUMBER.match(t))),
                           None)
             meta.doc_type = "Văn bản hợp nhất"
             meta.number = number or meta.number
+            before = text[:consolidated.start()].strip()
+            body = before or next((t for t in reversed(texts[max(i - 4, 0):i]) if is_all_caps(t)
+                                   and not _CONSOLIDATED_NUMBER.match(t)), None)
+            if meta.issuer is None and body:
+                meta.issuer, meta.issuer_short = body, short_issuer(body)
             original = next((m for t in texts[:40] if (m := _ORIGINAL.match(t))), None)
             if original:
                 meta.date = _iso(original.group(3), original.group(2), original.group(1))

@@ -146,6 +146,11 @@ def find_codes(text: str) -> list[str]:
     return list(seen)
 
 
+def without_codes(text: str) -> str:
+    """The text with its document codes blanked out: the year in `08/2022/QĐ-TTg` is not a year asked."""
+    return CODE_PATTERN.sub(" ", rejoin_codes(nfc(text)))
+
+
 def code_token(code: str) -> str:
     """A whole document code as a single index token, folded so `QĐ` and `QD` match."""
     return fold(normalize_tone(code)).replace(" ", "")

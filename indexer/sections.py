@@ -5,7 +5,8 @@
 A line is a heading by its pattern and its position: something must stand beneath it. A numbered line
 followed by its sibling is a list item (`a) Có đủ sức khỏe;`), a short capitalised line among other short
 lines is a table cell, `QUYẾT ĐỊNH:` and the authority line before `Căn cứ …` open a decision's text:
-all of them are body text. A bare `Chương I` takes the name on the next line (`Chương I. QUY ĐỊNH CHUNG`),
+all of them are body text. A part (`Điều 2. Hiệu lực thi hành`) with nothing beneath it is a section whose
+heading is its text. A bare `Chương I` takes the name on the next line (`Chương I. QUY ĐỊNH CHUNG`),
 and a regulation, list or appendix attached to the document (`QUY CHẾ …`, `Phụ lục I …` followed by
 `(Kèm theo …)`) becomes a top-level section of its own."""
 
@@ -48,6 +49,8 @@ _MARKER = re.compile(r"^(?:(?:Phần|PHẦN|Chương trình|CHƯƠNG TRÌNH|Chư
                      r"([IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[A-Z](?=\.))\s*[.):]")
 _SENTENCE_END = re.compile(r"[.;!?]\s+(?=[^\W\d_]|[-+“\"(])")
 MAX_TITLE_CHARS = 200
+_PARTS = (ATTACHMENT_RANK, 0, 1, 2, 4)  # Phụ lục, Phần, Chương, Mục, Điều: a part even with nothing beneath
+LIST_ITEM_WORDS = 20  # a numbered line of at most this many words with nothing beneath it is a list item
 LONG_TITLE_WORDS = 12  # a heading longer than this is also an item of content: it is kept as body too
 
 
@@ -142,6 +145,7 @@ def build_sections(paragraphs: list[Paragraph]) -> list[Section]:
     stack: list[tuple[float, str]] = []
     current = Section(ordinal=0, heading="", path=[], level=0)
     sections.append(current)
+    headings: dict[int, Paragraph] = {}
     for paragraph, rank in zip(paragraphs, ranks):
         if rank is None:
             current.blocks.append(_block(paragraph, paragraph.text, paragraph.start))
@@ -156,6 +160,10 @@ def build_sections(paragraphs: list[Paragraph]) -> list[Section]:
         if body:
             offset = paragraph.start + max(paragraph.text.find(body), 0)
             current.blocks.append(_block(paragraph, body, offset))
+        headings[current.ordinal] = paragraph
+    for section, following in zip(sections, [*sections[1:], None]):
+        if section.heading and not section.blocks and (following is None or following.level <= section.level):
+            section.blocks.append(_block(headings[section.ordinal], headings[section.ordinal].text, section.start))
     for section in sections:
         section.end = section.blocks[-1].end if section.blocks else section.heading_end
         if not section.heading and section.blocks:
@@ -221,10 +229,16 @@ def _ranks(paragraphs: list[Paragraph], attachments: set[int]) -> list[float | N
             ranks[i] = None
     for i in range(len(paragraphs) - 1, -1, -1):
         below = ranks[i + 1] if i + 1 < len(paragraphs) else ATTACHMENT_RANK - 1
-        if ranks[i] is not None and below is not None and below <= ranks[i] \
-                and split_heading(paragraphs[i].text)[1] is None:
+        if ranks[i] is not None and below is not None and below <= ranks[i] and ranks[i] not in _PARTS \
+                and _is_list_item(paragraphs[i]):
             ranks[i] = None
     return ranks
+
+
+def _is_list_item(paragraph: Paragraph) -> bool:
+    """A line with nothing beneath it is a list item when it is a heading-length line or one short sentence
+    (`a) Tuyên truyền, phổ biến chính sách … đến người lao động.`), not an item with a report of its own."""
+    return split_heading(paragraph.text)[1] is None or len(paragraph.text.split()) <= LIST_ITEM_WORDS
 
 
 def _is_cell(paragraphs: list[Paragraph], ranks: list[float | None], i: int) -> bool:

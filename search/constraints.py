@@ -138,6 +138,7 @@ class Checker:
         if not self._asks_agency:
             return 0.0
         names = _agency_names(section)
+        sentence = split_marker(sentence.strip())[1]  # `1. Ủy ban nhân dân huyện …` opens with the agency
         if _OPENS_WITH_AGENCY.match(fold(sentence)):
             names.append(" ".join(sentence.split()[:SUBJECT_WORDS]))
         fits = [self._share(name) for name in names]

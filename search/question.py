@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from indexer.metadata import PROVINCES
-from indexer.normalize import find_codes, fold, normalize_tone
+from indexer.normalize import find_codes, fold, normalize_tone, without_codes
 from indexer.targets import levels_in
 from search.english import STOPWORDS
 from search.query import Query
@@ -106,7 +106,7 @@ def understand(query: Query) -> Question:
     fact = next((fact for fact, pattern in _DOCUMENT_FACTS if pattern.search(folded)), None)
     places = _places(asked)
     return Question(
-        text=query.text, asked=asked, focus=focus, years=_years(folded), places=places,
+        text=query.text, asked=asked, focus=focus, years=_years(fold(without_codes(asked))), places=places,
         names=tuple(n for n in _names(asked, english=query.original is not None)
                     if fold(n) not in {fold(p) for p in places}),
         levels=tuple(levels_in(normalize_tone(query.text).lower())), codes=tuple(find_codes(asked)),
