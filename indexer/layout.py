@@ -20,8 +20,8 @@ _SEPARATOR = re.compile(r"^[\s\-_=|*.~–—]+$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*-)?(?:\s*/\s*\d{1,3})?$", re.IGNORECASE)
 _GAZETTE_HEADER = re.compile(r"^CÔNG BÁO\s*/\s*Số\b.{0,40}/\s*Ngày\s+\d{1,2}\s*-\s*\d{1,2}\s*-\s*\d{4}$",
                              re.IGNORECASE)
-_STAMP_START = re.compile(r"^Người ký\s*:")
-_STAMP_LINE = re.compile(r"^(?:Người ký|Email|Cơ quan|Thời gian ký)\s*:")
+_STAMP_START = re.compile(r"^(?:Người ký|Ký bởi)\s*:")
+_STAMP_LINE = re.compile(r"^(?:Người ký|Ký bởi|Email|Cơ quan|Thời gian ký|Ngày ký)\s*:")
 PAGE_FURNITURE = "page"
 _FILE_NAME = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp)$", re.IGNORECASE)
 _TERMINAL = ".:;!?…"

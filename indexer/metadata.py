@@ -126,8 +126,8 @@ def extract_metadata(paragraphs: list[Paragraph], labels: list[str | None]) -> M
             meta.doc_type = _type_named(match.group("type"))
         if meta.date is None and (match := _ADMIN_DATE.search(text)):
             meta.date = _iso(match.group(3), match.group(2), match.group(1))
-            place = _PLACE.match(text)
-            meta.place = place.group(1).strip() if place else None
+        if meta.place is None and (place := _PLACE.match(text)):  # also when the day was left blank
+            meta.place = place.group(1).strip()
     issuer = _issuer(header)
     if issuer:
         meta.issuer = issuer
