@@ -227,8 +227,9 @@ def _ranks(paragraphs: list[Paragraph], attachments: set[int]) -> list[float | N
             ranks[i] = None
         elif ranks[i] == _ALL_CAPS_RANK and paragraph.heading_level is None and _is_cell(paragraphs, ranks, i):
             ranks[i] = None
+    nominal = list(ranks)  # a list item made text below is still its neighbour's sibling
     for i in range(len(paragraphs) - 1, -1, -1):
-        below = ranks[i + 1] if i + 1 < len(paragraphs) else ATTACHMENT_RANK - 1
+        below = nominal[i + 1] if i + 1 < len(paragraphs) else ATTACHMENT_RANK - 1
         if ranks[i] is not None and below is not None and below <= ranks[i] and ranks[i] not in _PARTS \
                 and _is_list_item(paragraphs[i]):
             ranks[i] = None

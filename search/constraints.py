@@ -7,6 +7,7 @@ A sentence cannot answer when
   asked (`năm 2028` against `Giai đoạn 2021 - 2025`); for an extracted target (`indexer.targets`) its own
   period and levels are checked, and a sentence that holds targets of several periods gives way to them;
 - the question asks for a figure, a person or a place and the sentence gives none;
+- it is a line of a blank form (`ngày …. tháng …. năm ….`);
 - it sits under the heading of another agency than the one the question names;
 - it is the document's subject line or preamble (`V/v ...`, `Thực hiện Công văn số ...`, `... như sau:`),
   which is context, not an answer.
@@ -47,7 +48,10 @@ _FILLER = frozenset({"va", "cac", "cua", "lien", "quan"})
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*%|phần trăm", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w/.,-])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\w/-])")
 _NUMBERS_A_PART = re.compile(r"\b(?:chương trình|điều|chương|mục|phụ lục|khoản|điểm|số|khóa|phần|lớp|nhiệm vụ|"
-                             r"giải pháp)\s*$", re.IGNORECASE)
+                             r"giải pháp|cột|biểu|mẫu|dòng)\s*$", re.IGNORECASE)
+# The blanks of a form to fill in (`ngày …. tháng …. năm ….`, `Số: …./GP-….`): a line with two is a template.
+_BLANK = re.compile(r"(?:\.{3,}|…+)[.…]*")
+BLANKS_OF_A_FORM = 2
 _TIME = re.compile(r"\b(?:19|20)\d{2}\b|\btháng\s+\w+\b|\bngày\s+\d{1,2}\b|\b\d{1,2}/\d{4}\b|\bgiai đoạn\b|"
                    r"\bquý\s+[IV\d]+|\bhằng năm\b|\bhàng năm\b|\bđịnh kỳ\b", re.IGNORECASE)
 _SURNAMES = ("Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Đoàn|Trịnh|Lương|Lâm|"
@@ -156,6 +160,8 @@ class Checker:
         q = self.question
         if _PREAMBLE.search(sentence):
             return "câu dẫn hoặc trích yếu của văn bản, không phải câu trả lời."
+        if len(_BLANK.findall(sentence)) >= BLANKS_OF_A_FORM:
+            return "dòng của một mẫu để trống (…), không phải câu trả lời."
         text = self.document_text(hit.doc)
         for name in q.places + q.names:
             if _flat(name) not in text:

@@ -57,12 +57,12 @@ class Question:
 
 
 _FOCUS_CUES = (  # folded; the first that matches wins
-    (Focus.PERSON, r"\b(ai (viet|ky|soan)|nguoi (ky|viet)|tac gia|who (wrote|signed|is the author)|"
+    (Focus.PERSON, r"\b(ai (viet|ky|soan)|nguoi (ky|viet)|(?<!quyen )tac gia|who (wrote|signed|is the author)|"
                    r"author|signed by|written by)\b"),
     (Focus.TIME, r"\b(khi nao|bao gio|(?<!phu )luc nao|nam nao|thang nao|ngay nao|giai doan nao|thoi gian nao|"
                  r"thoi diem nao|thoi han|which year|what year|what date|deadline)\b|^when\b|"
                  r"\bwhen (does|do|did|is|are|was|will|should|must)\b"),
-    (Focus.QUANTITY, r"\b(bao nhieu|ty le|ti le|phan tram|so luong|how many|how much (money|funding|budget)|"
+    (Focus.QUANTITY, r"\b(bao nhieu|bao lau|may (ngay|thang|nam)|ty le|ti le|phan tram|so luong|how long|how many|how much (money|funding|budget)|"
                      r"percent\w*|what share|what proportion)\b|%"),
     (Focus.AGENCY, r"\b(so|phong|ban|bo|co quan|don vi|nganh|cap|to chuc) nao\b|\bai\b|\bwho\b|"
                    r"\bwhich (department|agency|office|body)\b"),
@@ -71,7 +71,7 @@ _FOCUS_CUES = (  # folded; the first that matches wins
 )
 _FOCUS_PATTERNS = [(focus, re.compile(pattern)) for focus, pattern in _FOCUS_CUES]
 _DOCUMENT_FACTS = (
-    (DocumentFact.SIGNER, re.compile(r"\b(ai (ky|viet|soan)|nguoi (ky|viet)|ky boi|tac gia|who (signed|wrote)|"
+    (DocumentFact.SIGNER, re.compile(r"\b(ai (ky|viet|soan)|nguoi (ky|viet)|ky boi|(?<!quyen )tac gia|who (signed|wrote)|"
                                      r"signed by|written by|signatory|author)\b")),
     (DocumentFact.DATE, re.compile(r"\b(ban hanh|ky|dang|phat hanh|issued|published|signed|dated)\b.{0,20}"
                                    r"\b(ngay nao|khi nao|bao gio|when|what date|which date)\b|"

@@ -70,3 +70,19 @@ def test_a_document_that_is_only_its_title_is_indexed_by_its_title(tmp_path):
     parsed = parse_file(path, path.name)
     assert parsed.meta.title and "Hoàng Hoa Thám" in parsed.meta.title
     assert any("Trường Tiểu học Hoàng Hoa Thám" in c.text for c in parsed.chunks)
+
+
+def test_short_clauses_of_an_article_are_its_text_not_sections_of_their_own(tmp_path):
+    path = tmp_path / "qd.txt"
+    path.write_text("Điều 5. Mức, thời gian hỗ trợ và phương thức chi trả\n1. Mức hỗ trợ: 500.000 đồng/người/tháng.\n"
+                    "2. Thời gian hỗ trợ: Tối đa 3 tháng.\n3. Phương thức chi trả: Hằng tháng.\n"
+                    "Điều 6. Hiệu lực thi hành\nĐiều 7. Tổ chức thực hiện\nCác bộ, ngành chịu trách nhiệm thi hành.\n",
+                    encoding="utf-8")
+    sections = parse_file(path, path.name).sections
+    assert [(s.path_text, s.text) for s in sections] == [
+        ("Điều 5. Mức, thời gian hỗ trợ và phương thức chi trả",
+         "1. Mức hỗ trợ: 500.000 đồng/người/tháng.\n2. Thời gian hỗ trợ: Tối đa 3 tháng.\n"
+         "3. Phương thức chi trả: Hằng tháng."),
+        ("Điều 6. Hiệu lực thi hành", "Điều 6. Hiệu lực thi hành"),  # an article with nothing beneath is its text
+        ("Điều 7. Tổ chức thực hiện", "Các bộ, ngành chịu trách nhiệm thi hành."),
+    ]

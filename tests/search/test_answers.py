@@ -64,9 +64,17 @@ def test_nothing_to_answer_says_so(engine):
     ("sáp nhập từ khi nào", Focus.TIME), ("giai đoạn nào", Focus.TIME),
     ("Sở nào chủ trì", Focus.AGENCY), ("co quan nao phu trach", Focus.AGENCY),
     ("nâng cao chất lượng giáo dục", Focus.NONE),
+    ("cấp giấy chứng nhận giám định quyền tác giả trong bao lâu", Focus.QUANTITY),
+    ("hỗ trợ tiền thuê nhà tối đa mấy tháng", Focus.QUANTITY),
 ])
 def test_question_focus(engine, question, focus):
     assert understand(engine.parse(question)).focus is focus
+
+
+def test_a_year_inside_a_code_is_not_the_period_asked_and_copyright_is_not_an_author(engine):
+    assert understand(engine.parse("Quyết định 08/2022/QĐ-TTg có hiệu lực từ ngày nào?")).years is None
+    assert understand(engine.parse("kế hoạch năm 2022 số 43/KH-UBND")).years == (2022, 2022)
+    assert understand(engine.parse("giám định quyền tác giả")).document_fact is None
 
 
 def test_focus_matches_figures_dates_and_agencies():
