@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -21,17 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from indexer.build import build_index  # noqa: E402
 from indexer.config import Settings  # noqa: E402
 from indexer.embed import Embedder  # noqa: E402
-from indexer.normalize import fold  # noqa: E402
+from indexer.normalize import fold, strip_diacritics  # noqa: E402
 from search.engine import SearchEngine  # noqa: E402
 from search.evaluate import doc_prefix, load_queries  # noqa: E402
 
 DEPTH = 10
-
-
-def strip_diacritics(text: str) -> str:
-    """Diacritics removed, case kept: `Giáo dục Đào tạo` -> `Giao duc Dao tao`."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def main() -> None:

@@ -111,6 +111,13 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def strip_diacritics(text: str) -> str:
+    """Diacritics removed, case kept, as an old OCR layer or a keyboard without Vietnamese gives it:
+    `Giáo dục Đào tạo` -> `Giao duc Dao tao`."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 # A syllable whose only vowel is a final i or y after a consonant is spelled both ways: kì/kỳ, lí/lý,
 # tỉ/tỷ, mĩ/mỹ, sĩ/sỹ, hi/hy, quí/quý. Folded tokens use the `i` spelling, so the two match each other
 # while the exact field still tells them apart (and ranks the exact spelling first).

@@ -3,7 +3,6 @@ a table of capitalised cells, a document written without diacritics; and their h
 gazette pages, two-column headers and consolidated texts."""
 
 import json
-import unicodedata
 
 import pytest
 
@@ -11,6 +10,7 @@ from indexer.build import build_index
 from indexer.config import Settings
 from indexer.coverage import Coverage
 from indexer.ingest import parse_file
+from indexer.normalize import strip_diacritics
 from search.engine import SearchEngine
 from tests.conftest import SHARED, sample
 from ui.cli import main
@@ -153,18 +153,13 @@ def test_low_coverage_is_flagged_with_what_was_lost():
     assert Coverage(characters=100, indexed=96).note() is None
 
 
-def _strip_diacritics(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
-
-
 @pytest.mark.parametrize("restore", [True, False])
 def test_a_document_without_diacritics_is_found_by_a_question_typed_with_them(tmp_path, embedder, restore):
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "003.txt").write_bytes(sample("003").read_bytes())
     (folder / "000.txt").write_bytes(sample("000").read_bytes())
-    (folder / "001-ocr.txt").write_text(_strip_diacritics(sample("001").read_text(encoding="utf-8")),
+    (folder / "001-ocr.txt").write_text(strip_diacritics(sample("001").read_text(encoding="utf-8")),
                                         encoding="utf-8")
     settings = Settings(index_dir=tmp_path / "index", restore_diacritics=restore)
     build_index(folder, settings, show_progress=False, embedder=embedder)
