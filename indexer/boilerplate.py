@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from indexer.layout import Paragraph, is_all_caps
+from indexer.layout import PREAMBLE_WORDS, Paragraph, is_all_caps
 
 HEADER = "header"
 RECIPIENTS = "recipients"
@@ -68,7 +68,7 @@ def _starts_signature(paragraphs: list[Paragraph], i: int) -> bool:
     if not (_SIGNATURE.match(text) and is_all_caps(text) and len(text) < 120):
         return False
     following = paragraphs[i + 1].text if i + 1 < len(paragraphs) else None
-    return following is None or (_is_signature_line(following) and not _PREAMBLE.match(following))
+    return following is None or (_is_signature_line(following) and not _OPENS_DECISION.match(following))
 
 
 def _label_run(paragraphs: list[Paragraph], labels: list[str | None], start: int, label: str,
@@ -90,7 +90,7 @@ def _label_run(paragraphs: list[Paragraph], labels: list[str | None], start: int
 
 _RECIPIENT_LINE = re.compile(r"^(?:[-+•*–]\s*\S|[.…]{3,}|Lưu\s*[:.]?)")
 _SIGNATURE_NOTE = re.compile(r"^\((?:Đã ký|Ký|ký)[^)]{0,80}\)?$|^Đã ký\b", re.IGNORECASE)
-_PREAMBLE = re.compile(r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị|Xét Tờ trình|QUYẾT ĐỊNH|QUYẾT NGHỊ|NGHỊ QUYẾT)\b")
+_OPENS_DECISION = re.compile(rf"^(?:{PREAMBLE_WORDS}|QUYẾT ĐỊNH|QUYẾT NGHỊ|NGHỊ QUYẾT)\b")
 _ATTACHMENT_WORD = re.compile(r"^(?:PHỤ LỤC|Phụ lục|DANH MỤC|QUY CHẾ|QUY ĐỊNH|ĐIỀU LỆ|HƯỚNG DẪN|MẪU|Mẫu|BIỂU|"
                               r"CHƯƠNG|Chương|PHẦN|Phần|Điều|ĐIỀU)\b")
 

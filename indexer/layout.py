@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from indexer.extract.records import Page
 from indexer.normalize import clean_display
 
-# A line that starts a new block: heading markers and list bullets.
+# The opening of a decision's preamble: `Căn cứ Luật …`, `Theo đề nghị của …`.
+PREAMBLE_WORDS = r"Căn cứ|Theo đề nghị|Xét đề nghị|Xét Tờ trình"
+PREAMBLE = re.compile(rf"^(?:{PREAMBLE_WORDS})\b")
+# A line that starts a new block: heading markers, list bullets, a preamble's clauses.
 STRUCTURAL_START = re.compile(
     r"^(?:[IVXLC]+[.)]\s|\d{1,2}(?:\.\d{1,2}){0,2}\.\s|\d{1,2}(?:\.\d{1,2}){1,2}\s|[a-zđ]\)\s|[-+•*–]\s|\(\d{1,2}\)\s"
     r"|(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\s+[\dIVXLC]+\b|Chương trình\s+\d+"
-    r"|(?:Căn cứ|Theo đề nghị|Xét đề nghị)\b)"
+    rf"|(?:{PREAMBLE_WORDS})\b)"
 )
 _SEPARATOR = re.compile(r"^[\s\-_=|*.~–—]+$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*-)?(?:\s*/\s*\d{1,3})?$", re.IGNORECASE)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from indexer.boilerplate import HEADER, MOTTO, document_type_of, is_document_type
 from indexer.extract.records import ExtractionError
-from indexer.layout import Paragraph, is_all_caps
+from indexer.layout import PREAMBLE, PREAMBLE_WORDS, Paragraph, is_all_caps
 from indexer.normalize import find_codes, fold, normalize_tone
 from indexer.sections import heading_rank
 
@@ -35,8 +35,7 @@ _FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d_])\d{1,2}$")  # `NGHỊ ĐỊNH1`
 _SUBJECT_LINE = re.compile(r"^(?:V/v|V/V|Về việc)\s*[:.]?\s*\S")
 # The gazette's section titles above a document: `VĂN BẢN QUY PHẠM PHÁP LUẬT`, `VĂN BẢN HỢP NHẤT - BỘ Y TẾ`.
 _GAZETTE_SECTION = re.compile(r"^(?:VĂN BẢN (?:QUY PHẠM PHÁP LUẬT|PHÁP LUẬT KHÁC|HỢP NHẤT)|PHẦN VĂN BẢN)\b")
-_PREAMBLE = re.compile(r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị)\b")
-_TITLE_STOP = re.compile(r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Sau khi|Trên cơ sở|Kính gửi)\b|"
+_TITLE_STOP = re.compile(rf"^(?:{PREAMBLE_WORDS}|Thực hiện|Sau khi|Trên cơ sở|Kính gửi)\b|"
                          r"^[^\W\d][^\d]{2,20}? số \S+ ngày\b")  # or the document a consolidated text gathers
 # National bodies: the place in their dateline (Hà Nội) is where they sit, not what the document is about.
 _NATIONAL_ISSUER = re.compile(r"^(?:BỘ\b|CHÍNH PHỦ|THỦ TƯỚNG|QUỐC HỘI|ỦY BAN THƯỜNG VỤ QUỐC HỘI|UỶ BAN THƯỜNG VỤ|"
@@ -233,7 +232,7 @@ def _authority(paragraphs: list[Paragraph], labels: list[str | None]) -> str | N
     """The capitalised line just before `Căn cứ …` near the top (`BỘ TRƯỞNG BỘ …`, `CHÍNH PHỦ`)."""
     content = [i for i, label in enumerate(labels) if label is None][:8]
     for i, j in zip(content, content[1:]):
-        if is_all_caps(paragraphs[i].text) and len(paragraphs[i].text) < 150 and _PREAMBLE.match(paragraphs[j].text):
+        if is_all_caps(paragraphs[i].text) and len(paragraphs[i].text) < 150 and PREAMBLE.match(paragraphs[j].text):
             return paragraphs[i].text
     return None
 

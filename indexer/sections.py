@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.layout import Paragraph, is_all_caps
+from indexer.layout import PREAMBLE, Paragraph, is_all_caps
 
 # (rank, pattern): a smaller rank is a higher level. A heading closes every open heading of equal or
 # lower level, whatever the numbering skipped.
@@ -43,7 +43,6 @@ _ATTACHED = re.compile(r"^\((?:Ban hành\s+)?(?:kèm|Kèm)\s+theo\b")
 _ATTACHMENT_HEAD = re.compile(r"^(?:PHỤ LỤC|Phụ lục|DANH MỤC|QUY CHẾ|QUY ĐỊNH|ĐIỀU LỆ|HƯỚNG DẪN|CHƯƠNG TRÌNH|"
                               r"KẾ HOẠCH|ĐỀ ÁN|CHIẾN LƯỢC|BIỂU|MẪU|Mẫu|TIÊU CHUẨN|CHUẨN|NỘI QUY)\b")
 _FORMULA = re.compile(r"^(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|NGHỊ QUYẾT|CHỈ THỊ|KẾT LUẬN|THÔNG TƯ)\s*:\s*$")
-_PREAMBLE = re.compile(r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị|Xét Tờ trình)\b")
 _TITLE_END = (".", ";", ",")
 _MARKER = re.compile(r"^(?:(?:Phần|PHẦN|Chương trình|CHƯƠNG TRÌNH|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\s+)?"
                      r"([IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[A-Z](?=\.))\s*[.):]")
@@ -223,7 +222,7 @@ def _ranks(paragraphs: list[Paragraph], attachments: set[int]) -> list[float | N
     for i, paragraph in enumerate(paragraphs):
         text = paragraph.text
         following = paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
-        if _FORMULA.match(text) or (ranks[i] == _ALL_CAPS_RANK and _PREAMBLE.match(following)):
+        if _FORMULA.match(text) or (ranks[i] == _ALL_CAPS_RANK and PREAMBLE.match(following)):
             ranks[i] = None
         elif ranks[i] == _ALL_CAPS_RANK and paragraph.heading_level is None and _is_cell(paragraphs, ranks, i):
             ranks[i] = None
