@@ -50,7 +50,7 @@ class Coverage:
                 .replace(",", "."))
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "ratio": round(self.ratio, 4), "lost": self.lost}
+        return {**asdict(self), "ratio": round(self.ratio, 4), "lost": self.lost, "low": self.low}
 
     @classmethod
     def from_dict(cls, values: dict) -> "Coverage":

@@ -143,12 +143,12 @@ def test_only_named_boilerplate_is_left_out_and_the_rest_is_counted(decision):
 def test_the_index_report_gives_each_files_coverage(decision, capsys, tmp_path):
     assert main(["index", str(decision[0].parent), "--json", "--quiet", "--index-dir", str(tmp_path)]) == 0
     [report] = json.loads(capsys.readouterr().out)
-    assert report["coverage"]["ratio"] == 1.0 and report["coverage"]["lost"] == 0
+    assert report["coverage"]["ratio"] == 1.0 and report["coverage"]["lost"] == 0 and not report["coverage"]["low"]
 
 
 def test_low_coverage_is_flagged_with_what_was_lost():
     coverage = Coverage(characters=1_000, indexed=720, removed={"header": 100}, lost_samples=["Điều 4. …"])
-    assert coverage.ratio == pytest.approx(0.8) and coverage.low
+    assert coverage.ratio == pytest.approx(0.8) and coverage.low and coverage.to_dict()["low"]
     assert coverage.note().startswith("chỉ 80% nội dung được đưa vào chỉ mục: 180 ký tự")
     assert Coverage(characters=100, indexed=96).note() is None
 
