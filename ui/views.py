@@ -140,8 +140,8 @@ def metadata_html(stored: StoredDocument, plan_note: str = "") -> str:
     return f"<table class='meta'>{body}</table>{warnings}"
 
 
-_REMOVED_LABELS = {"header": "phần đầu văn bản", "title": "tiêu đề (lưu riêng)", "recipients": "nơi nhận",
-                   "signature": "chữ ký", "page": "số trang và đầu trang", "web": "khung trang web"}
+_REMOVED_LABELS = {"header": "phần đầu văn bản", "title": "tiêu đề", "recipients": "nơi nhận",
+                   "signature": "chữ ký", "page": "số trang, đầu trang", "web": "khung trang web"}
 
 
 def coverage_text(coverage: Coverage) -> str:

@@ -191,6 +191,7 @@ def test_the_library_lists_plans_and_reads_one_section_by_section(app_url):
         page.locator("#reader .outline").wait_for(timeout=10_000)
         meta = page.locator("#reader table.meta").inner_text()
         assert "43/KH-UBND" in meta and "2021 - 2025, định hướng đến năm 2030" in meta
+        assert "100% (không tính phần đầu văn bản" in meta and "chữ ký" in meta  # how much of it is searchable
         assert "thực hiện 63-NQ/TU" in page.locator("#reader .lineage").inner_text()
         assert page.locator("#reader .outline a", has_text="3. Sở Tài chính").count() == 1
         assert "bố trí nguồn kinh phí" in page.locator("#reader .reader-section", has_text="3. Sở Tài chính").first.inner_text()
