@@ -61,6 +61,8 @@ MIN_MARK_SCORE = 0.25
 SUPPORT = 0.45  # share of the question's content a short answer must carry, with its heading path and title
 DOCUMENT_SHARE = 0.3  # a question whose words are mostly in a document's title and opening is about it
 MAX_ANSWER_WORDS = 80  # a clause is widened to its whole sentence up to this length
+_MARKER_AHEAD = re.compile(r"[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\))[ \t]+")
+_ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+\d+")
 _LIST_MARKER = re.compile(r"^\s*(?:[-–•+*]|[a-zđ]\)|\d{1,2}[.)])\s+")
 _CLAUSE_END = re.compile(r"[.!?…][”\")]*\s")
 
@@ -313,6 +315,9 @@ def _last_sentence_end(text: str, position: int) -> int:
 
 
 def _sentence_end(text: str, position: int) -> int:
+    at_line_start = position == 0 or text[position - 1:position] == "\n"
+    if at_line_start and (marker := _MARKER_AHEAD.match(text, position)):  # `1. ` opening a line ends nothing
+        position = marker.end()
     line_end = text.find("\n", position)
     line_end = len(text) if line_end < 0 else line_end
     match = _CLAUSE_END.search(text, max(position - 2, 0), line_end)
@@ -320,8 +325,11 @@ def _sentence_end(text: str, position: int) -> int:
 
 
 def _agency_heading(section: str) -> str:
-    """The deepest heading of the path that names an agency (`Sở Tài chính`), without its marker."""
+    """The deepest heading of the path that names an agency (`Sở Tài chính`), without its marker; an
+    article's title (`Điều 3. Hội đồng tuyển sinh`) names its subject, not an agency."""
     for heading in reversed(section.split(" › ") if section else []):
+        if _ARTICLE.match(heading):
+            continue
         name = split_marker(heading)[1].strip().rstrip(".:;").strip()
         if AGENCY_HEADING.match(name):
             return name

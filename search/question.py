@@ -57,7 +57,7 @@ class Question:
 
 
 _FOCUS_CUES = (  # folded; the first that matches wins
-    (Focus.PERSON, r"\b(ai (viet|ky|soan)|nguoi (ky|viet)|(?<!quyen )tac gia|who (wrote|signed|is the author)|"
+    (Focus.PERSON, r"\b(ai (viet|ky|soan|la)|la ai|nguoi (ky|viet)|(?<!quyen )tac gia|who (wrote|signed|is)|"
                    r"author|signed by|written by)\b"),
     (Focus.TIME, r"\b(khi nao|bao gio|(?<!phu )luc nao|nam nao|thang nao|ngay nao|giai doan nao|thoi gian nao|"
                  r"thoi diem nao|thoi han|which year|what year|what date|deadline)\b|^when\b|"

@@ -11,6 +11,7 @@ from indexer.config import Settings
 from indexer.coverage import Coverage
 from indexer.ingest import parse_file
 from indexer.normalize import strip_diacritics
+from search.answer import answer
 from search.engine import SearchEngine
 from tests.conftest import SHARED, sample
 from ui.cli import main
@@ -70,11 +71,15 @@ Quy chế này quy định về tổ chức và hoạt động của trường p
 Điều 2. Tuyển sinh
 1. Trường tuyển sinh học sinh người dân tộc thiểu số có hộ khẩu thường trú tại các xã đặc biệt khó khăn.
 2. Chỉ tiêu tuyển sinh hằng năm do Sở Giáo dục và Đào tạo giao.
+Điều 3. Hội đồng tuyển sinh
+Hội đồng tuyển sinh của trường gồm các thành viên sau đây:
+1. Chủ tịch Hội đồng: Hiệu trưởng Nguyễn Thị Lan.
+2. Thư ký Hội đồng: Trần Văn Bình.
 
 Chương II
 HOẠT ĐỘNG GIÁO DỤC
 
-Điều 3. Thời khóa biểu mẫu của khối 6
+Điều 4. Thời khóa biểu mẫu của khối 6
 
 THỨ HAI
 
@@ -125,10 +130,16 @@ def test_a_regulation_attached_after_the_signature_is_cited_by_its_own_heading_p
                                   "Chương I. QUY ĐỊNH CHUNG › Điều 2. Tuyển sinh")
 
 
+def test_who_holds_a_post_named_in_an_articles_list_is_answered_with_the_person(decision):
+    result = answer(decision[1], "Ai là Chủ tịch Hội đồng tuyển sinh của trường?")
+    assert result.short == "Chủ tịch Hội đồng: Hiệu trưởng Nguyễn Thị Lan."
+    assert result.citation.endswith("Điều 3. Hội đồng tuyển sinh”")
+
+
 def test_a_table_of_capitalised_cells_is_text_not_headings(decision):
     _, engine = decision
     top = engine.search("thời khóa biểu ngữ văn tiếng anh", k=1)[0]
-    assert top.section.endswith("Điều 3. Thời khóa biểu mẫu của khối 6")
+    assert top.section.endswith("Điều 4. Thời khóa biểu mẫu của khối 6")
     assert "NGỮ VĂN" in top.text and "TIẾNG ANH" in top.text
 
 

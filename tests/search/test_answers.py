@@ -66,6 +66,7 @@ def test_nothing_to_answer_says_so(engine):
     ("nâng cao chất lượng giáo dục", Focus.NONE),
     ("cấp giấy chứng nhận giám định quyền tác giả trong bao lâu", Focus.QUANTITY),
     ("hỗ trợ tiền thuê nhà tối đa mấy tháng", Focus.QUANTITY),
+    ("Ai là Trưởng ban Chỉ đạo", Focus.PERSON), ("trưởng ban chỉ đạo là ai", Focus.PERSON),
 ])
 def test_question_focus(engine, question, focus):
     assert understand(engine.parse(question)).focus is focus
