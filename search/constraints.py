@@ -83,6 +83,15 @@ def focus_match(focus: Focus, sentence: str, heading: str = "") -> float:
     return 0.0
 
 
+def counts_in(text: str, measure: str) -> bool:
+    """Does the text give a number counted in `measure`: `08 ngày làm việc` for `ngày`, `52,19%` for
+    `phần trăm`? Compared without diacritics."""
+    unit = fold(measure)
+    if unit == "phan tram" and _PERCENT.search(text):
+        return True
+    return re.search(rf"\d[\d.,]*\s*{re.escape(unit)}\b", fold(text)) is not None
+
+
 def has_quantity(text: str) -> bool:
     """A number that is not a year, a date, part of a code, nor the number of a part or a class
     (`Chương trình 5`, `Điều 3`, `lớp 1`)."""
@@ -175,6 +184,8 @@ class Checker:
             return f"chỉ tiêu của cấp học khác ({', '.join(target.levels)})."
         if q.focus is Focus.QUANTITY and not has_quantity(sentence):
             return "các đoạn liên quan không nêu con số được hỏi."
+        if q.focus is Focus.QUANTITY and q.measure and not counts_in(sentence, q.measure):
+            return f"các đoạn liên quan không nêu số {q.measure} được hỏi."
         if q.focus is Focus.PERSON and not _PERSON.search(sentence):
             return "các đoạn liên quan không nêu tên người được hỏi."
         if q.focus is Focus.PLACE and not _PLACE_NAME.search(sentence):

@@ -48,12 +48,13 @@ class Question:
     english: bool
     document_fact: DocumentFact | None = None
     units: tuple[str, ...] = ()  # numbered parts of a document named (folded): `chuong trinh 5`, `dieu 3`
+    measure: str | None = None  # what a figure asked for counts: `ngày` in `bao nhiêu ngày làm việc`
 
     def to_json(self) -> dict:
         return {"focus": self.focus.value, "years": list(self.years) if self.years else None,
                 "places": list(self.places), "names": list(self.names), "levels": list(self.levels),
                 "codes": list(self.codes), "english": self.english, "units": list(self.units),
-                "document_fact": self.document_fact.value if self.document_fact else None}
+                "document_fact": self.document_fact.value if self.document_fact else None, "measure": self.measure}
 
 
 _FOCUS_CUES = (  # folded; the first that matches wins
@@ -111,7 +112,21 @@ def understand(query: Query) -> Question:
                     if fold(n) not in {fold(p) for p in places}),
         levels=tuple(levels_in(normalize_tone(query.text).lower())), codes=tuple(find_codes(asked)),
         english=query.original is not None, document_fact=fact if not find_codes(asked) or fact else None,
-        units=tuple(dict.fromkeys(m.group(0) for m in UNIT.finditer(fold(query.text)))))
+        units=tuple(dict.fromkeys(m.group(0) for m in UNIT.finditer(fold(query.text)))),
+        measure=_measure(query.text if query.original is not None else asked))
+
+
+def _measure(text: str) -> str | None:
+    """The word a figure is counted in, as typed: `bao nhiêu ngày làm việc` -> `ngày`, `mấy tháng` -> `tháng`."""
+    match = _HOW_MANY.search(normalize_tone(text).lower())
+    if not match or fold(match.group(1)) in _NOT_A_MEASURE:
+        return None
+    return "phần trăm" if fold(match.group(1)) == "phan" else match.group(1)
+
+
+_HOW_MANY = re.compile(r"\b(?:bao nhiêu|bao nhieu|mấy|may)\s+([^\W\d_]+)")
+_NOT_A_MEASURE = frozenset({"la", "thi", "duoc", "vay", "nhi", "a", "trong", "cua", "va", "o", "cho", "de", "khi",
+                            "nam"})  # `mấy năm` counts years, but `năm` after `bao nhiêu` is mostly a date
 
 
 def _years(folded: str) -> tuple[int, int] | None:

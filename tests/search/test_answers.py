@@ -4,7 +4,7 @@ import pytest
 
 from indexer.normalize import fold
 from search.answer import answer
-from search.constraints import focus_match
+from search.constraints import counts_in, focus_match
 from search.question import Focus, understand
 from search.evaluate import evaluate, load_queries
 from tests.conftest import SHARED
@@ -76,6 +76,15 @@ def test_a_year_inside_a_code_is_not_the_period_asked_and_copyright_is_not_an_au
     assert understand(engine.parse("Quyết định 08/2022/QĐ-TTg có hiệu lực từ ngày nào?")).years is None
     assert understand(engine.parse("kế hoạch năm 2022 số 43/KH-UBND")).years == (2022, 2022)
     assert understand(engine.parse("giám định quyền tác giả")).document_fact is None
+
+
+def test_a_figure_asked_in_a_unit_must_be_given_in_that_unit(engine):
+    assert understand(engine.parse("Trong bao nhiêu ngày làm việc thì cấp giấy chứng nhận")).measure == "ngày"
+    assert understand(engine.parse("bao nhieu phan tram giao vien dat chuan")).measure == "phần trăm"
+    assert understand(engine.parse("tỷ lệ là bao nhiêu")).measure is None
+    assert counts_in("Trong thời hạn 08 ngày làm việc kể từ ngày nhận đủ hồ sơ", "ngày")
+    assert counts_in("đạt 52,19% đảng viên", "phần trăm") and counts_in("tối đa 3 tháng", "tháng")
+    assert not counts_in("thuộc phạm vi quản lý từ 02 tỉnh, thành phố trở lên", "ngày")
 
 
 def test_focus_matches_figures_dates_and_agencies():
