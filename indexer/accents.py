@@ -5,17 +5,29 @@ field as well as through the folded one. The displayed text is never changed."""
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from indexer.normalize import fold_token, has_diacritics, index_syllables, normalize_tone
 
 MIN_SYLLABLES = 30  # shorter texts are not judged
 MAX_ACCENTED_SHARE = 0.05  # Vietnamese text has diacritics on most syllables; a text below this has none
 CANDIDATES = 4  # accented forms weighed per syllable
+MAX_PAIRS = 1_000_000  # syllable pairs kept in an index (the most frequent); rarer ones rarely decide
+PAIR_PRIOR = 0.1  # how little a syllable pair seen in the text leaves to the syllables' own frequencies
+# Plans state; questions ask. The words that ask are rare in the indexed text, so they are known beforehand.
+QUESTION_PHRASES = (
+    "bao nhiêu", "có bao nhiêu", "là bao nhiêu", "đạt bao nhiêu", "bao giờ", "khi nào", "từ khi nào",
+    "như thế nào", "thế nào", "ra sao", "là gì", "những gì", "gì", "ở đâu", "tại sao", "vì sao", "ai là",
+    "do ai", "của ai", "có phải", "có không", "mấy", "nào", "những nội dung nào", "cơ quan nào",
+    "đơn vị nào", "giai đoạn nào", "năm nào", "tỉnh nào", "huyện nào", "kế hoạch nào", "văn bản nào",
+)
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -44,6 +56,18 @@ class Vocabulary:
                 vocabulary.syllables[fold_token(token)][token] += 1
             vocabulary.pairs.update(zip(tokens, tokens[1:]))
         return vocabulary
+
+    def save(self, path: Path) -> None:
+        """Written with the index generation, its most frequent pairs only (MAX_PAIRS)."""
+        values = {"syllables": self.syllables,
+                  "pairs": [[a, b, n] for (a, b), n in self.pairs.most_common(MAX_PAIRS)]}
+        path.write_text(json.dumps(values, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> "Vocabulary":
+        values = json.loads(path.read_text(encoding="utf-8"))
+        syllables = defaultdict(Counter, {k: Counter(v) for k, v in values["syllables"].items()})
+        return cls(syllables, Counter({(a, b): n for a, b, n in values["pairs"]}))
 
     def restore(self, text: str) -> str:
         """`ty le hoc sinh` -> `tỷ lệ học sinh`, words the vocabulary does not know left as they are; the
@@ -83,8 +107,23 @@ class Vocabulary:
             paths = step
         return max(paths.values(), key=lambda pair: pair[0])[1]
 
-    def _weight(self, previous: str | None, form: str) -> float:
+    @functools.cached_property
+    def _folded_pairs(self) -> Counter:
+        folded: Counter = Counter()
+        for (first, second), n in self.pairs.items():
+            folded[(fold_token(first), fold_token(second))] += n
+        return folded
+
+    def _share(self, form: str) -> float:
+        """How often the syllable is written this way, among the ways it is written."""
         alone = self.syllables.get(fold_token(form), Counter())
-        own = (alone[form] + 0.5) / (sum(alone.values()) + 0.5)
-        together = self.pairs[(previous, form)] if previous else 0
-        return math.log(own) + 2.0 * math.log1p(together)
+        return (alone[form] + 0.5) / (sum(alone.values()) + 0.5)
+
+    def _weight(self, previous: str | None, form: str) -> float:
+        """Log-likelihood of writing `form` after `previous`: the share of this accented pair among the
+        pairs that fold the same way, or, for a pair never seen, the syllables' own shares."""
+        if previous is None:
+            return math.log(self._share(form))
+        seen = self._folded_pairs[(fold_token(previous), fold_token(form))]
+        prior = PAIR_PRIOR * self._share(previous) * self._share(form)
+        return math.log((self.pairs[(previous, form)] + prior) / (seen + PAIR_PRIOR))

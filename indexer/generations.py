@@ -26,6 +26,7 @@ MANIFEST = "manifest.json"
 STORE = "store.sqlite"
 VECTORS = "vectors.faiss"
 BM25 = "bm25"
+VOCABULARY = "vocabulary.json"
 
 
 class IndexUnusable(RuntimeError):

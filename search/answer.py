@@ -107,9 +107,10 @@ class Answer:
     reason: str | None = None  # why there is no short answer, in Vietnamese
     doc: str | None = None  # the document the short answer comes from
     understood: Question | None = None
+    read_as: str = ""  # the question as the search read it: diacritics put back, or translated from English
 
     def to_json(self) -> dict:
-        return {"question": self.question, "short_answer": self.short, "citation": self.citation,
+        return {"question": self.question, "read_as": self.read_as, "short_answer": self.short, "citation": self.citation,
                 "doc": self.doc, "reason": self.reason, "plan_note": self.plan_note, "focus": self.focus.value,
                 "understood": self.understood.to_json() if self.understood else None, "notes": self.notes,
                 "references": [asdict(r) for r in self.references],
@@ -129,7 +130,8 @@ class _Candidate:
 def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), passages: int = PASSAGES) -> Answer:
     query = engine.parse(question)
     asked = understand(query)
-    result = Answer(question, None, None, [], focus=asked.focus, notes=query_notes(query), understood=asked)
+    result = Answer(question, None, None, [], focus=asked.focus, notes=query_notes(query), understood=asked,
+                    read_as=query.meaning_text)
     result.references = references(engine.index.documents, list(asked.codes))
     hits = _candidate_passages(engine, query, filters, passages)
     if not hits:

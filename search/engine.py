@@ -83,7 +83,7 @@ class SearchEngine:
         """The model, loaded on first use; callers arriving while it loads wait for it."""
         with self._loading:
             if self._embedder is None:
-                self._embedder = Embedder(self.settings.model, self.settings.embed_backend)
+                self._embedder = Embedder.from_settings(self.settings)
         return self._embedder
 
     def query_vector(self, text: str) -> np.ndarray:
@@ -97,15 +97,20 @@ class SearchEngine:
     def parse(self, text: str) -> Query:
         """The question as retrieval sees it: cleaned and cut (`parse_query`); an English question put into
         Vietnamese through the glossary; and the other forms of its abbreviations (and, if enabled, its
-        thesaurus terms) to search for at a lower weight."""
+        thesaurus terms) to search for at a lower weight. A Vietnamese question typed without diacritics gets
+        them back from the indexed text's vocabulary, for the model and for the reader."""
         query = parse_query(text)
-        if GLOSSARY in self.expand and is_english(query.text, self.lexicon.glossary):
+        english = is_english(query.text, self.lexicon.glossary)
+        if GLOSSARY in self.expand and english:
             searcher = self.index.bm25.searcher()
             translation = translate(query.text, self.lexicon.glossary,
                                     lambda first, second: searcher.doc_freq("folded", f"{first}_{second}") > 0)
             if translation.text:
                 query = replace(parse_query(translation.text), truncated=query.truncated, original=query.text,
                                 glossary_terms=translation.terms, untranslated=translation.untranslated)
+        elif query.typed_without_diacritics and not english and self.index.vocabulary:
+            restored = self.index.vocabulary.restore(query.text)
+            query = replace(query, restored=restored if restored != query.text else None)
         expansions = self.lexicon.expansions(query.text, self.expand, EXPANSION_WEIGHTS)
         return replace(query, expansions=tuple(expansions))
 
@@ -127,7 +132,7 @@ class SearchEngine:
         lexical = lexical_search(self.index.bm25, query, candidates, filters, weights) \
             if mode != "dense" else []
         # A multilingual model reads an English question as asked; the others get its Vietnamese translation.
-        dense_text = query.original if query.original and self.profile.multilingual else query.text
+        dense_text = query.original if query.original and self.profile.multilingual else query.meaning_text
         dense = dense_search(self.index.vectors, self.query_vector(dense_text), candidates,
                              self.index.facets, filters) if mode != "lexical" else []
         if mode == "lexical":

@@ -3,6 +3,7 @@ configured model with the current formats."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import numpy as np
 import tantivy
 
 from indexer import generations as gen
+from indexer.accents import Vocabulary
 from indexer.bm25 import DocumentFacets, open_index
 from indexer.chunks import CHUNKER_VERSION
 from indexer.normalize import NORMALIZATION_VERSION
@@ -103,6 +105,13 @@ class OpenIndex:
         replaced = np.array([f.replaced for f in facts], dtype=bool)
         return DocFacets(provinces[of_chunk], types[of_chunk], years[of_chunk], starts[of_chunk], ends[of_chunk],
                          replaced[of_chunk])
+
+    @functools.cached_property
+    def vocabulary(self) -> Vocabulary | None:
+        """The indexed text's accented syllables (for questions typed without diacritics); None for an index
+        written before it was kept."""
+        path = self.generation / gen.VOCABULARY
+        return Vocabulary.load(path) if path.exists() else None
 
     def plan_note(self, doc: str) -> str:
         """Period and status of an indexed plan, for display beside its citations (search.cite.plan_note)."""

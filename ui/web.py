@@ -108,6 +108,11 @@ class AppState:
                 [str(y) for y in sorted(covered)])
 
 
+def model_line(settings: Settings) -> str:
+    """What the embedding model does for Vietnamese, and why it is not the default when it is not."""
+    return " ".join(part for part in (settings.model_note, describe(settings.model)) if part)
+
+
 def bounded(text: str | None) -> str:
     """User input as the search may read it, checked on the server before any work: over
     MAX_INPUT_CHARS it is refused with a message (the browser's own limit can be bypassed)."""
@@ -176,7 +181,7 @@ def build_app(state: AppState) -> gr.Blocks:
         engine = state.engine
         result = answer(engine, question, filters_from(province, doc_type, year, period, current))
         sections = [engine.section_text(p.hit.doc, p.hit.section_ordinal) for p in result.passages]
-        note = "Câu hỏi được tìm không phân biệt dấu." if query.typed_without_diacritics else ""
+        note = "Câu hỏi được tìm không phân biệt dấu." if query.typed_without_diacritics and not query.restored else ""
         return answer_html(result, sections, note)
 
     def topic_view(topic: str, province: str, doc_type: str, year: str, period: str, current: bool):
@@ -222,7 +227,7 @@ def build_app(state: AppState) -> gr.Blocks:
         manifest = state.engine.index.manifest
         return (f"**{manifest.counts['documents']} văn bản, {manifest.counts['chunks']} đoạn** · lập chỉ mục lúc "
                 f"{manifest.created[:16].replace('T', ' ')} · thế hệ `{state.engine.index.generation.name}`\n\n"
-                f"{describe(manifest.model)}")
+                f"{model_line(state.engine.settings)}")
 
     def open_plan(doc: str | None) -> str:
         engine = state.engine
@@ -287,7 +292,7 @@ def build_app(state: AppState) -> gr.Blocks:
     with gr.Blocks(title="Tra cứu kế hoạch giáo dục", delete_cache=CACHE_CLEANUP) as app:
         gr.Markdown("## Tra cứu kế hoạch, báo cáo đổi mới giáo dục\nĐặt câu hỏi bằng tiếng Việt, có dấu hoặc "
                     "không dấu (hoặc bằng tiếng Anh). Mỗi câu trả lời ghi rõ văn bản, số hiệu, ngày, cơ quan ban "
-                    f"hành và mục.\n\n<small>{describe(state.engine.settings.model)}</small>")
+                    f"hành và mục.\n\n<small>{model_line(state.engine.settings)}</small>")
         with gr.Accordion("Bộ lọc", open=False):
             with gr.Row():
                 province = gr.Dropdown([ALL, *provinces], value=ALL, label="Tỉnh/thành")

@@ -13,7 +13,7 @@ import pytest
 
 from indexer import generations as gen
 from indexer.build import INDEXED, REMOVED, UNCHANGED, build_index
-from indexer.config import DEFAULT_MODEL, Settings
+from indexer.config import DEFAULT_MODEL, FALLBACK_MODEL, Settings
 from indexer.embed import Embedder
 from indexer.generations import IndexLocked, IndexUnusable, WriterLock
 from search.engine import SearchEngine
@@ -47,11 +47,19 @@ def test_changing_one_document_re_embeds_only_that_document(tmp_path, corpus, em
 
 
 def test_index_records_its_model_and_refuses_another(sample_settings, embedder):
-    other = Settings(index_dir=sample_settings.index_dir, model="/nonexistent/multilingual-e5-small")
-    with pytest.raises(IndexUnusable, match="built with model 'all-MiniLM-L6-v2'"):
+    other = Settings(index_dir=sample_settings.index_dir, model="/nonexistent/bge-m3")
+    with pytest.raises(IndexUnusable, match=f"built with model '{DEFAULT_MODEL}'"):
         SearchEngine(other, embedder=embedder)
     with pytest.raises(IndexUnusable, match="--rebuild"):
         build_index(DOCUMENTS, other, show_progress=False)
+
+
+def test_an_index_built_with_the_english_model_is_refused_by_the_default_with_the_command_to_rebuild(tmp_path, corpus):
+    english = Settings(index_dir=tmp_path / "index", model=FALLBACK_MODEL)
+    build_index(corpus, english, show_progress=False)
+    with pytest.raises(IndexUnusable, match=f"built with model '{FALLBACK_MODEL}', but the configured model is "
+                                            f"'{DEFAULT_MODEL}'. Rebuild with: edusearch index --rebuild"):
+        SearchEngine(Settings(index_dir=english.index_dir))
 
 
 def test_the_int8_backend_is_faster_kin_of_the_model_and_never_mixed_with_it(tmp_path, corpus, embedder):
@@ -66,7 +74,7 @@ def test_the_int8_backend_is_faster_kin_of_the_model_and_never_mixed_with_it(tmp
     build_index(corpus, settings, show_progress=False, embedder=fast)
     assert SearchEngine(settings, embedder=fast).search("Sở Tài chính bố trí kinh phí", k=3)[0].section.endswith(
         "3. Sở Tài chính")
-    with pytest.raises(IndexUnusable, match=r"built with model 'all-MiniLM-L6-v2 \[int8\]'"):
+    with pytest.raises(IndexUnusable, match=rf"built with model '{DEFAULT_MODEL} \[int8\]'"):
         SearchEngine(replace(settings, embed_backend="torch"), embedder=embedder)
 
 

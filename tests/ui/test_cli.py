@@ -70,8 +70,10 @@ def test_topics_writes_a_csv_with_a_byte_order_mark(sample_settings, tmp_path, c
 def test_model_says_whether_the_model_reads_vietnamese_and_how_to_change_it(capsys):
     assert main(["model"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Mô hình all-MiniLM-L6-v2: chỉ hiểu tiếng Anh")
+    assert out.startswith("Mô hình multilingual-e5-small: đa ngữ")
     assert "EDUSEARCH_MODEL=" in out and "edusearch index --rebuild" in out
+    assert main(["model", "--model", "all-MiniLM-L6-v2"]) == 0
+    assert capsys.readouterr().out.startswith("Mô hình all-MiniLM-L6-v2: chỉ hiểu tiếng Anh")
     assert main(["model", "--model", "/models/multilingual-e5-small"]) == 0
     assert "KHÔNG DÙNG ĐƯỢC" in capsys.readouterr().out
 
