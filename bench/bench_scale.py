@@ -72,7 +72,7 @@ def measure_indexing(base: int, sentences: list[str], embedder: Embedder, work: 
     folder, index_dir = work / "base-docs", work / "base-index"
     folder.mkdir()
     synthetic_folder(folder, base, sentences)
-    settings = Settings(index_dir=index_dir)
+    settings = Settings(index_dir=index_dir, model=embedder.name)
     report = build_index(folder, settings, show_progress=False, embedder=embedder)
     store = Store(gen.current_generation(index_dir) / gen.STORE)
     texts = [embedding_text(store.document(c.doc).meta, c) for _, c in store.all_chunks()]
@@ -143,10 +143,10 @@ def query_texts(sentences: list[str], count: int, seed: int) -> list[str]:
     return out
 
 
-def build_size(size: int, base_vectors: np.ndarray, sentences: list[str], work: Path) -> dict:
+def build_size(size: int, base_vectors: np.ndarray, sentences: list[str], work: Path, model: str) -> dict:
     vectors = recombined_vectors(base_vectors, size, np.random.default_rng(size))
     plans = synthetic_plans(size, sentences, vectors, seed=size)
-    settings = Settings(index_dir=work / f"index-{size}")
+    settings = Settings(index_dir=work / f"index-{size}", model=model)
     started = time.perf_counter()
     with gen.WriterLock(settings.index_dir):
         generation, total = write_index(settings.index_dir, plans, base_vectors.shape[1], settings)
@@ -176,10 +176,10 @@ def measure_queries(index_dir: str, vectors_path: str, model: str) -> dict:
     embedder.embed_query("khởi động")
     before = rss_mb()
     started = time.perf_counter()
-    engine = SearchEngine(Settings(index_dir=Path(index_dir)), embedder=embedder)
+    engine = SearchEngine(Settings(index_dir=Path(index_dir), model=model), embedder=embedder)
     open_s = time.perf_counter() - started
     sentences = corpus_sentences()
-    figures: dict = {"open_s": open_s}
+    figures: dict = {"open_s": open_s, "model_rss_mb": before}
     for n, mode in enumerate(MODES):
         times = []
         for query in query_texts(sentences, QUERIES_PER_MODE, seed=100 + n):
@@ -233,6 +233,7 @@ def table(indexing: dict, rows: list[dict]) -> str:
     lines = [f"Indexing ({indexing['chunks']} chunks, end to end): {indexing['index_chunks_per_s']:.1f} chunks/s; "
              f"raw model.encode on the same texts: {indexing['encode_chunks_per_s']:.1f} chunks/s; "
              f"ratio {indexing['ratio']:.2f}", "",
+             f"Process with the model loaded: {rows[0]['model_rss_mb']:.0f} MB resident" if rows else "", "",
              "| chunks | FAISS | write s | disk MB | float32 vectors MB | index RSS MB | open s | BM25 p50/p95 ms "
              "| dense p50/p95 ms | hybrid p50/p95 ms | recall@10 | recall@10, ties ±0.001 |",
              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -265,7 +266,7 @@ def main() -> None:
         indexing, base_vectors = measure_indexing(args.base, sentences, embedder, work)
         print(table(indexing, []), flush=True)
         for size in (int(s) for s in args.sizes.split(",")):
-            row = build_size(size, base_vectors, sentences, work)
+            row = build_size(size, base_vectors, sentences, work, args.model)
             measured = subprocess.run([sys.executable, __file__, "--model", args.model, "--measure",
                                        row["index_dir"], row["vectors"]], capture_output=True, text=True, check=True)
             row.update(json.loads(measured.stdout.strip().splitlines()[-1]))

@@ -96,6 +96,9 @@ def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, s
     started = time.perf_counter()
     if not documents.is_dir():
         raise FileNotFoundError(f"documents folder not found: {documents}")
+    if embedder is not None and embedder.name != settings.index_model:
+        raise ValueError(f"the loaded model is {embedder.name} but the settings name {settings.index_model}: "
+                         "an index must record the model that embedded it")
     index_dir = settings.index_dir
     with gen.WriterLock(index_dir):
         gen.remove_partial(index_dir)

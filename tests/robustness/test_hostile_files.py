@@ -10,6 +10,7 @@ from indexer.build import FAILED, INDEXED, SKIPPED, build_index
 from indexer.config import Settings
 from indexer.extract import ocr
 from search.engine import SearchEngine
+from tests.robustness.conftest import SMALL_MODEL
 from tests.conftest import sample
 from tests.indexer.fixtures import (cp1258_encode, legacy_encode, make_blank_pdf, make_docx, make_image_pdf,
                                     make_pdf, zip_bomb_docx)
@@ -23,7 +24,7 @@ LEGACY = ("kế hoạch\nđẩy mạnh đối thoại, nắm bắt tâm tư nguy
 
 
 @pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory, embedder):
+def hostile_run(tmp_path_factory, small_embedder):
     folder = tmp_path_factory.mktemp("hostile")
     good = make_pdf(folder / "tot.pdf", [PLAN])
     pdf_bytes = good.read_bytes()
@@ -49,8 +50,8 @@ def hostile_run(tmp_path_factory, embedder):
     (folder / "nfd.txt").write_text(unicodedata.normalize("NFD", TEXT), encoding="utf-8")
     (folder / "Kế hoạch số 5 năm 2024.txt").write_text(TEXT, encoding="utf-8")
     (folder / "spreadsheet.xlsx").write_bytes(b"PK\x03\x04")
-    settings = Settings(index_dir=tmp_path_factory.mktemp("hostile-index"))
-    report = build_index(folder, settings, show_progress=False, embedder=embedder)
+    settings = Settings(model=SMALL_MODEL, index_dir=tmp_path_factory.mktemp("hostile-index"))
+    report = build_index(folder, settings, show_progress=False, embedder=small_embedder)
     outcomes = {f.doc: f for f in report.files}
     print("\n" + "\n".join(f"{f.status:<8} {f.doc:<28} {f.reason or f'{f.chunks} chunks'}"
                            f"{' (' + '; '.join(f.notes) + ')' if f.notes else ''}" for f in report.files))
@@ -98,33 +99,33 @@ def test_a_scan_is_read_by_ocr_or_says_what_is_missing(hostile_run):
         assert outcome.status == FAILED and "OCR" in outcome.reason
 
 
-def test_legacy_encodings_and_odd_names_are_searchable(hostile_run, embedder):
+def test_legacy_encodings_and_odd_names_are_searchable(hostile_run, small_embedder):
     settings, outcomes = hostile_run
-    engine = SearchEngine(settings, embedder=embedder)
+    engine = SearchEngine(settings, embedder=small_embedder)
     docs = {h.doc for h in engine.search("đối thoại nắm bắt tâm tư nguyện vọng của giáo viên", k=20, mode="lexical")}
     assert {"tcvn3.txt", "vni.txt", "nfd.txt", "windows-1258.txt", "utf16.txt", "Kế hoạch số 5 năm 2024.txt"} <= docs
     assert "1500 blank pages" not in outcomes["1500-pages-one-text.pdf"].notes
     assert "1499 blank pages" in outcomes["1500-pages-one-text.pdf"].notes
 
 
-def test_a_file_that_reads_too_long_is_stopped(tmp_path, embedder):
+def test_a_file_that_reads_too_long_is_stopped(tmp_path, small_embedder):
     folder = tmp_path / "docs"
     folder.mkdir()
     make_pdf(folder / "slow.pdf", [PLAN] * 1500)
     (folder / "quick.txt").write_text(TEXT, encoding="utf-8")
-    settings = replace(Settings(index_dir=tmp_path / "index"), extract_timeout_s=0.5)
-    outcomes = {f.doc: f for f in build_index(folder, settings, show_progress=False, embedder=embedder).files}
+    settings = replace(Settings(model=SMALL_MODEL, index_dir=tmp_path / "index"), extract_timeout_s=0.5)
+    outcomes = {f.doc: f for f in build_index(folder, settings, show_progress=False, embedder=small_embedder).files}
     assert outcomes["slow.pdf"].status == FAILED
     assert outcomes["slow.pdf"].reason.startswith("reading took longer than 0.5 s")
     assert outcomes["quick.txt"].status == INDEXED
 
 
-def test_a_file_that_needs_too_much_memory_is_stopped(tmp_path, embedder):
+def test_a_file_that_needs_too_much_memory_is_stopped(tmp_path, small_embedder):
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "big.txt").write_text(TEXT * (15 * 1024 * 1024 // len(TEXT.encode("utf-8"))), encoding="utf-8")
     (folder / "quick.txt").write_text(TEXT, encoding="utf-8")
-    settings = replace(Settings(index_dir=tmp_path / "index"), extract_memory_mb=30)
-    outcomes = {f.doc: f for f in build_index(folder, settings, show_progress=False, embedder=embedder).files}
+    settings = replace(Settings(model=SMALL_MODEL, index_dir=tmp_path / "index"), extract_memory_mb=30)
+    outcomes = {f.doc: f for f in build_index(folder, settings, show_progress=False, embedder=small_embedder).files}
     assert outcomes["big.txt"].status == FAILED and "memory" in outcomes["big.txt"].reason
     assert outcomes["quick.txt"].status == INDEXED

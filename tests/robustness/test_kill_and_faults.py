@@ -19,6 +19,7 @@ from indexer.build import UNCHANGED, build_index
 from indexer.config import Settings
 from search.engine import SearchEngine
 from search.index import OpenIndex
+from tests.robustness.conftest import SMALL_MODEL
 from tests.conftest import DOCUMENTS, REPO
 from tests.indexer.fixtures import make_pdf
 from tests.robustness.test_hostile_files import PLAN
@@ -27,6 +28,7 @@ QUESTION = "Sở Tài chính bố trí kinh phí"
 KILL_TRIALS = 20
 READING_BAR = "Đọc tài liệu".encode()
 WRITE_PHASE_DELAYS = (0.0, 0.02, 0.05, 0.1, 0.2)  # seconds after the new generation's folder appears
+pytestmark = pytest.mark.usefixtures("small_model_commands")
 
 
 @pytest.fixture(scope="module")
@@ -59,20 +61,20 @@ def _timed_run(folder: Path, index_dir: Path) -> tuple[float, float]:
     return work_starts, time.monotonic() - started
 
 
-def _assert_whole_and_answering(settings: Settings, embedder) -> list[str]:
+def _assert_whole_and_answering(settings: Settings, small_embedder) -> list[str]:
     index = OpenIndex(settings.index_dir, settings.model)  # checksums verified
     assert index.integrity_problems() == []
     leftovers = [p.name for p in settings.index_dir.iterdir() if p.name.startswith(".CURRENT")]
     assert leftovers == []
-    hits = SearchEngine(settings, embedder=embedder).search(QUESTION, k=3)
+    hits = SearchEngine(settings, embedder=small_embedder).search(QUESTION, k=3)
     assert hits and hits[0].section.endswith("3. Sở Tài chính")
     return [h.chunk_id for h in hits]
 
 
-def test_kill_minus_nine_at_twenty_moments_never_breaks_the_index(tmp_path, corpus, embedder):
-    settings = Settings(index_dir=tmp_path / "index")
-    build_index(corpus, settings, show_progress=False, embedder=embedder)
-    expected = _assert_whole_and_answering(settings, embedder)
+def test_kill_minus_nine_at_twenty_moments_never_breaks_the_index(tmp_path, corpus, small_embedder):
+    settings = Settings(model=SMALL_MODEL, index_dir=tmp_path / "index")
+    build_index(corpus, settings, show_progress=False, embedder=small_embedder)
+    expected = _assert_whole_and_answering(settings, small_embedder)
 
     work_starts, full_run = _timed_run(corpus, settings.index_dir)
     survived, published = 0, 0
@@ -83,7 +85,7 @@ def test_kill_minus_nine_at_twenty_moments_never_breaks_the_index(tmp_path, corp
         process.send_signal(signal.SIGKILL)
         process.wait()
         published += gen.current_generation(settings.index_dir) != live
-        assert _assert_whole_and_answering(settings, embedder) == expected
+        assert _assert_whole_and_answering(settings, small_embedder) == expected
         survived += 1
     for delay in WRITE_PHASE_DELAYS:  # aimed at the short writing and publishing phase
         live = gen.current_generation(settings.index_dir)
@@ -95,13 +97,13 @@ def test_kill_minus_nine_at_twenty_moments_never_breaks_the_index(tmp_path, corp
         process.send_signal(signal.SIGKILL)
         process.wait()
         published += gen.current_generation(settings.index_dir) != live
-        assert _assert_whole_and_answering(settings, embedder) == expected
+        assert _assert_whole_and_answering(settings, small_embedder) == expected
         survived += 1
     print(f"\n{survived}/{KILL_TRIALS + len(WRITE_PHASE_DELAYS)} kill -9 trials left a whole, answering index (run {full_run:.1f} s, "
           f"work from {work_starts:.1f} s; {published} kills came after the new generation was published)")
-    rerun = build_index(corpus, settings, show_progress=False, embedder=embedder)
+    rerun = build_index(corpus, settings, show_progress=False, embedder=small_embedder)
     assert rerun.count(UNCHANGED) == 5
-    assert _assert_whole_and_answering(settings, embedder) == expected
+    assert _assert_whole_and_answering(settings, small_embedder) == expected
 
 
 def _children(pid: int) -> list[int]:
@@ -176,23 +178,23 @@ def _fail_atomic_write(monkeypatch, error_number: int, name: str) -> None:
 
 @pytest.mark.parametrize("error_number", [errno.ENOSPC, errno.EIO], ids=["disk full", "I/O error"])
 @pytest.mark.parametrize("step", list(SAVE_STEPS))
-def test_a_failed_save_step_keeps_the_previous_index_serving(tmp_path, corpus, embedder, monkeypatch, step,
+def test_a_failed_save_step_keeps_the_previous_index_serving(tmp_path, corpus, small_embedder, monkeypatch, step,
                                                             error_number):
-    settings = Settings(index_dir=tmp_path / "index")
-    build_index(corpus, settings, show_progress=False, embedder=embedder)
+    settings = Settings(model=SMALL_MODEL, index_dir=tmp_path / "index")
+    build_index(corpus, settings, show_progress=False, embedder=small_embedder)
     live = gen.current_generation(settings.index_dir)
-    expected = _assert_whole_and_answering(settings, embedder)
+    expected = _assert_whole_and_answering(settings, small_embedder)
 
     SAVE_STEPS[step](monkeypatch, error_number)
     with pytest.raises(gen.IndexWriteFailed) as failure:
-        build_index(corpus, settings, rebuild=True, show_progress=False, embedder=embedder)
+        build_index(corpus, settings, rebuild=True, show_progress=False, embedder=small_embedder)
     message = str(failure.value)
     assert os.strerror(error_number) in message and "the previous index is unchanged" in message
     monkeypatch.undo()
 
     assert gen.current_generation(settings.index_dir) == live
     assert [p for p in gen.generations_dir(settings.index_dir).iterdir()] == [live]
-    assert _assert_whole_and_answering(settings, embedder) == expected
+    assert _assert_whole_and_answering(settings, small_embedder) == expected
 
 
 def _flip_byte(path: Path) -> None:
@@ -207,9 +209,9 @@ def _truncate(path: Path) -> None:
 
 @pytest.mark.parametrize("damage", [_flip_byte, _truncate], ids=["flipped byte", "truncated"])
 @pytest.mark.parametrize("target", ["store.sqlite", "vectors.faiss", "bm25 segment", "manifest.json"])
-def test_a_damaged_committed_file_is_caught_and_never_answered_from(tmp_path, corpus, embedder, damage, target):
-    settings = Settings(index_dir=tmp_path / "index")
-    build_index(corpus, settings, show_progress=False, embedder=embedder)
+def test_a_damaged_committed_file_is_caught_and_never_answered_from(tmp_path, corpus, small_embedder, damage, target):
+    settings = Settings(model=SMALL_MODEL, index_dir=tmp_path / "index")
+    build_index(corpus, settings, show_progress=False, embedder=small_embedder)
     live = gen.current_generation(settings.index_dir)
     if target == "bm25 segment":
         path = max((live / gen.BM25).glob("*.idx"), key=lambda p: p.stat().st_size)
@@ -217,7 +219,7 @@ def test_a_damaged_committed_file_is_caught_and_never_answered_from(tmp_path, co
         path = live / target
     damage(path)
     with pytest.raises(gen.IndexUnusable, match="damaged|unreadable|manifest"):
-        SearchEngine(settings, embedder=embedder)
+        SearchEngine(settings, embedder=small_embedder)
     code = subprocess.run([sys.executable, "-m", "ui.cli", "search", QUESTION, "--index-dir", str(settings.index_dir)],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert code.returncode == 1 and "edusearch index --rebuild" in code.stderr and code.stdout == ""

@@ -6,6 +6,7 @@ import pytest
 
 from indexer.build import SKIPPED, build_index
 from indexer.config import Settings
+from tests.robustness.conftest import SMALL_MODEL
 from search.engine import SearchEngine
 from ui import admin
 
@@ -29,14 +30,14 @@ def linked_folder(tmp_path):
     return folder
 
 
-def test_links_out_of_the_documents_folder_are_skipped_with_the_reason(linked_folder, tmp_path, embedder):
-    settings = Settings(index_dir=tmp_path / "index")
-    report = build_index(linked_folder, settings, show_progress=False, embedder=embedder)
+def test_links_out_of_the_documents_folder_are_skipped_with_the_reason(linked_folder, tmp_path, small_embedder):
+    settings = Settings(model=SMALL_MODEL, index_dir=tmp_path / "index")
+    report = build_index(linked_folder, settings, show_progress=False, embedder=small_embedder)
     outcome = {r.doc: (r.status, r.reason) for r in report.files}
     assert outcome["passwd.txt"][0] == SKIPPED and "outside the documents folder" in outcome["passwd.txt"][1]
     assert outcome["ngoai"][0] == SKIPPED
     assert not any(doc.startswith("ngoai/") for doc in outcome)
-    engine = SearchEngine(settings, embedder)
+    engine = SearchEngine(settings, small_embedder)
     assert all("SECRETLINE" not in h.text for h in engine.search("SECRETLINE máy chủ", k=10))
     assert all("SECRETLINE" not in (d.meta.title or "") for d in engine.index.documents.values())
 

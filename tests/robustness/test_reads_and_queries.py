@@ -13,16 +13,17 @@ from indexer.config import Settings
 from search.answer import answer
 from search.engine import SearchEngine
 from search.topics import plans_for_topic
+from tests.robustness.conftest import SMALL_MODEL
 from tests.conftest import DOCUMENTS
 
 REBUILDS = 3
 
 
-def test_queries_during_reindex_see_no_error_and_one_whole_generation(tmp_path, embedder):
+def test_queries_during_reindex_see_no_error_and_one_whole_generation(tmp_path, small_embedder):
     folder = tmp_path / "docs"
     shutil.copytree(DOCUMENTS, folder)
-    settings = Settings(index_dir=tmp_path / "index")
-    build_index(folder, settings, show_progress=False, embedder=embedder)
+    settings = Settings(model=SMALL_MODEL, index_dir=tmp_path / "index")
+    build_index(folder, settings, show_progress=False, embedder=small_embedder)
     errors: list[str] = []
     queries, generations = 0, set()
     done = threading.Event()
@@ -32,7 +33,7 @@ def test_queries_during_reindex_see_no_error_and_one_whole_generation(tmp_path, 
             for n in range(REBUILDS):
                 with (folder / "004_67563299733f9e63.txt").open("a", encoding="utf-8") as handle:
                     handle.write(f"\nGhi chú bổ sung lần {n}: tăng cường kiểm tra nề nếp dạy học.\n")
-                build_index(folder, settings, rebuild=n == 0, show_progress=False, embedder=embedder)
+                build_index(folder, settings, rebuild=n == 0, show_progress=False, embedder=small_embedder)
         finally:
             done.set()
 
@@ -40,7 +41,7 @@ def test_queries_during_reindex_see_no_error_and_one_whole_generation(tmp_path, 
     writer.start()
     while not done.is_set() or queries < 20:
         try:
-            engine = SearchEngine(settings, embedder=embedder)
+            engine = SearchEngine(settings, embedder=small_embedder)
             hits = engine.search("Sở Tài chính bố trí kinh phí", k=5)
             stored = {c.id for c, _ in engine.index.store.chunks_of(hits[0].doc)}
             manifest = engine.index.manifest

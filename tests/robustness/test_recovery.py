@@ -11,15 +11,16 @@ import pytest
 from indexer import bm25, build, generations as gen, store
 from indexer.build import build_index
 from indexer.config import Settings
+from tests.robustness.conftest import SMALL_MODEL
 from search.engine import SearchEngine
 from search.index import OpenIndex
 from tests.robustness.test_kill_and_faults import QUESTION, _assert_whole_and_answering, corpus  # noqa: F401
 
 
 @pytest.fixture()
-def built(tmp_path, corpus, embedder) -> Settings:
-    settings = Settings(index_dir=tmp_path / "index")
-    build_index(corpus, settings, show_progress=False, embedder=embedder)
+def built(tmp_path, corpus, small_embedder) -> Settings:
+    settings = Settings(model=SMALL_MODEL, index_dir=tmp_path / "index")
+    build_index(corpus, settings, show_progress=False, embedder=small_embedder)
     return settings
 
 
@@ -49,11 +50,11 @@ DAMAGE = {
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
 @pytest.mark.parametrize("rebuild", [True, False], ids=["index --rebuild", "index or serve"])
-def test_the_advised_rebuild_recovers_a_damaged_index(built, corpus, embedder, damage, rebuild):
+def test_the_advised_rebuild_recovers_a_damaged_index(built, corpus, small_embedder, damage, rebuild):
     DAMAGE[damage](built.index_dir)
-    report = build_index(corpus, built, rebuild=rebuild, show_progress=False, embedder=embedder)
+    report = build_index(corpus, built, rebuild=rebuild, show_progress=False, embedder=small_embedder)
     assert report.chunks_total > 0
-    assert _assert_whole_and_answering(built, embedder)
+    assert _assert_whole_and_answering(built, small_embedder)
 
 
 def test_a_manifest_of_the_wrong_types_is_refused_with_a_message(built):
@@ -78,24 +79,24 @@ LIBRARY_ERRORS = {  # what each library raises when the disk fills up under it
 
 
 @pytest.mark.parametrize("step", list(LIBRARY_ERRORS))
-def test_a_full_disk_under_each_library_is_one_clear_message(built, corpus, embedder, monkeypatch, step):
+def test_a_full_disk_under_each_library_is_one_clear_message(built, corpus, small_embedder, monkeypatch, step):
     owner, name, error = LIBRARY_ERRORS[step]
     live = gen.current_generation(built.index_dir)
     monkeypatch.setattr(owner, name, _raise(error))
     with pytest.raises(gen.IndexWriteFailed) as failure:
-        build_index(corpus, built, rebuild=True, show_progress=False, embedder=embedder)
+        build_index(corpus, built, rebuild=True, show_progress=False, embedder=small_embedder)
     message = str(failure.value)
     assert message.startswith("could not write the new index (disk full: ")
     assert "the previous index is unchanged and still answers" in message and "\n" not in message
     monkeypatch.undo()
     assert [p for p in gen.generations_dir(built.index_dir).iterdir()] == [live]
-    assert _assert_whole_and_answering(built, embedder)
+    assert _assert_whole_and_answering(built, small_embedder)
 
 
-def test_a_half_written_generation_left_by_a_crash_is_cleaned_at_the_next_start(built, corpus, embedder):
+def test_a_half_written_generation_left_by_a_crash_is_cleaned_at_the_next_start(built, corpus, small_embedder):
     stale = gen.generations_dir(built.index_dir) / "g20000101T000000-1-000001"
     (stale / "bm25").mkdir(parents=True)
     (stale / "store.sqlite").write_bytes(b"half")
-    build_index(corpus, built, show_progress=False, embedder=embedder)
+    build_index(corpus, built, show_progress=False, embedder=small_embedder)
     assert not stale.exists()
-    assert SearchEngine(built, embedder).search(QUESTION, k=1)
+    assert SearchEngine(built, small_embedder).search(QUESTION, k=1)

@@ -10,6 +10,7 @@ import pytest
 from indexer.build import build_index
 from indexer.config import Settings
 from search.engine import SearchEngine
+from tests.robustness.conftest import SMALL_MODEL
 from tests.conftest import DOCUMENTS
 from tests.ui.running import browser_page, running_app_of
 from ui.web import AppState
@@ -19,12 +20,12 @@ NEW_PLAN = ("KẾ HOẠCH\nPhát triển giáo dục STEM trong trường phổ 
 
 
 @pytest.fixture()
-def live_app(tmp_path, embedder):
+def live_app(tmp_path, small_embedder):
     folder = tmp_path / "documents"
     shutil.copytree(DOCUMENTS, folder)
-    settings = Settings(index_dir=tmp_path / "index")
-    build_index(folder, settings, show_progress=False, embedder=embedder)
-    state = AppState(SearchEngine(settings, embedder), folder)
+    settings = Settings(model=SMALL_MODEL, index_dir=tmp_path / "index")
+    build_index(folder, settings, show_progress=False, embedder=small_embedder)
+    state = AppState(SearchEngine(settings, small_embedder), folder)
     with running_app_of(state) as url:
         yield state, url
 

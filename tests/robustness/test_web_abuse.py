@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.robustness.conftest import SMALL_MODEL
 from tests.conftest import DOCUMENTS
 from tests.ui.running import running_app
 from ui import admin
@@ -95,7 +96,7 @@ def test_the_upload_route_takes_no_file_without_an_admin_session(app_url, monkey
 
 
 @pytest.fixture()
-def own_app(tmp_path, embedder):
+def own_app(tmp_path, small_embedder):
     """An app over its own small folder and index, for tests that add plans."""
     from indexer.build import build_index
     from indexer.config import Settings
@@ -104,9 +105,9 @@ def own_app(tmp_path, embedder):
     folder = tmp_path / "documents"
     folder.mkdir()
     (folder / "a.txt").write_text("KẾ HOẠCH\nDạy bơi\nDạy bơi an toàn cho học sinh tiểu học.\n", encoding="utf-8")
-    settings = Settings(index_dir=tmp_path / "index")
-    build_index(folder, settings, show_progress=False, embedder=embedder)
-    with running_app(SearchEngine(settings, embedder), folder) as url:
+    settings = Settings(model=SMALL_MODEL, index_dir=tmp_path / "index")
+    build_index(folder, settings, show_progress=False, embedder=small_embedder)
+    with running_app(SearchEngine(settings, small_embedder), folder) as url:
         yield url, folder
 
 

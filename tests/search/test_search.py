@@ -2,6 +2,7 @@
 
 import pytest
 
+from search.answer import answer
 from search.evaluate import evaluate, load_queries
 from search.query import Filters
 from tests.conftest import SHARED
@@ -27,6 +28,15 @@ def test_queries_without_diacritics_find_the_same_passage(engine):
     accented = engine.search("biên chế cho ngành giáo dục", k=1)[0]
     plain = engine.search("bien che cho nganh giao duc", k=1)[0]
     assert plain.chunk_id == accented.chunk_id
+
+
+def test_a_question_without_diacritics_is_read_with_them_from_the_plans_own_words(engine):
+    query = engine.parse("ty le hoc sinh tot nghiep trung hoc pho thong")
+    assert query.restored == "tỷ lệ học sinh tốt nghiệp trung học phổ thông"
+    assert query.meaning_text == query.restored
+    assert "Đã hiểu là: tỷ lệ học sinh tốt nghiệp trung học phổ thông" in answer(engine, query.text).notes
+    assert engine.parse("tỷ lệ học sinh").restored is None  # typed with diacritics: taken as typed
+    assert engine.parse("What is the graduation rate?").restored is None  # English: translated instead
 
 
 def test_document_codes_are_findable(engine):
