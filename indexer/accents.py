@@ -48,13 +48,19 @@ class Vocabulary:
     pairs: Counter = field(default_factory=Counter)
 
     @classmethod
+    def of_corpus(cls, texts: Iterable[str]) -> "Vocabulary":
+        """The vocabulary of indexed passages that have their diacritics, and of the words questions ask with."""
+        return cls.from_texts([*texts, *QUESTION_PHRASES])
+
+    @classmethod
     def from_texts(cls, texts: Iterable[str]) -> "Vocabulary":
-        vocabulary = cls()
+        vocabulary, counts = cls(), Counter()
         for text in texts:
             tokens = index_syllables(text)
-            for token in tokens:
-                vocabulary.syllables[fold_token(token)][token] += 1
+            counts.update(tokens)
             vocabulary.pairs.update(zip(tokens, tokens[1:]))
+        for token, n in counts.items():  # folded once per distinct syllable
+            vocabulary.syllables[fold_token(token)][token] += n
         return vocabulary
 
     def save(self, path: Path) -> None:

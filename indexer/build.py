@@ -4,6 +4,7 @@ embedded, deleted ones drop out, and the result is published as a new generation
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import os
 import sqlite3
@@ -18,7 +19,7 @@ import numpy as np
 from tqdm import tqdm
 
 from indexer import generations as gen
-from indexer.accents import QUESTION_PHRASES, Vocabulary, lacks_diacritics
+from indexer.accents import Vocabulary, lacks_diacritics
 from indexer.bm25 import Bm25Writer, DocumentFacets, context_text
 from indexer.chunks import CHUNKER_VERSION, Chunk
 from indexer.config import Settings
@@ -77,6 +78,10 @@ class Prepared:
     chunks: list[Chunk]
     vectors: np.ndarray | None  # None until embedded
     targets: list[Target] = field(default_factory=list)
+
+    @functools.cached_property
+    def without_diacritics(self) -> bool:
+        return lacks_diacritics(self.document.text)
 
 
 def embedding_text(meta: DocumentMeta, chunk: Chunk) -> str:
@@ -259,6 +264,8 @@ class _Embedding:
         self.embedder, self.settings, self.show_progress = embedder, settings, show_progress
         self.seconds, self.count = 0.0, 0
         self._pending: list[Prepared] = []
+        self._without_diacritics: list[Prepared] = []  # embedded last, with diacritics put back
+        self._accented: list[Prepared] = []  # whose words put them back
         self._bar = tqdm(total=0, desc="Mã hóa đoạn văn", unit="đoạn", disable=not show_progress, file=sys.stderr,
                          position=1, leave=False)
 
@@ -269,27 +276,35 @@ class _Embedding:
         self._bar.close()
 
     def add(self, item: Prepared) -> None:
+        restoring = self.settings.restore_diacritics and item.without_diacritics
+        if not item.without_diacritics:
+            self._accented.append(item)
         if item.vectors is not None:
             return
-        self._pending.append(item)
+        (self._without_diacritics if restoring else self._pending).append(item)
         self._bar.total += len(item.chunks)
         self._bar.refresh()
         if sum(len(p.chunks) for p in self._pending) >= EMBED_WINDOW:
             self._flush()
 
     def finish(self, need_embedder: bool) -> None:
-        """Embed what is left; load the model anyway when the vector dimension is not known otherwise."""
+        """Embed what is left, documents without diacritics last, with them put back from the words of all
+        the others (a model reads `ty le hoc sinh` poorly); load the model anyway when the vector dimension
+        is not known otherwise."""
         self._flush()
+        if self._without_diacritics:
+            self._pending, self._without_diacritics = self._without_diacritics, []
+            self._flush(_vocabulary(self._accented).restore)
         if self.embedder is None and need_embedder:
             self.embedder = Embedder.from_settings(self.settings)
 
-    def _flush(self) -> None:
+    def _flush(self, restore: Callable[[str], str] = str) -> None:
         if not self._pending:
             return
         started = time.perf_counter()
         if self.embedder is None:
             self.embedder = Embedder.from_settings(self.settings)
-        texts = [embedding_text(item.document.meta, c) for item in self._pending for c in item.chunks]
+        texts = [restore(embedding_text(item.document.meta, c)) for item in self._pending for c in item.chunks]
         vectors = self.embedder.embed_passages(texts, self.settings.batch_size)
         offset = 0
         for item in self._pending:
@@ -318,14 +333,14 @@ def _write_parts(generation: Path, prepared: list[Prepared], dimension: int, set
     changes = changes_to({item.document.doc: item.document.meta for item in prepared})
     vocabulary = _vocabulary(prepared)
     vocabulary.save(generation / gen.VOCABULARY)
-    any_without = any(lacks_diacritics(item.document.text) for item in prepared)
+    any_without = any(item.without_diacritics for item in prepared)
     restore = vocabulary.restore if settings.restore_diacritics and any_without else None
     for item in prepared:
         assert item.vectors is not None
         meta = item.document.meta
         store.add_document(item.document, item.sections, item.chunks, item.vectors, item.targets)
         facts = DocumentFacets.of(meta, is_replaced(changes.get(item.document.doc, [])))
-        searchable = restore if restore and lacks_diacritics(item.document.text) else str
+        searchable = restore if restore and item.without_diacritics else str
         for chunk in item.chunks:
             bm25.add(vec_id, searchable(chunk.text), searchable(chunk_context(meta, chunk.section)), facts)
             vec_id += 1
@@ -340,10 +355,9 @@ def _write_parts(generation: Path, prepared: list[Prepared], dimension: int, set
 
 
 def _vocabulary(prepared: list[Prepared]) -> Vocabulary:
-    """The accented syllables of the documents that have their diacritics: what puts them back into
-    documents without (here) and into questions typed without (search/engine.py)."""
-    texts = [chunk.text for item in prepared if not lacks_diacritics(item.document.text) for chunk in item.chunks]
-    return Vocabulary.from_texts([*texts, *QUESTION_PHRASES])
+    """What puts diacritics back into documents without them (here and before embedding) and into questions
+    typed without them (search/engine.py)."""
+    return Vocabulary.of_corpus(c.text for item in prepared if not item.without_diacritics for c in item.chunks)
 
 
 def _write_failure(error: BaseException) -> str:
