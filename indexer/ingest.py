@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.body_facts import read_body_facts
 from indexer.boilerplate import classify
 from indexer.chunks import Chunk, chunk_document
 from indexer.coverage import Coverage, measure
@@ -52,6 +53,8 @@ def parse_file(path: Path, doc: str) -> ParsedDocument:
         chunks = chunk_document(doc, sections)
     opening = sections[0].text if sections and not sections[0].heading else ""
     _read_plan_facts(found.meta, opening, text)
+    kept = [i for i in range(len(paragraphs)) if i not in found.date_paragraphs]
+    read_body_facts(found.meta, [paragraphs[i] for i in kept], [labels[i] for i in kept])
     apply_sidecar(found.meta, path)
     paged = any(page.number is not None for page in extracted.pages)
     period = period_in(found.meta.period) if found.meta.period else None

@@ -92,7 +92,10 @@ class DocumentMeta:
     period: str | None = None  # "2021 - 2025, định hướng đến năm 2030"
     period_start: int | None = None
     period_end: int | None = None  # the last year covered, the vision's included
+    signer: str | None = None  # the name in the signature block: "Dương Xuân Huyên"
+    signer_title: str | None = None  # the position signed under: "Phó Chủ tịch"
     from_sidecar: list[str] = field(default_factory=list)  # the fields a sidecar file supplied
+    from_text: list[str] = field(default_factory=list)  # the fields read from the body, not the header
 
     @property
     def year(self) -> int | None:
@@ -404,12 +407,14 @@ def apply_sidecar(meta: DocumentMeta, document: Path) -> None:
         raise ExtractionError(f"metadata file {path.name} is not valid JSON ({error})") from None
     if not isinstance(values, dict):
         raise ExtractionError(f"metadata file {path.name} must hold a JSON object")
-    known = set(DocumentMeta.__dataclass_fields__) - {"from_sidecar"}
+    known = set(DocumentMeta.__dataclass_fields__) - {"from_sidecar", "from_text"}
     unknown = sorted(set(values) - known)
     if unknown:
         raise ExtractionError(f"metadata file {path.name} has unknown fields: {', '.join(unknown)}")
     for key, value in values.items():
         setattr(meta, key, value)
         meta.from_sidecar.append(key)
+        if key in meta.from_text:
+            meta.from_text.remove(key)
     if "issuer" in values and "issuer_short" not in values and meta.issuer:
         meta.issuer_short = short_issuer(meta.issuer)

@@ -15,20 +15,33 @@ MAX_TITLE = 90
 _NAMED_UNIT = re.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\b")
 
 
-def document_label(meta: DocumentMeta, doc: str) -> str:
-    """`Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn`, or the title, or the file name."""
+def document_label(meta: DocumentMeta) -> str:
+    """`Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn`; without a number, the document's
+    title (`Kế hoạch thực hiện …`), in quotes when it was taken from the text. Never the file name: a
+    document without any text is `Văn bản không có tiêu đề`."""
     if meta.number:
         label = f"{meta.doc_type or 'Văn bản'} số {meta.number}"
+    elif meta.title and "title" in meta.from_text:
+        label = f"“{shorten(meta.title, MAX_TITLE)}”"
     elif meta.title:
-        label = shorten(meta.title, MAX_TITLE)
+        label = shorten(_typed_title(meta.title, meta.doc_type), MAX_TITLE)
     else:
-        label = doc.rsplit("/", 1)[-1]
+        label = "Văn bản không có tiêu đề"
     if meta.date:
         label += f" ngày {display_date(meta.date)}"
     issuer = meta.issuer_short or meta.issuer
     if issuer:
         label += f" của {issuer}"
     return label
+
+
+def _typed_title(title: str, doc_type: str | None) -> str:
+    """`KẾ HOẠCH Thực hiện Kết luận …` -> `Kế hoạch thực hiện Kết luận …`: the type word as a citation writes
+    it, the title after it as printed (its first letter lowered)."""
+    if doc_type and title.upper().startswith(doc_type.upper() + " "):
+        rest = title[len(doc_type) + 1:].lstrip()
+        return f"{doc_type} {rest[:1].lower() + rest[1:] if not rest.isupper() else rest.lower()}"
+    return title
 
 
 def section_label(path: str) -> str:
@@ -49,8 +62,8 @@ def pages_label(page_start: int | None, page_end: int | None) -> str:
     return f"tr. {page_start}" if page_end in (None, page_start) else f"tr. {page_start}-{page_end}"
 
 
-def citation(meta: DocumentMeta, doc: str, section: str, page_start: int | None, page_end: int | None) -> str:
-    parts = [document_label(meta, doc), section_label(section), pages_label(page_start, page_end)]
+def citation(meta: DocumentMeta, section: str, page_start: int | None, page_end: int | None) -> str:
+    parts = [document_label(meta), section_label(section), pages_label(page_start, page_end)]
     return ", ".join(p for p in parts if p)
 
 

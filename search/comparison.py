@@ -48,16 +48,16 @@ def target_rows(index: OpenIndex, lexicon: Lexicon, filters: TargetFilters = Tar
     rows = []
     for target in index.store.targets():
         meta = documents[target.doc].meta
-        replaced_by = [document_label(documents[c.by].meta, c.by) for c in index.changes.get(target.doc, [])
+        replaced_by = [document_label(documents[c.by].meta) for c in index.changes.get(target.doc, [])
                        if c.relation == REPLACED]
         if (filters.province and meta.province != filters.province) or (filters.current and replaced_by) \
                 or (filters.level and filters.level not in target.levels) \
                 or (filters.period and not _covers(target, filters.period)) \
                 or (wanted and not wanted.matches(target)):
             continue
-        rows.append(TargetRow(target, document_label(meta, target.doc), meta.province,
+        rows.append(TargetRow(target, document_label(meta), meta.province,
                               meta.issuer_short or meta.issuer,
-                              citation(meta, target.doc, target.section, target.page, target.page), replaced_by))
+                              citation(meta, target.section, target.page, target.page), replaced_by))
     return rows
 
 

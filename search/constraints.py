@@ -231,7 +231,7 @@ class Checker:
         return (meta.period_start or meta.period_end, meta.period_end) if meta.period_end else None
 
     def _label(self, doc: str) -> str:
-        return document_label(self.index.documents[doc].meta, doc)
+        return document_label(self.index.documents[doc].meta)
 
     def document_asked(self, hits) -> str | None:
         """The document a question about a document's own facts is about: the one whose number it names,
@@ -249,7 +249,7 @@ class Checker:
         stored = self.index.store.document(doc)
         if stored is None:
             return None
-        label = document_label(meta, doc)
+        label = document_label(meta)
         if fact is DocumentFact.DATE and meta.date:
             return _date_text(stored.text, meta), f"{label}, phần đầu văn bản"
         if fact is DocumentFact.SIGNER:

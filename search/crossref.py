@@ -34,7 +34,7 @@ def references(documents: dict[str, StoredDocument], codes: list[str]) -> list[C
         bearing, related = [], []
         for doc in sorted(documents):
             meta = documents[doc].meta
-            label = document_label(meta, doc)
+            label = document_label(meta)
             if meta.number and code_token(meta.number) == token:
                 bearing.append(CodeReference(code, doc, label, IS))
             elif doc in implementing:

@@ -167,7 +167,7 @@ class SearchEngine:
                 doc=chunk.doc, title=meta.title, number=meta.number, section=chunk.section,
                 section_ordinal=chunk.section_ordinal, pages=pages,
                 text=chunk.text, score=round(float(score), 6),
-                citation=citation(meta, chunk.doc, chunk.section, chunk.page_start, chunk.page_end),
+                citation=citation(meta, chunk.section, chunk.page_start, chunk.page_end),
                 plan_note=self.index.plan_note(chunk.doc), chunk_id=chunk.id, lexical_rank=ranked.lexical_ranks.get(vec_id),
                 dense_rank=ranked.dense_ranks.get(vec_id),
             ))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from indexer.normalize import find_codes, has_diacritics
 
 ENGLISH_SHARE = 0.6  # of a question's words, to call it English
+_AND = "và"
 STOPWORDS = frozenset("""
 a an the of to in on at for from with by about into over under as and or but not no is are was were be been
 being am do does did has have had will would shall should can could may might must this that these those
@@ -39,8 +40,11 @@ def is_english(text: str, glossary: dict[tuple[str, ...], str]) -> bool:
     if len(words) < 2:
         return False
     vocabulary = {w for phrase in glossary for w in phrase}
-    known = sum(1 for w in words if w in STOPWORDS or w in vocabulary or _singular(w) in vocabulary)
-    return known / len(words) >= ENGLISH_SHARE and any(w in STOPWORDS for w in words)
+    in_glossary = [w in vocabulary or _singular(w) in vocabulary for w in words]
+    known = sum(1 for w, listed in zip(words, in_glossary) if listed or w in STOPWORDS)
+    if any(w in STOPWORDS for w in words):
+        return known / len(words) >= ENGLISH_SHARE
+    return all(in_glossary)  # a bare English phrase, as topics are typed: `digital transformation`
 
 
 def translate(text: str, glossary: dict[tuple[str, ...], str],
@@ -73,10 +77,13 @@ def translate(text: str, glossary: dict[tuple[str, ...], str],
             continue
         if _NUMERIC.fullmatch(word) or (word[0].isupper() and lowered[i] not in STOPWORDS):
             out.append(word)  # numbers and names: Lang Son, Ha Long, 2025
+        elif lowered[i] == "and" and out and out[-1] != _AND and _longest_match(lowered, i + 1, glossary):
+            out.append(_AND)  # `career guidance and student streaming`: two terms joined, as Vietnamese joins them
         elif lowered[i] not in STOPWORDS:
             untranslated.append(word)
         i += 1
-    return Translation(" ".join(dict.fromkeys(out + codes)), tuple(terms), tuple(untranslated))
+    kept = [w for n, w in enumerate(out) if w == _AND or w not in out[:n]]
+    return Translation(" ".join(kept + [c for c in codes if c not in kept]), tuple(terms), tuple(untranslated))
 
 
 def _unknown(words: list[str], at: int, glossary: dict[tuple[str, ...], str]) -> bool:

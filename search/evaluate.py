@@ -51,6 +51,15 @@ class QueryResult:
         listed = set(self.docs_ranked)
         return len(listed & set(self.relevant_docs)) / len(listed) if listed else float(not self.relevant_docs)
 
+    def average_precision(self) -> float:
+        """The mean of precision at the rank of each relevant plan (those not listed count 0)."""
+        relevant, found, total = set(self.relevant_docs), 0, 0.0
+        for rank, doc in enumerate(self.docs_ranked, 1):
+            if doc in relevant:
+                found += 1
+                total += found / rank
+        return total / len(relevant) if relevant else 1.0
+
 
 @dataclass
 class EvalReport:
@@ -81,6 +90,8 @@ class EvalReport:
                                  for r in with_relevant) / len(with_relevant)
         if topics:
             out["precision"] = sum(r.precision() for r in topics) / len(topics)
+        if with_relevant:
+            out["MAP"] = sum(r.average_precision() for r in with_relevant) / len(with_relevant)
         return {key: round(value, 4) for key, value in out.items()}
 
     def answer_counts(self) -> tuple[int, int]:

@@ -4,6 +4,7 @@ configured model with the current formats."""
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +108,11 @@ class OpenIndex:
                          replaced[of_chunk])
 
     @functools.cached_property
+    def chunk_counts(self) -> Counter:
+        """How many passages each document has."""
+        return Counter(self.store.chunk_docs())
+
+    @functools.cached_property
     def vocabulary(self) -> Vocabulary | None:
         """The indexed text's accented syllables (for questions typed without diacritics); None for an index
         written before it was kept."""
@@ -115,7 +121,7 @@ class OpenIndex:
 
     def plan_note(self, doc: str) -> str:
         """Period and status of an indexed plan, for display beside its citations (search.cite.plan_note)."""
-        changes = [(c.relation, document_label(self.documents[c.by].meta, c.by)) for c in self.changes.get(doc, [])]
+        changes = [(c.relation, document_label(self.documents[c.by].meta)) for c in self.changes.get(doc, [])]
         return plan_note(self.documents[doc].meta, changes)
 
     def integrity_problems(self) -> list[str]:

@@ -76,7 +76,7 @@ class LineageGraph:
             meta = stored.meta
             node = self.node_of(doc)
             self._doc_of[node] = doc
-            self._shown[node] = meta.number or document_label(meta, doc)
+            self._shown[node] = meta.number or document_label(meta)
             for relation, codes in ((IMPLEMENTS, meta.implements), (BASIS, meta.bases)):
                 for code in codes:
                     self._link(node, self._code_node(code), relation)
@@ -141,4 +141,4 @@ class LineageGraph:
         yield from walk(node, [], {node})
 
     def _label(self, doc: str) -> str:
-        return document_label(self._documents[doc].meta, doc)
+        return document_label(self._documents[doc].meta)

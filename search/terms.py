@@ -75,6 +75,11 @@ class QueryTerms:
         return QueryTerms({t: w for t, w in self.folded.items() if "_" not in t},
                           {t: w for t, w in self.exact.items() if "_" not in t}, self.codes, self.alternatives)
 
+    def folded_only(self) -> "QueryTerms":
+        """The same terms matched without diacritics only: a tone mark misread by OCR (`tư tường`) or typed
+        differently does not hide a word."""
+        return replace(self, exact={})
+
     def coverage(self, text: str) -> float:
         """The IDF-weighted share of the question's terms that `text` contains, 0..1."""
         return self.coverage_of(analyze(text))

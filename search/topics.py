@@ -1,14 +1,21 @@
-"""Which plans address a topic: documents ranked by their matching passages, each with the number of
-sections that match and its three best pieces of evidence, cited.
+"""Which plans address a topic: documents ranked by how much of them is about it, each with the number of
+sections that match and up to three passages that match, their matching sentence marked, cited.
 
-A plan addresses a topic when
-- one of its passages carries the topic's wording: PHRASE_MATCH of its IDF-weighted words and word pairs
-  (`search.terms`, heading path included); or
+A passage matches when
+- it carries the topic's wording: PHRASE_MATCH of its IDF-weighted words and word pairs (`search.terms`,
+  heading path included); or
 - for a descriptive topic of LONG_TOPIC content words or more, which no single passage is expected to
-  repeat, its BEST passages cover on average WORDS_MATCH of the topic's words, in any order.
-Other plans are left out rather than listed last. The constants are set with `edusearch eval` on the dev
-topic file and on bench/topic_phrases.jsonl (README, "Retrieval quality"). A topic that names a document
-code also lists every plan that bears or cites it.
+  repeat, it covers WORDS_MATCH of the topic's words in any order (and the plan's BEST passages do on
+  average).
+A plan addresses the topic when a meaningful share of it matches: a section whose heading carries the topic,
+SEVERAL passages that carry its wording, or a SHARE of its passages. (A national text on labour or health
+shares many of a descriptive topic's words, `phát triển`, `cán bộ`, `quản lý`, in a few of its hundred
+passages; a plan about the topic has them in a third of its own.) A plan with fewer matches only mentions it: counted, not
+listed, as is one whose best passage has MENTION_MATCH of the wording. Plans are ranked by a graded score:
+the strength of the best match times how broad the matching is (a heading, or BROAD sections, is full
+breadth). The constants are set with `edusearch eval` on the dev topic file, on bench/topic_phrases.jsonl
+and on the dev plans with the legal texts as distractors (README, "Retrieval quality"). A topic that names
+a document code also lists every plan that bears or cites it, with how.
 """
 
 from __future__ import annotations
@@ -16,18 +23,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from indexer.normalize import analyze, find_codes
+from indexer.sentences import sentence_spans
 from search.cite import display_date, document_label
 from search.crossref import CodeReference, references
 from search.engine import Hit, SearchEngine
 from search.spreadsheet import csv_text
 from search.query import Filters, query_notes
-from search.terms import query_terms
+from search.terms import QueryTerms, query_terms
 
 CANDIDATES = 300  # passages per retrieval side
 BEST = 3  # passages averaged for a descriptive topic, and evidence shown
 PHRASE_MATCH = 0.8
-WORDS_MATCH = 0.55
+WORDS_MATCH = 0.5
+MENTION_MATCH = 0.5
 LONG_TOPIC = 7
+BROAD = 3  # matching sections for full breadth
+SEVERAL = 2  # matching passages for a plan to address the topic (one is a mention)
+SHARE = 0.3  # of a plan's passages
+NARROW = 0.5  # the score of a single match, as a share of its strength
 
 
 @dataclass
@@ -41,21 +54,27 @@ class PlanMatch:
     province: str | None
     score: float
     matching_sections: int
-    evidence: list[Hit]
+    evidence: list[Hit]  # matching passages only, best first
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # the best matching sentence of each
     references: list[str] = field(default_factory=list)  # "thực hiện 51-KL/TW", when the topic names a code
+
+    def evidence_sentence(self, n: int) -> str:
+        start, end = self.sentences[n]
+        return self.evidence[n].text[start:end].strip()
 
     def to_json(self) -> dict:
         return {"doc": self.doc, "label": self.label, "title": self.title, "number": self.number,
                 "issuer": self.issuer, "date": self.date, "province": self.province, "score": self.score,
                 "matching_sections": self.matching_sections, "references": self.references,
-                "evidence": [{"citation": h.citation, "section": h.section, "text": h.text} for h in self.evidence]}
+                "evidence": [{"citation": h.citation, "section": h.section, "text": h.text,
+                              "sentence": self.evidence_sentence(n)} for n, h in enumerate(self.evidence)]}
 
 
 @dataclass
 class TopicResult:
     topic: str
     plans: list[PlanMatch]
-    left_out: int  # plans with some matching passage but under the threshold
+    left_out: int  # plans that mention the topic without addressing it
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -75,7 +94,7 @@ def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters
     notes = query_notes(query)
     if query.empty:
         return TopicResult(topic, [], 0, notes)
-    terms = query_terms(query, engine.index.bm25.searcher())
+    terms = query_terms(query, engine.index.bm25.searcher()).folded_only()  # which plans, not which spelling
     words = terms.unigrams()
     descriptive = len(words.folded) >= LONG_TOPIC
     ranked = engine.rank(query, filters, candidates=CANDIDATES)
@@ -87,28 +106,43 @@ def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters
     plans, left_out = [], 0
     for doc, scored in by_doc.items():
         scored.sort(key=lambda s: (-(s.relevance + s.phrase), -s.hit.score))
-        phrase = max(s.phrase for s in scored)
+        matches = [s for s in scored if s.phrase >= PHRASE_MATCH or (descriptive and s.relevance >= WORDS_MATCH)]
         words_mean = sum(sorted((s.relevance for s in scored), reverse=True)[:BEST]) / BEST
-        score = max(phrase, words_mean) if descriptive else phrase
-        if phrase < PHRASE_MATCH and not (descriptive and words_mean >= WORDS_MATCH) and doc not in cited:
-            left_out += 1
+        phrase = max(s.phrase for s in scored)
+        strength = max(phrase, words_mean) if descriptive else phrase
+        sections = {s.hit.section for s in matches}
+        in_heading = any(terms.coverage_of(analyze(s.hit.section)) >= PHRASE_MATCH for s in matches)
+        breadth = 1.0 if in_heading else min(1.0, len(sections) / BROAD)
+        worded = sum(1 for s in matches if s.phrase >= PHRASE_MATCH)
+        addresses = bool(matches) and (in_heading or worded >= SEVERAL
+                                       or len(matches) >= SHARE * engine.index.chunk_counts[doc])
+        if not addresses and doc not in cited:
+            left_out += phrase >= MENTION_MATCH or bool(matches)
             continue
-        matching = {s.hit.section for s in scored
-                    if s.phrase >= PHRASE_MATCH or (descriptive and s.relevance >= WORDS_MATCH)}
-        plans.append(_plan(engine, doc, score, len(matching), [s.hit for s in scored[:BEST]], cited.get(doc, [])))
-    for doc in cited.keys() - by_doc.keys():
-        plans.append(_plan(engine, doc, 0.0, 0, [], cited[doc]))
+        score = strength * (NARROW + (1 - NARROW) * breadth)
+        evidence = [s.hit for s in matches[:BEST]]
+        plans.append(_plan(engine, doc, score, len(sections), evidence, _sentences(terms, evidence),
+                           cited.get(doc, [])))
+    for doc in cited.keys() - {p.doc for p in plans}:
+        plans.append(_plan(engine, doc, 0.0, 0, [], [], cited[doc]))
     plans.sort(key=lambda p: (not p.references, -p.score, -p.matching_sections))
     return TopicResult(topic, plans, left_out, notes)
 
 
+def _sentences(terms: QueryTerms, hits: list[Hit]) -> list[tuple[int, int]]:
+    """In each passage, the sentence that carries most of the topic."""
+    return [max(sentence_spans(hit.text) or [(0, len(hit.text))],
+                key=lambda span: terms.coverage_of(analyze(hit.text[span[0]:span[1]])))
+            for hit in hits]
+
+
 def _plan(engine: SearchEngine, doc: str, score: float, matching_sections: int, evidence: list[Hit],
-          refs: list[CodeReference]) -> PlanMatch:
+          sentences: list[tuple[int, int]], refs: list[CodeReference]) -> PlanMatch:
     meta = engine.index.documents[doc].meta
-    return PlanMatch(doc=doc, label=document_label(meta, doc), title=meta.title, number=meta.number,
+    return PlanMatch(doc=doc, label=document_label(meta), title=meta.title, number=meta.number,
                      issuer=meta.issuer_short or meta.issuer, date=meta.date, province=meta.province,
                      score=round(score, 4), matching_sections=matching_sections, evidence=evidence,
-                     references=[f"{r.relation} {r.code}" for r in refs])
+                     sentences=sentences, references=[f"{r.relation} {r.code}" for r in refs])
 
 
 def _references_by_doc(engine: SearchEngine, codes: list[str], filters: Filters) -> dict[str, list[CodeReference]]:
@@ -121,7 +155,8 @@ def _references_by_doc(engine: SearchEngine, codes: list[str], filters: Filters)
 
 
 CSV_COLUMNS = ["Văn bản", "Số hiệu", "Cơ quan ban hành", "Ngày", "Tỉnh/thành", "Điểm", "Số mục phù hợp",
-               "Dẫn chiếu", "Trích dẫn 1", "Đoạn 1", "Trích dẫn 2", "Đoạn 2", "Trích dẫn 3", "Đoạn 3", "Tệp"]
+               "Thực hiện hay nhắc đến", *(f"{column} {n}" for n in range(1, BEST + 1)
+                                          for column in ("Trích dẫn", "Câu phù hợp", "Đoạn")), "Tệp"]
 
 
 def topic_csv(result: TopicResult) -> str:
@@ -131,7 +166,7 @@ def topic_csv(result: TopicResult) -> str:
         evidence = []
         for i in range(BEST):
             hit = plan.evidence[i] if i < len(plan.evidence) else None
-            evidence += [hit.citation, hit.text] if hit else ["", ""]
+            evidence += [hit.citation, plan.evidence_sentence(i), hit.text] if hit else ["", "", ""]
         rows.append([plan.title or plan.label, plan.number or "", plan.issuer or "",
                      display_date(plan.date), plan.province or "", f"{plan.score:.2f}",
                      plan.matching_sections, "; ".join(plan.references), *evidence, plan.doc])

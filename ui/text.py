@@ -69,14 +69,15 @@ def answer_text(answer: Answer) -> str:
 def topics_text(result: TopicResult) -> str:
     lines = [*result.notes]
     if not result.plans:
-        lines.append(f"Không có văn bản nào đề cập rõ chủ đề “{result.topic}”.")
+        lines.append(f"Không có văn bản nào đề cập rõ chủ đề “{result.topic}”"
+                     + ("." if result.left_out else "; không văn bản nào trong thư viện nhắc đến nó."))
     else:
         lines.append(f"{len(result.plans)} văn bản đề cập chủ đề “{result.topic}”:")
     for rank, plan in enumerate(result.plans, 1):
         refs = f" [{'; '.join(plan.references)}]" if plan.references else ""
         lines.append(f"{rank}. {plan.label}{refs}  (điểm {plan.score:.2f}, {plan.matching_sections} mục phù hợp)")
-        for hit in plan.evidence:
-            lines.append(f"   - {hit.citation}: {_clip(' '.join(hit.text.split()), 200)}")
+        for n, hit in enumerate(plan.evidence):
+            lines.append(f"   - {hit.citation}: {_clip(' '.join(plan.evidence_sentence(n).split()), 200)}")
     if result.left_out:
         lines.append(f"({result.left_out} văn bản khác chỉ nhắc thoáng qua nên không được liệt kê.)")
     return "\n".join(lines)

@@ -9,8 +9,9 @@ import re
 
 from indexer.normalize import fold, fold_token, has_diacritics, normalize_for_index, syllables
 from indexer.coverage import Coverage
+from indexer.metadata import DocumentMeta
 from indexer.store import StoredDocument, StoredSection
-from search.answer import Answer, SupportingPassage
+from search.answer import Answer, AnswerSentence, SupportingPassage
 from search.cite import display_date
 from search.comparison import TargetRow
 from search.engine import Hit
@@ -122,15 +123,21 @@ def plan_evidence_html(plan: PlanMatch, topic: str) -> str:
             f"điểm {plan.score:.2f}</p>")
     if not plan.evidence:
         return head + "<p>Văn bản này dẫn chiếu số hiệu đã hỏi; không có đoạn nào khác khớp chủ đề.</p>"
-    return head + "\n".join(_card(rank, hit, highlight(hit.text, topic), "")
-                            for rank, hit in enumerate(plan.evidence, 1))
+    cards = []
+    for rank, hit in enumerate(plan.evidence, 1):
+        start, end = plan.sentences[rank - 1]
+        sentence = AnswerSentence(start, end, hit.text[start:end], plan.score)
+        cards.append(_card(rank, hit, marked_passage_html(SupportingPassage(hit, [sentence]), topic), ""))
+    return head + "\n".join(cards)
 
 
 def metadata_html(stored: StoredDocument, plan_note: str = "") -> str:
     meta = stored.meta
-    rows = [("Tiêu đề", meta.title), ("Loại văn bản", meta.doc_type), ("Số hiệu", meta.number),
-            ("Cơ quan ban hành", meta.issuer), ("Thẩm quyền ban hành", meta.authority), ("Địa danh", meta.place),
-            ("Ngày", display_date(meta.date)),
+    signer = ", ".join(part for part in (meta.signer, meta.signer_title) if part)
+    rows = [("Tiêu đề", _sourced(meta, "title", meta.title)), ("Loại văn bản", meta.doc_type),
+            ("Số hiệu", _sourced(meta, "number", meta.number)),
+            ("Cơ quan ban hành", _sourced(meta, "issuer", meta.issuer)), ("Thẩm quyền ban hành", meta.authority),
+            ("Người ký", signer), ("Địa danh", meta.place), ("Ngày", _sourced(meta, "date", display_date(meta.date))),
             ("Tỉnh/thành", meta.province), ("Giai đoạn, hiệu lực", plan_note),
             ("Thực hiện", ", ".join(meta.implements)), ("Căn cứ", ", ".join(meta.bases)),
             ("Thay thế", ", ".join(meta.replaces)), ("Sửa đổi, bổ sung", ", ".join(meta.amends)),
@@ -139,6 +146,17 @@ def metadata_html(stored: StoredDocument, plan_note: str = "") -> str:
     body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows if v)
     warnings = "".join(f"<p class='note'>{esc(n)}</p>" for n in [*stored.notes, stored.coverage.note()] if n)
     return f"<table class='meta'>{body}</table>{warnings}"
+
+
+def _sourced(meta: DocumentMeta, name: str, value: str | None) -> str | None:
+    """A field's value with where it was read when that was not the document's header."""
+    if not value:
+        return value
+    if name in meta.from_sidecar:
+        return f"{value} (từ tệp .meta.json)"
+    if name in meta.from_text:
+        return f"{value} ({'lấy từ câu mở đầu' if name == 'title' else 'đọc từ nội dung văn bản'})"
+    return value
 
 
 _REMOVED_LABELS = {"header": "phần đầu văn bản", "title": "tiêu đề", "recipients": "nơi nhận",

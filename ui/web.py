@@ -44,7 +44,8 @@ EXAMPLES = [
     "51-KL/TW",
 ]
 TOPIC_EXAMPLES = ["phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục", "chuyển đổi số", "xã hội học tập"]
-TOPIC_COLUMNS = ["#", "Văn bản", "Cơ quan ban hành", "Ngày", "Số mục phù hợp", "Bằng chứng tiêu biểu"]
+TOPIC_COLUMNS = ["#", "Văn bản", "Cơ quan ban hành", "Ngày", "Điểm", "Số mục phù hợp", "Thực hiện hay nhắc đến",
+                 "Câu phù hợp nhất"]
 TARGET_COLUMNS = ["Văn bản", "Tỉnh/thành", "Chỉ tiêu", "Cấp học", "So sánh", "Giá trị", "Đơn vị", "Giai đoạn"]
 ALL = "Tất cả"
 LOGIN_MESSAGES = {"sai": "Sai mật khẩu quản trị.", "khoa": f"Đã nhập sai mật khẩu {admin.MAX_FAILURES} lần; hãy thử "
@@ -186,8 +187,8 @@ def build_app(state: AppState) -> gr.Blocks:
 
     def topic_view(topic: str, province: str, doc_type: str, year: str, period: str, current: bool):
         result = plans_for_topic(state.engine, bounded(topic), filters_from(province, doc_type, year, period, current))
-        rows = [[n, p.label, p.issuer or "", display_date(p.date), p.matching_sections,
-                 (p.evidence[0].text[:160] + "…") if p.evidence else "; ".join(p.references)]
+        rows = [[n, p.label, p.issuer or "", display_date(p.date), f"{p.score:.2f}", p.matching_sections,
+                 "; ".join(p.references), shorten(p.evidence_sentence(0), 200) if p.evidence else ""]
                 for n, p in enumerate(result.plans, 1)]
         summary = _topic_summary(result)
         evidence_pages = [plan_evidence_html(p, result.topic) for p in result.plans]
@@ -406,7 +407,8 @@ def _topic_summary(result: TopicResult) -> str:
     notes = " ".join(result.notes)
     if not result.plans:
         return f"{notes} Không có văn bản nào đề cập rõ chủ đề này." + (
-            f" ({result.left_out} văn bản chỉ nhắc thoáng qua.)" if result.left_out else "")
+            f" ({result.left_out} văn bản chỉ nhắc thoáng qua.)" if result.left_out else
+            " Không văn bản nào trong thư viện nhắc đến nó.")
     left = f" {result.left_out} văn bản khác chỉ nhắc thoáng qua nên không được liệt kê." if result.left_out else ""
     return f"{notes} **{len(result.plans)} văn bản** đề cập chủ đề này.{left}"
 

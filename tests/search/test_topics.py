@@ -29,9 +29,23 @@ def test_a_topic_lists_the_plans_that_address_it_with_cited_evidence(engine):
     assert "nội trú" in plan.evidence[0].text
 
 
-def test_a_topic_no_plan_addresses_gives_an_empty_list(engine):
-    result = plans_for_topic(engine, "bảo vệ rừng đầu nguồn")
-    assert result.plans == [] and result.left_out >= 1
+@pytest.mark.parametrize("topic", ["giáo dục STEM", "bảo vệ rừng đầu nguồn"])
+def test_a_topic_no_plan_contains_is_neither_listed_nor_counted_as_mentioned(engine, topic):
+    result = plans_for_topic(engine, topic)  # passages that share only `giáo dục` or `bảo vệ` do not mention it
+    assert (result.plans, result.left_out) == ([], 0)
+
+
+def test_evidence_is_the_matching_sentence_of_matching_passages(engine):
+    plan = plans_for_topic(engine, "học sinh dân tộc nội trú, bán trú").plans[0]
+    sentences = [plan.evidence_sentence(n) for n in range(len(plan.evidence))]
+    assert all("nội trú" in sentence for sentence in sentences)
+    assert all(len(sentence) < len(hit.text) for sentence, hit in zip(sentences, plan.evidence))
+
+
+def test_plans_are_ranked_by_how_much_of_them_is_about_the_topic(engine):
+    plans = plans_for_topic(engine, "phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục").plans
+    scores = [p.score for p in plans]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) > 1 and max(scores) <= 1.0
 
 
 def test_a_topic_typed_without_diacritics_finds_the_same_plans(engine):
@@ -41,6 +55,7 @@ def test_a_topic_typed_without_diacritics_finds_the_same_plans(engine):
 def test_a_code_lists_every_plan_that_cites_it(engine):
     result = plans_for_topic(engine, "51-KL/TW")
     assert sorted(prefixes(result)) == ["000", "001", "002"]
+    assert result.left_out == 0  # no other plan contains the code
     assert {p.doc[:3]: p.references for p in result.plans} == {
         "000": ["nhắc đến 51-KL/TW"], "001": ["thực hiện 51-KL/TW"], "002": ["nhắc đến 51-KL/TW"]}
 
@@ -67,13 +82,18 @@ def test_dev_topics_are_recalled_and_precise(engine):
     assert metrics["recall@5"] == 1.0 and metrics["precision"] >= 0.9
 
 
-def test_phrase_topics_are_recalled_and_precise(engine):
-    """bench/topic_phrases.jsonl: each plan that contains the phrase is relevant, including topics no plan has."""
-    metrics = evaluate(engine, load_queries(REPO / "bench" / "topic_phrases.jsonl")).metrics()
-    assert metrics["recall"] >= 0.95 and metrics["precision"] >= 0.9
+def test_phrase_topics_list_or_count_every_plan_that_contains_the_phrase(engine):
+    """bench/topic_phrases.jsonl names the plans that contain each phrase (some phrases are in no plan):
+    each is listed when it addresses the topic or counted as mentioning it; no other plan is listed."""
+    for item in load_queries(REPO / "bench" / "topic_phrases.jsonl"):
+        result = plans_for_topic(engine, item["q"])
+        listed = set(prefixes(result))
+        assert listed <= set(item["docs"]), item["q"]
+        assert len(listed) + result.left_out >= len(item["docs"]), item["q"]
 
 
 def test_an_abbreviated_topic_finds_the_plans_that_spell_it_out(engine):
     result = plans_for_topic(engine, "phân luồng học sinh sau THCS")
-    assert sorted(prefixes(result)) == ["001", "002", "003"]
+    assert sorted(prefixes(result)) == ["001", "003"]
+    assert result.left_out == 1  # the Gia Lai article says it in one of its nine passages: a mention
     assert all("phân luồng học sinh sau trung học cơ sở" in p.evidence[0].text for p in result.plans)
