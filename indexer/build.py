@@ -86,13 +86,14 @@ class Prepared:
 
 def embedding_text(meta: DocumentMeta, chunk: Chunk) -> str:
     """What the dense side embeds: `title › heading path: passage`."""
-    title = (meta.title or "")[:120]
+    title = (meta.printed("title") or "")[:120]
     head = " › ".join(part for part in (title, chunk.section) if part)
     return f"{head}: {chunk.text}" if head else chunk.text
 
 
 def chunk_context(meta: DocumentMeta, section: str) -> str:
-    return context_text(meta.title, meta.number, meta.issuer_short or meta.issuer, meta.province, section)
+    return context_text(meta.printed("title"), meta.number, meta.printed("issuer_short") or meta.printed("issuer"),
+                        meta.province, section)
 
 
 def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, show_progress: bool = True,

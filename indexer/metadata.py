@@ -108,6 +108,11 @@ class DocumentMeta:
         related.update(self.implements, self.bases, self.replaces, self.amends)
         return [c for c in self.cited_codes if c not in related]
 
+    def printed(self, name: str) -> str | None:
+        """A field as the header (or a sidecar) gives it; None when it was read from the body. Retrieval and
+        answers weigh only printed facts; citations and the library show both."""
+        return None if ("issuer" if name == "issuer_short" else name) in self.from_text else getattr(self, name)
+
     def to_dict(self) -> dict:
         return asdict(self)
 

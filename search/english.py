@@ -57,6 +57,7 @@ def translate(text: str, glossary: dict[tuple[str, ...], str],
         without_codes = without_codes.replace(code, " ")
     words = _WORD.findall(without_codes)
     lowered = [_POSSESSIVE.sub("", w.lower().replace("’", "'")) for w in words]
+    listing = all(w == "and" or w not in STOPWORDS for w in lowered)  # a topic's terms, not a sentence
     out: list[str] = []
     terms: list[tuple[str, str]] = []
     untranslated: list[str] = []
@@ -77,7 +78,7 @@ def translate(text: str, glossary: dict[tuple[str, ...], str],
             continue
         if _NUMERIC.fullmatch(word) or (word[0].isupper() and lowered[i] not in STOPWORDS):
             out.append(word)  # numbers and names: Lang Son, Ha Long, 2025
-        elif lowered[i] == "and" and out and out[-1] != _AND and _longest_match(lowered, i + 1, glossary):
+        elif lowered[i] == "and" and listing and out and out[-1] != _AND and _longest_match(lowered, i + 1, glossary):
             out.append(_AND)  # `career guidance and student streaming`: two terms joined, as Vietnamese joins them
         elif lowered[i] not in STOPWORDS:
             untranslated.append(word)

@@ -92,6 +92,14 @@ def test_phrase_topics_list_or_count_every_plan_that_contains_the_phrase(engine)
         assert len(listed) + result.left_out >= len(item["docs"]), item["q"]
 
 
+def test_an_english_topic_lists_what_its_vietnamese_counterpart_lists(engine):
+    """bench/topic_phrases_en.jsonl: policy phrases as a researcher types them in English, bare."""
+    for item in load_queries(REPO / "bench" / "topic_phrases_en.jsonl"):
+        english, vietnamese = plans_for_topic(engine, item["q"]), plans_for_topic(engine, item["vi"])
+        assert english.notes[0].startswith("Câu hỏi tiếng Anh được tra"), item["q"]
+        assert (prefixes(english), english.left_out) == (prefixes(vietnamese), vietnamese.left_out), item["q"]
+
+
 def test_an_abbreviated_topic_finds_the_plans_that_spell_it_out(engine):
     result = plans_for_topic(engine, "phân luồng học sinh sau THCS")
     assert sorted(prefixes(result)) == ["001", "003"]
