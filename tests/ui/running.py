@@ -59,3 +59,15 @@ def screenshot_target(tmp_path: Path, name: str) -> Path:
     if os.environ.get("EDUSEARCH_UPDATE_SCREENSHOTS") == "1":
         return Path(__file__).resolve().parents[2] / "docs" / "screenshots" / name
     return tmp_path / name
+
+
+def open_tab(page, name: str) -> None:
+    """Click a tab as a user would: in the tab bar, or, when the bar is too narrow for it, in the "•••"
+    menu the web app puts the others in."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.get_by_role("tab", name=name).click(timeout=10_000)
+    except PlaywrightTimeout:
+        page.locator(".overflow-menu button").first.click()
+        page.locator(".overflow-dropdown").get_by_text(name, exact=True).click()

@@ -12,7 +12,7 @@ from indexer.build import build_index
 from indexer.config import Settings
 from search.engine import SearchEngine
 from tests.conftest import DOCUMENTS
-from tests.ui.running import browser_page, running_app, screenshot_target
+from tests.ui.running import browser_page, open_tab, running_app, screenshot_target
 
 LANG_SON = "Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn"
 
@@ -91,7 +91,7 @@ def test_a_question_the_documents_do_not_answer_shows_the_amber_state(app_url):
 def test_the_topic_table_downloads_as_csv_and_opens_a_plans_evidence(app_url, tmp_path):
     with browser_page() as page:
         page.goto(app_url)
-        page.get_by_role("tab", name="Theo chủ đề").click()
+        open_tab(page, "Theo chủ đề")
         box = page.locator("#topic textarea")
         box.fill("phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục")
         box.press("Enter")
@@ -110,7 +110,7 @@ def test_the_topic_table_downloads_as_csv_and_opens_a_plans_evidence(app_url, tm
 def test_the_target_tab_compares_targets_exports_them_and_shows_each_sentence(app_url, tmp_path):
     with browser_page() as page:
         page.goto(app_url)
-        page.get_by_role("tab", name="Chỉ tiêu").click()
+        open_tab(page, "Chỉ tiêu")
         box = page.locator("#indicator textarea")
         box.fill("lao dong qua dao tao")
         box.press("Enter")
@@ -158,15 +158,15 @@ def test_document_markup_is_shown_as_text_and_uploads_need_an_admin_login(tmp_pa
         assert page.locator("#answers script, #answers img").count() == 0
         assert page.evaluate("window.__xss") is None
 
-        page.get_by_role("tab", name="Thêm/xóa văn bản").click()
+        open_tab(page, "Thêm/xóa văn bản")
         assert page.locator("#admin-files input[type=file]").count() == 0, "no file input before logging in"
         page.locator("#admin-login input[type=password]").fill("đoán-thử")
         page.locator("#admin-login button").click()
-        page.get_by_role("tab", name="Thêm/xóa văn bản").click()
+        open_tab(page, "Thêm/xóa văn bản")
         page.locator("#admin-login", has_text="Sai mật khẩu").wait_for(timeout=30_000)
         page.locator("#admin-login input[type=password]").fill("mật-khẩu-thử")
         page.locator("#admin-login button").click()
-        page.get_by_role("tab", name="Thêm/xóa văn bản").click()
+        open_tab(page, "Thêm/xóa văn bản")
         page.locator("#admin-login", has_text="Đã đăng nhập").wait_for(timeout=30_000)
         page.locator("#admin-files input[type=file]").set_input_files(str(upload))
         page.get_by_role("button", name="Thêm và lập chỉ mục").click()
@@ -174,7 +174,7 @@ def test_document_markup_is_shown_as_text_and_uploads_need_an_admin_login(tmp_pa
         assert "tai-len/Kế hoạch bơi an toàn.txt" in page.locator("#admin-report").inner_text()
         box = page.locator("#question textarea")
 
-        page.get_by_role("tab", name="Hỏi đáp").click()
+        open_tab(page, "Hỏi đáp")
         box.fill("day boi an toan")
         box.press("Enter")
         page.locator("#answers .cite", has_text="Phổ cập bơi an toàn").first.wait_for(timeout=60_000)
@@ -185,7 +185,7 @@ def test_document_markup_is_shown_as_text_and_uploads_need_an_admin_login(tmp_pa
 def test_the_library_lists_plans_and_reads_one_section_by_section(app_url):
     with browser_page() as page:
         page.goto(app_url)
-        page.get_by_role("tab", name="Thư viện").click()
+        open_tab(page, "Thư viện")
         page.get_by_text("5 văn bản", exact=False).first.wait_for(timeout=10_000)
         page.get_by_text("003_57e12f6a00bab054.txt").first.click()
         page.locator("#reader .outline").wait_for(timeout=10_000)
