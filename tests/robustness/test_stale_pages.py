@@ -12,7 +12,7 @@ from indexer.config import Settings
 from search.engine import SearchEngine
 from tests.robustness.conftest import SMALL_MODEL
 from tests.conftest import DOCUMENTS
-from tests.ui.running import browser_page, open_tab, running_app_of
+from tests.ui.running import browser_page, open_app, open_tab, running_app_of
 from ui.web import AppState
 
 NEW_PLAN = ("KẾ HOẠCH\nPhát triển giáo dục STEM trong trường phổ thông\nI. MỤC TIÊU\nĐến năm 2025, 50% trường "
@@ -33,7 +33,7 @@ def live_app(tmp_path, small_embedder):
 def test_a_stale_page_opens_the_plan_of_the_row_clicked_not_the_row_position(live_app):
     state, url = live_app
     with browser_page() as page:
-        page.goto(url)
+        open_app(page, url)
         open_tab(page, "Thư viện")
         table = page.locator("#library-table")
         table.get_by_text("004_67563299733f9e63.txt").first.wait_for(timeout=10_000)
@@ -51,7 +51,7 @@ def test_a_page_loaded_after_an_upload_lists_and_opens_the_new_plan(live_app):
     (state.documents / "ke-hoach-stem.txt").write_text(NEW_PLAN, encoding="utf-8")
     state.reindex()
     with browser_page() as page:
-        page.goto(url)
+        open_app(page, url)
         open_tab(page, "Thư viện")
         page.locator("#library-table").get_by_text("ke-hoach-stem.txt").last.click()
         page.locator("#reader", has_text="giáo dục STEM").wait_for(timeout=10_000)

@@ -71,3 +71,17 @@ def open_tab(page, name: str) -> None:
     except PlaywrightTimeout:
         page.locator(".overflow-menu button").first.click()
         page.locator(".overflow-dropdown").get_by_text(name, exact=True).click()
+
+
+def open_app(page, url: str) -> None:
+    """Load the web app and wait for its tab bar; reload once, as a user would, when the first load does
+    not render (seen once in a long test run: the server dropped a response, `Too little data for declared
+    Content-Length`)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(url)
+    try:
+        page.get_by_role("tablist").first.wait_for(timeout=20_000)
+    except PlaywrightTimeout:
+        page.reload()
+        page.get_by_role("tablist").first.wait_for(timeout=20_000)

@@ -12,7 +12,7 @@ from indexer.build import build_index
 from indexer.config import Settings
 from search.engine import SearchEngine
 from tests.conftest import DOCUMENTS
-from tests.ui.running import browser_page, open_tab, running_app, screenshot_target
+from tests.ui.running import browser_page, open_app, open_tab, running_app, screenshot_target
 
 LANG_SON = "Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn"
 
@@ -64,7 +64,7 @@ def test_api_targets_and_lineage(app_url):
 
 def _ask(page, url: str, question: str, shown: str) -> None:
     """Type a question on the answer tab, press Enter and wait for `shown` to appear."""
-    page.goto(url)
+    open_app(page, url)
     box = page.locator("#question textarea")
     box.fill(question)
     box.press("Enter")
@@ -90,7 +90,7 @@ def test_a_question_the_documents_do_not_answer_shows_the_amber_state(app_url):
 
 def test_the_topic_table_downloads_as_csv_and_opens_a_plans_evidence(app_url, tmp_path):
     with browser_page() as page:
-        page.goto(app_url)
+        open_app(page, app_url)
         open_tab(page, "Theo chủ đề")
         box = page.locator("#topic textarea")
         box.fill("phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục")
@@ -109,7 +109,7 @@ def test_the_topic_table_downloads_as_csv_and_opens_a_plans_evidence(app_url, tm
 
 def test_the_target_tab_compares_targets_exports_them_and_shows_each_sentence(app_url, tmp_path):
     with browser_page() as page:
-        page.goto(app_url)
+        open_app(page, app_url)
         open_tab(page, "Chỉ tiêu")
         box = page.locator("#indicator textarea")
         box.fill("lao dong qua dao tao")
@@ -147,7 +147,7 @@ def test_document_markup_is_shown_as_text_and_uploads_need_an_admin_login(tmp_pa
     upload.write_text("KẾ HOẠCH\nPhổ cập bơi an toàn cho học sinh tiểu học\nTổ chức dạy bơi an toàn cho học sinh.\n",
                       encoding="utf-8")
     with running_app(SearchEngine(settings, embedder=embedder), documents) as url, browser_page() as page:
-        page.goto(url)
+        open_app(page, url)
         box = page.locator("#question textarea")
         box.fill("boi duong giao vien chuyen doi so")
         box.press("Enter")
@@ -184,7 +184,7 @@ def test_document_markup_is_shown_as_text_and_uploads_need_an_admin_login(tmp_pa
 
 def test_the_library_lists_plans_and_reads_one_section_by_section(app_url):
     with browser_page() as page:
-        page.goto(app_url)
+        open_app(page, app_url)
         open_tab(page, "Thư viện")
         page.get_by_text("5 văn bản", exact=False).first.wait_for(timeout=10_000)
         page.get_by_text("003_57e12f6a00bab054.txt").first.click()
