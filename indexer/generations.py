@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 5  # 5: signer, fields read from the text, the syllable vocabulary
+SCHEMA_VERSION = 6  # 5: signer, fields read from the text, the syllable vocabulary; 6: dates of cited codes
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 STORE = "store.sqlite"

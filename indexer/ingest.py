@@ -79,6 +79,7 @@ def _read_plan_facts(meta: DocumentMeta, opening: str, text: str) -> None:
     references = read_references(meta.title, opening, text, meta.number)
     meta.implements, meta.bases, meta.upstream = references.implements, references.bases, references.upstream
     meta.replaces, meta.amends = references.replaces, references.amends
+    meta.code_dates = references.code_dates
     period = period_in(meta.title or "") or period_in(opening[:1000])
     if period:
         meta.period, meta.period_start, meta.period_end = period.text, period.start, period.end

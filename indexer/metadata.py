@@ -14,7 +14,7 @@ from pathlib import Path
 from indexer.boilerplate import HEADER, MOTTO, document_type_of, is_document_type
 from indexer.extract.records import ExtractionError
 from indexer.layout import PREAMBLE, PREAMBLE_WORDS, Paragraph, is_all_caps
-from indexer.normalize import find_codes, fold, normalize_tone
+from indexer.normalize import code_token, find_codes, fold, normalize_tone
 from indexer.sections import heading_rank
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -87,6 +87,7 @@ class DocumentMeta:
     implements: list[str] = field(default_factory=list)  # codes it says it carries out (indexer.references)
     bases: list[str] = field(default_factory=list)  # codes it names as its basis (`Căn cứ ...`)
     upstream: list[list[str]] = field(default_factory=list)  # [code, code that one implements]
+    code_dates: dict[str, list[str]] = field(default_factory=dict)  # code token -> ISO dates given beside it
     replaces: list[str] = field(default_factory=list)
     amends: list[str] = field(default_factory=list)
     period: str | None = None  # "2021 - 2025, định hướng đến năm 2030"
@@ -107,6 +108,12 @@ class DocumentMeta:
         related = {c for pair in self.upstream for c in pair}
         related.update(self.implements, self.bases, self.replaces, self.amends)
         return [c for c in self.cited_codes if c not in related]
+
+    def cited_date(self, code: str) -> str | None:
+        """The date this text gives the document it cites as `code`, when it gives exactly one: `51-KL/TW ngày
+        30/5/2019` and `51-KL/TW ngày 29/10/2012` are two documents with one code."""
+        dates = self.code_dates.get(code_token(code), [])
+        return dates[0] if len(dates) == 1 else None
 
     def printed(self, name: str) -> str | None:
         """A field as the header (or a sidecar) gives it; None when it was read from the body. Retrieval and
@@ -132,7 +139,7 @@ def extract_metadata(paragraphs: list[Paragraph], labels: list[str | None]) -> M
             meta.number = match.group(2).rstrip(".")
             meta.doc_type = _type_named(match.group("type"))
         if meta.date is None and (match := _ADMIN_DATE.search(text)):
-            meta.date = _iso(match.group(3), match.group(2), match.group(1))
+            meta.date = iso_date(match.group(3), match.group(2), match.group(1))
         if meta.place is None and (place := _PLACE.match(text)):  # also when the day was left blank
             meta.place = place.group(1).strip()
     issuer = _issuer(header)
@@ -263,12 +270,12 @@ def _read_closing(meta: DocumentMeta, paragraphs: list[Paragraph]) -> None:
                 meta.issuer, meta.issuer_short = body, short_issuer(body)
             original = next((m for t in texts[:40] if (m := _ORIGINAL.match(t))), None)
             if original:
-                meta.date = _iso(original.group(3), original.group(2), original.group(1))
+                meta.date = iso_date(original.group(3), original.group(2), original.group(1))
             return
     if meta.date is None:
         passed = next((m for t in reversed(texts[-15:]) if (m := _PASSED_ON.search(t))), None)
         if passed:
-            meta.date = _iso(passed.group(3), passed.group(2), passed.group(1))
+            meta.date = iso_date(passed.group(3), passed.group(2), passed.group(1))
 
 
 def _type_named(word: str | None) -> str | None:
@@ -281,15 +288,15 @@ def _article_date(text: str) -> str | None:
     if len(text) > 40:
         return None
     if match := _NUMERIC_DATE.match(text):
-        return _iso(match.group(3), match.group(2), match.group(1))
+        return iso_date(match.group(3), match.group(2), match.group(1))
     if match := _WEB_DATE.match(text):
         word = match.group(2).lower()
         month = int(word) if word.isdigit() else _MONTHS.get(word)
-        return _iso(match.group(3), str(month), match.group(1)) if month else None
+        return iso_date(match.group(3), str(month), match.group(1)) if month else None
     return None
 
 
-def _iso(year: str, month: str, day: str) -> str | None:
+def iso_date(year: str, month: str, day: str) -> str | None:
     y, m, d = int(year), int(month), int(day)
     if 1 <= m <= 12 and 1 <= d <= 31 and 1900 <= y <= 2100:
         return f"{y:04d}-{m:02d}-{d:02d}"

@@ -10,6 +10,10 @@
 - **replaces** / **amends**: documents it replaces (`thay thế`, `bãi bỏ`) or amends (`sửa đổi, bổ sung`).
 
 Any other code in the text is mentioned in passing: `cited_codes` minus the above.
+
+A code is not a document: `51-KL/TW ngày 29/10/2012` (Ban Chấp hành Trung ương) and `51-KL/TW ngày 30/5/2019`
+(Ban Bí thư) share one. **code_dates** keeps the dates the text gives beside each code it cites, so that
+lineage and cross-references can tell such documents apart.
 """
 
 from __future__ import annotations
@@ -17,8 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.metadata import DocumentMeta
-from indexer.normalize import CODE_PATTERN, code_token, normalize_tone
+from indexer.metadata import DocumentMeta, iso_date
+from indexer.normalize import CODE_PATTERN, code_token, normalize_tone, rejoin_codes
 from indexer.sentences import sentence_spans
 
 OPENING_CHARS = 4000  # how much of the text before the first heading counts as the opening
@@ -31,6 +35,9 @@ _REPLACES = re.compile(r"\b(?:thay thế|bãi bỏ)\b", re.IGNORECASE)
 _AMENDS = re.compile(r"\b(?:sửa đổi,?\s*bổ sung|sửa đổi|bổ sung một số)\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"\bđược\s+(?:thay thế|sửa đổi)|\bbị\s+(?:thay thế|bãi bỏ)", re.IGNORECASE)
 _NEAR = 160  # a replaced or amended code follows its verb within this many characters
+# The date right after a code: `51-KL/TW ngày 30/5/2019`, `51-KL/TW, ngày 30 tháng 5 năm 2019`.
+_DATE_AFTER = re.compile(r"\s*,?\s*ngày\s+(?:(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
+                         r"|(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4}))", re.IGNORECASE)
 
 
 @dataclass
@@ -40,6 +47,7 @@ class References:
     upstream: list[list[str]] = field(default_factory=list)  # [code, the code it implements]
     replaces: list[str] = field(default_factory=list)
     amends: list[str] = field(default_factory=list)
+    code_dates: dict[str, list[str]] = field(default_factory=dict)
 
 
 def read_references(title: str | None, opening: str, text: str, own_number: str | None) -> References:
@@ -62,7 +70,24 @@ def read_references(title: str | None, opening: str, text: str, own_number: str 
     own = own_number.casefold() if own_number else None
     for codes in (found.implements, found.bases, found.replaces, found.amends):
         codes[:] = [c for c in dict.fromkeys(codes) if c.casefold() != own]
+    found.code_dates = code_dates(text)
     return found
+
+
+def code_dates(text: str) -> dict[str, list[str]]:
+    """For each code the text cites with a date beside it, those dates (ISO, in order of first appearance),
+    by code token."""
+    out: dict[str, list[str]] = {}
+    text = rejoin_codes(text)
+    for match in CODE_PATTERN.finditer(text):
+        dated = _DATE_AFTER.match(text, match.end())
+        if dated:
+            day, month, year = dated.group(1, 2, 3) if dated.group(1) else dated.group(4, 5, 6)
+            date = iso_date(year, month, day)
+            dates = out.setdefault(code_token(match.group(0)), [])
+            if date and date not in dates:
+                dates.append(date)
+    return {token: dates for token, dates in out.items() if dates}
 
 
 def _read_clause(sentence: str, found: References, direct: list[str], title_clause: bool = False) -> None:

@@ -142,7 +142,7 @@ def _plan(engine: SearchEngine, doc: str, score: float, matching_sections: int, 
     return PlanMatch(doc=doc, label=document_label(meta), title=meta.title, number=meta.number,
                      issuer=meta.issuer_short or meta.issuer, date=meta.date, province=meta.province,
                      score=round(score, 4), matching_sections=matching_sections, evidence=evidence,
-                     sentences=sentences, references=[f"{r.relation} {r.code}" for r in refs])
+                     sentences=sentences, references=[f"{r.relation} {r.target}" for r in refs])
 
 
 def _references_by_doc(engine: SearchEngine, codes: list[str], filters: Filters) -> dict[str, list[CodeReference]]:

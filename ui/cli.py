@@ -98,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
 
     lineage = commands.add_parser("lineage", parents=[common],
                                   help="the plans that implement a document code, directly or through other plans")
-    lineage.add_argument("code", help="a document code, e.g. 51-KL/TW")
+    lineage.add_argument("code", help="a document code, e.g. 51-KL/TW, or with its date: '51-KL/TW ngày 30/5/2019'")
     lineage.add_argument("--json", action="store_true")
     lineage.set_defaults(handler=_lineage)
 
@@ -262,11 +262,11 @@ def _targets(args: argparse.Namespace, settings: Settings) -> int:
 
 def _lineage(args: argparse.Namespace, settings: Settings) -> int:
     from search.index import OpenIndex
-    from search.lineage import LineageGraph
+    from search.lineage import LineageGraph, asked_code
     from ui.text import lineage_text
 
     index = OpenIndex(settings.index_dir, settings.index_model)
-    result = LineageGraph(index.documents).lineage(args.code)
+    result = LineageGraph(index.documents).lineage(*asked_code(args.code))
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if args.json else lineage_text(result))
     return 0
 

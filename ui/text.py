@@ -7,6 +7,7 @@ import re
 import textwrap
 
 from search.answer import Answer, SupportingPassage
+from search.cite import display_date
 from search.comparison import TargetRow
 from search.lineage import LineageResult
 from search.topics import TopicResult
@@ -56,7 +57,7 @@ def answer_text(answer: Answer) -> str:
         lines += ["", f"Tóm tắt do mô hình {answer.generated.model} viết từ các đoạn dưới đây: {answer.generated.text}"]
     if answer.references:
         lines += ["", "Văn bản mang hoặc dẫn chiếu số hiệu đã hỏi:"]
-        lines += [f"  - {r.code}: {r.label} ({r.relation})" for r in answer.references]
+        lines += [f"  - {r.target}: {r.label} ({r.relation})" for r in answer.references]
     if answer.passages:
         lines += ["", f"Các đoạn liên quan (câu trả lời nằm giữa {MARK_OPEN} {MARK_CLOSE}):"]
     for rank, passage in enumerate(answer.passages, 1):
@@ -105,19 +106,29 @@ def lineage_text(result: LineageResult) -> str:
     lines = []
     if result.bearer:
         lines.append(f"{result.code} là văn bản đã lập chỉ mục: {result.bearer}")
+    if len(result.dates) > 1:
+        lines.append(f"{result.code} là số hiệu của {len(result.dates)} văn bản khác nhau: "
+                     + "; ".join(f"ngày {display_date(d)}" for d in result.dates) + ".")
     if result.implementing:
         lines.append(f"{len(result.implementing)} văn bản thực hiện {result.code}:")
     else:
         lines.append(f"Không văn bản nào trong chỉ mục nói rằng mình thực hiện {result.code}.")
     for plan in result.implementing:
-        lines.append(f"- {plan.label}")
-        for chain in plan.chains:
-            how = "trực tiếp" if len(chain.steps) == 1 else "qua " + " → ".join(s.code for s in chain.steps[:-1])
-            lines.append(f"    {how}: {chain.text()}")
+        lines.append(f"- {plan.label}{_which(result, plan.reaches)}")
+        lines += [f"    {chain.via()}: {chain.text()}" for chain in plan.chains]
     if result.mentioning:
         lines += ["", f"Chỉ nhắc đến {result.code} (không nói là thực hiện):"]
-        lines += [f"- {label}" for _, label in result.mentioning]
+        lines += [f"- {m.label}{_which(result, [m.date])}" for m in result.mentioning]
     return "\n".join(lines)
+
+
+def _which(result: LineageResult, dates: list[str | None]) -> str:
+    """Which of several documents sharing the code a plan means, or that its text does not say."""
+    if len(result.dates) < 2:
+        return ""
+    if None in dates:
+        return " (không ghi ngày văn bản: không xác định được là văn bản nào)"
+    return " (văn bản ngày " + "; ".join(display_date(d) for d in dates) + ")"
 
 
 def _clip(text: str, limit: int = PASSAGE_CHARS) -> str:

@@ -98,7 +98,7 @@ def answer_html(answer: Answer, section_texts: list[str], note: str = "") -> str
         parts.append(f"<div class='generated'><div class='label'>Tóm tắt do mô hình {esc(answer.generated.model)} "
                      f"viết từ các đoạn dưới đây</div>{esc(answer.generated.text)}</div>")
     if answer.references:
-        items = "".join(f"<li>{esc(r.label)} <span class='relation'>({esc(r.relation)} {esc(r.code)})</span></li>"
+        items = "".join(f"<li>{esc(r.label)} <span class='relation'>({esc(r.relation)} {esc(r.target)})</span></li>"
                         for r in answer.references)
         parts.append(f"<div class='references'><div class='label'>Văn bản mang hoặc dẫn chiếu số hiệu đã hỏi"
                      f"</div><ul>{items}</ul></div>")
@@ -175,15 +175,10 @@ def lineage_html(ancestors: list[Chain], descendants: list[PlanLineage]) -> str:
     plans implement it."""
     up = "".join(f"<li>{esc(chain.text())}</li>" for chain in ancestors) or \
         "<li class='note'>Văn bản không nêu văn bản cấp trên nào mà nó thực hiện.</li>"
-    down = "".join(f"<li>{esc(plan.label)} <span class='relation'>({esc(_how(plan))})</span></li>"
+    down = "".join(f"<li>{esc(plan.label)} <span class='relation'>({esc(plan.chains[0].via())})</span></li>"
                    for plan in descendants) or "<li class='note'>Chưa có văn bản nào trong thư viện thực hiện văn bản này.</li>"
     return (f"<div class='lineage'><div class='label'>Văn bản cấp trên (văn bản này thực hiện)</div><ul>{up}</ul>"
             f"<div class='label'>Văn bản cấp dưới (thực hiện văn bản này)</div><ul>{down}</ul></div>")
-
-
-def _how(plan: PlanLineage) -> str:
-    chain = plan.chains[0]
-    return "trực tiếp" if len(chain.steps) == 1 else "qua " + " → ".join(s.code for s in chain.steps[:-1])
 
 
 def target_sentence_html(row: TargetRow, section_text: str, section_start: int) -> str:

@@ -28,7 +28,7 @@ from indexer.targets import LEVELS
 from search.cite import display_date, shorten
 from search.comparison import TargetFilters, TargetRow, target_rows, targets_csv
 from search.engine import SearchEngine
-from search.lineage import LineageGraph
+from search.lineage import LineageGraph, asked_code
 from search.query import MAX_INPUT_CHARS, MAX_QUERY_CHARS, Filters, InputTooLong, bounded_input
 from search.spreadsheet import write_csv
 from search.topics import TopicResult, plans_for_topic, topic_csv
@@ -167,7 +167,7 @@ def build_app(state: AppState) -> gr.Blocks:
     def lineage(code: str) -> dict:
         """The plans that implement a document code, directly or through other plans, and those that only
         mention it."""
-        return LineageGraph(state.engine.index.documents).lineage(bounded(code).strip()[:100]).to_json()
+        return LineageGraph(state.engine.index.documents).lineage(*asked_code(bounded(code)[:100])).to_json()
 
     def _target_rows(indicator, level, period, province, current) -> list[TargetRow]:
         return target_rows(state.engine.index, state.engine.lexicon,

@@ -9,8 +9,9 @@ from indexer.config import Settings
 from search.comparison import TargetFilters, target_rows
 from search.engine import SearchEngine
 from search.lexicon import Lexicon
-from search.lineage import IMPLEMENTS, LineageGraph
+from search.lineage import IMPLEMENTS, LineageGraph, asked_code
 from search.query import Filters
+from ui.text import lineage_text
 
 
 def _prefix(doc: str) -> str:
@@ -28,19 +29,69 @@ def test_001_implements_51_kl_tw_through_97_kh_tu(graph):
     assert _prefix(plan.doc) == "001"
     chains = [[(s.relation, s.code) for s in c.steps] for c in plan.chains]
     assert [(IMPLEMENTS, "97-KH/TU"), (IMPLEMENTS, "51-KL/TW")] in chains
-    assert [_prefix(doc) for doc, _ in result.mentioning] == ["000", "002"]
+    assert [_prefix(m.doc) for m in result.mentioning] == ["000", "002"]
+
+
+def test_two_documents_sharing_51_kl_tw_are_told_apart_by_their_dates(graph):
+    """002 cites 51-KL/TW of 29/10/2012 (Ban Chấp hành Trung ương); 000 and 001 cite 51-KL/TW of 30/5/2019
+    (Ban Bí thư)."""
+    result = graph.lineage("51-KL/TW")
+    assert result.dates == ["2012-10-29", "2019-05-30"] and not result.undecided
+    [plan] = result.implementing
+    assert plan.reaches == ["2019-05-30"]
+    assert {_prefix(m.doc): m.date for m in result.mentioning} == {"000": "2019-05-30", "002": "2012-10-29"}
+    assert "thực hiện 51-KL/TW ngày 30/05/2019" in [c.text().split(" → ")[-1] for c in plan.chains]
+
+    older = graph.lineage(*asked_code("Kết luận 51-KL/TW ngày 29/10/2012"))
+    assert older.implementing == [] and [_prefix(m.doc) for m in older.mentioning] == ["002"]
+    newer = graph.lineage("51-KL/TW", "2019-05-30")
+    assert [_prefix(p.doc) for p in newer.implementing] == ["001"]
+    assert [_prefix(m.doc) for m in newer.mentioning] == ["000"]
+
+
+OLDER, NEWER = "Kết luận số 51-KL/TW ngày 29/10/2012 của Ban Chấp hành Trung ương", \
+    "Kết luận số 51-KL/TW ngày 30/5/2019 của Ban Bí thư"
+UNDATED = "Kết luận số 51-KL/TW của Ban Bí thư"
+
+
+def test_a_plan_that_does_not_date_a_shared_code_is_said_to_be_undecided(tmp_path, embedder):
+    result = _lineage_in(tmp_path, embedder, {"a.txt": OLDER, "b.txt": NEWER, "c.txt": UNDATED}).lineage("51-KL/TW")
+    assert result.dates == ["2012-10-29", "2019-05-30"] and result.undecided
+    assert {p.doc: p.reaches for p in result.implementing} == {"a.txt": ["2012-10-29"], "b.txt": ["2019-05-30"],
+                                                              "c.txt": [None]}
+    assert "không xác định được là văn bản nào" in lineage_text(result)
+
+
+def test_an_undated_citation_joins_the_one_dated_document_of_its_code(tmp_path, embedder):
+    result = _lineage_in(tmp_path, embedder, {"a.txt": NEWER, "c.txt": UNDATED}).lineage("51-KL/TW")
+    assert result.dates == ["2019-05-30"] and not result.undecided
+    assert {p.doc: p.reaches for p in result.implementing} == {"a.txt": ["2019-05-30"], "c.txt": ["2019-05-30"]}
+
+
+def _lineage_in(tmp_path, embedder, implemented: dict[str, str]) -> LineageGraph:
+    """Plans of one district, each implementing the document named in `implemented` by its file name."""
+    corpus = tmp_path / "plans"
+    corpus.mkdir()
+    for number, (name, document) in enumerate(sorted(implemented.items()), start=1):
+        (corpus / name).write_text(
+            f"ỦY BAN NHÂN DÂN\nHUYỆN HIỆP HÒA\nSố: {number}/KH-UBND\nHiệp Hòa, ngày 10 tháng 3 năm 2020\n"
+            f"KẾ HOẠCH\nTriển khai công tác giáo dục năm 2020\nThực hiện {document}, UBND huyện ban hành kế "
+            "hoạch như sau:\nI. MỤC TIÊU\nPhấn đấu 95% trẻ mẫu giáo được huy động đến trường.\n", encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index")
+    build_index(corpus, settings, show_progress=False, embedder=embedder)
+    return LineageGraph(SearchEngine(settings, embedder=embedder).index.documents)
 
 
 def test_003_implements_63_nq_tu(graph):
     [plan] = graph.lineage("63-NQ/TU").implementing
     assert _prefix(plan.doc) == "003" and plan.direct
-    assert [c.text() for c in graph.ancestors(plan.doc)] == ["thực hiện 63-NQ/TU"]
+    assert [c.text() for c in graph.ancestors(plan.doc)] == ["thực hiện 63-NQ/TU ngày 29/12/2021"]
 
 
 def test_05_ct_tw_is_only_mentioned_in_passing_by_001_and_003(graph):
     result = graph.lineage("05-CT/TW")
     assert result.implementing == []
-    assert [_prefix(doc) for doc, _ in result.mentioning] == ["001", "003"]
+    assert [_prefix(m.doc) for m in result.mentioning] == ["001", "003"]
 
 
 def test_a_code_nobody_cites_has_an_empty_lineage(graph):
@@ -125,7 +176,7 @@ def test_lineage_follows_a_basis_and_tells_it_from_implementation(changed_engine
     result = graph.lineage("29-NQ/TW")
     assert [p.doc for p in result.implementing] == ["a-2021.txt", "b-2023.txt"]
     through = [c.text() for c in graph.ancestors("b-2023.txt")]
-    assert "căn cứ 12/KH-UBND → thực hiện 29-NQ/TW" in through
+    assert "căn cứ 12/KH-UBND ngày 10/03/2021 → thực hiện 29-NQ/TW ngày 04/11/2013" in through
     assert [p.doc for p in graph.descendants("a-2021.txt")] == ["b-2023.txt"]
 
 

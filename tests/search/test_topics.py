@@ -57,7 +57,8 @@ def test_a_code_lists_every_plan_that_cites_it(engine):
     assert sorted(prefixes(result)) == ["000", "001", "002"]
     assert result.left_out == 0  # no other plan contains the code
     assert {p.doc[:3]: p.references for p in result.plans} == {
-        "000": ["nhắc đến 51-KL/TW"], "001": ["thực hiện 51-KL/TW"], "002": ["nhắc đến 51-KL/TW"]}
+        "000": ["nhắc đến 51-KL/TW ngày 30/05/2019"], "001": ["thực hiện 51-KL/TW ngày 30/05/2019"],
+        "002": ["nhắc đến 51-KL/TW ngày 29/10/2012"]}  # two documents share the code
 
 
 def test_filters_narrow_the_plans(engine):

@@ -115,8 +115,17 @@ def test_targets_by_level_and_province(sample_settings, capsys):
 def test_lineage_tells_implementing_plans_from_passing_mentions(sample_settings, capsys):
     assert main(["lineage", "51-KL/TW", "--index-dir", str(sample_settings.index_dir)]) == 0
     out = capsys.readouterr().out
-    assert "qua 97-KH/TU: thực hiện 97-KH/TU → thực hiện 51-KL/TW" in out
+    assert "51-KL/TW là số hiệu của 2 văn bản khác nhau: ngày 29/10/2012; ngày 30/05/2019." in out
+    assert ("qua 97-KH/TU ngày 15/08/2019: thực hiện 97-KH/TU ngày 15/08/2019 → thực hiện 51-KL/TW ngày "
+            "30/05/2019") in out
     assert "Chỉ nhắc đến 51-KL/TW (không nói là thực hiện):" in out
+
+
+def test_lineage_of_a_code_and_its_date(sample_settings, capsys):
+    assert main(["lineage", "51-KL/TW ngày 29/10/2012", "--index-dir", str(sample_settings.index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "Không văn bản nào trong chỉ mục nói rằng mình thực hiện 51-KL/TW." in out
+    assert "97-KH/TU" not in out  # 001 implements the other 51-KL/TW
 
 
 def test_eval_scores_target_annotations(sample_settings, capsys):
