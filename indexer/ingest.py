@@ -12,7 +12,7 @@ from indexer.chunks import Chunk, chunk_document
 from indexer.coverage import Coverage, measure
 from indexer.extract import extract
 from indexer.layout import Paragraph, document_text, read_layout
-from indexer.metadata import DocumentMeta, apply_sidecar, extract_metadata
+from indexer.metadata import DocumentMeta, apply_sidecar, extract_metadata, read_locality
 from indexer.period import period_in
 from indexer.references import read_references
 from indexer.sections import Section, build_sections
@@ -55,6 +55,7 @@ def parse_file(path: Path, doc: str) -> ParsedDocument:
     _read_plan_facts(found.meta, opening, text)
     kept = [i for i in range(len(paragraphs)) if i not in found.date_paragraphs]
     read_body_facts(found.meta, [paragraphs[i] for i in kept], [labels[i] for i in kept])
+    read_locality(found.meta)
     apply_sidecar(found.meta, path)
     paged = any(page.number is not None for page in extracted.pages)
     period = period_in(found.meta.period) if found.meta.period else None

@@ -67,8 +67,9 @@ _PROVINCE_PATTERNS = [
                       + re.escape(normalize_tone(name).lower()) + r"\b"))
     for name in PROVINCES
 ]
-_ISSUER_ABBREVIATIONS = [("ỦY BAN NHÂN DÂN", "UBND"), ("UỶ BAN NHÂN DÂN", "UBND"),
-                         ("HỘI ĐỒNG NHÂN DÂN", "HĐND")]
+# `NHÂN DẪN`: one letter misread by OCR still names the people's committee or council.
+_ISSUER_ABBREVIATIONS = [(re.compile(r"(?:ỦY|UỶ) BAN NH\w{2} D\w{2}\b"), "UBND"),
+                         (re.compile(r"HỘI ĐỒNG NH\w{2} D\w{2}\b"), "HĐND")]
 _ADMIN_UNITS = ("THÀNH PHỐ", "THỊ XÃ", "TỈNH", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG", "THỊ TRẤN")
 
 
@@ -83,6 +84,7 @@ class DocumentMeta:
     date: str | None = None  # ISO "2022-02-23"
     doc_type: str | None = None  # "Kế hoạch"
     province: str | None = None
+    locality: str | None = None  # the district, city, town or commune below the province: "thành phố Hạ Long"
     cited_codes: list[str] = field(default_factory=list)
     implements: list[str] = field(default_factory=list)  # codes it says it carries out (indexer.references)
     bases: list[str] = field(default_factory=list)  # codes it names as its basis (`Căn cứ ...`)
@@ -317,7 +319,7 @@ def short_issuer(issuer: str) -> str:
     `UBND HUYỆN HIỆP HÒA PHÒNG GIÁO DỤC VÀ ĐÀO TẠO` -> `Phòng Giáo dục và Đào tạo huyện Hiệp Hòa`."""
     text = re.sub(r"\s+", " ", issuer.strip())
     for long, short in _ISSUER_ABBREVIATIONS:
-        text = text.replace(long, short)
+        text = long.sub(short, text)
     if not is_all_caps(text):
         return text
     body = _ORG_START.search(text, 1)
@@ -400,6 +402,49 @@ def _provinces_in(text: str) -> list[str]:
     for name, pattern in _PROVINCE_PATTERNS:
         hits.extend((m.start(), name) for m in pattern.finditer(normalized))
     return [name for _, name in sorted(hits)]
+
+
+_LOCAL_UNIT = re.compile(r"\b(thị xã|thị trấn|thành phố|huyện|quận|xã|phường)\s+", re.IGNORECASE)
+_NOT_IN_NAME = {"ủy", "uỷ", "phòng", "sở", "ban", "trường", "giai", "năm", "về", "đến", "của", "và", "trong", "trên",
+                "tại", "thực", "giáo", "hội", "đảng", "ubnd", "hđnd", "nhân", "văn", "trung", "chi", "cục"}
+LOCALITY_WORDS = 3  # place names below a province run to three syllables
+
+
+def read_locality(meta: DocumentMeta) -> None:
+    """The district, city, town or commune a document is issued by (its issuer) or about (its title), when
+    that is below the province: `UBND thành phố Hạ Long` -> `thành phố Hạ Long`. A province-level city
+    (`thành phố Hà Nội`) is a province, not a locality."""
+    for source, field_name in ((meta.issuer, "issuer"), (meta.title, "title")):
+        found = _locality_in(source) if source else None
+        if found:
+            meta.locality = found
+            if field_name in meta.from_text:
+                meta.from_text.append("locality")
+            return
+
+
+def _locality_in(text: str) -> str | None:
+    text = normalize_tone(re.sub(r"\s+", " ", text))
+    capitalized = not is_all_caps(text)
+    for unit in _LOCAL_UNIT.finditer(text):
+        if unit.start() and text[unit.start() - 1] not in " ,(":
+            continue
+        words = []
+        for word in text[unit.end():].split()[:LOCALITY_WORDS]:
+            bare = word.strip(",.;:()")
+            if not bare or not bare[0].isalpha() or bare.lower() in _NOT_IN_NAME \
+                    or (capitalized and not bare[0].isupper()):
+                break
+            words.append(bare)
+            if bare != word:
+                break
+        if not words:
+            continue
+        name = " ".join(w.capitalize() if not capitalized else w for w in words)
+        if _provinces_in(name) and unit.group(1).lower() == "thành phố":
+            continue
+        return f"{unit.group(1).lower()} {name}"
+    return None
 
 
 def sidecar_path(document: Path) -> Path:

@@ -28,13 +28,15 @@ class TargetRow:
     target: Target
     plan: str  # the plan, in citation form
     province: str | None
+    locality: str | None  # below the province: "thành phố Hạ Long"
     issuer: str | None
     citation: str  # plan, section and page of the sentence
     replaced_by: list[str]  # labels of the indexed documents that replace the plan
 
     def to_json(self) -> dict:
         t = self.target
-        return {"doc": t.doc, "plan": self.plan, "province": self.province, "issuer": self.issuer,
+        return {"doc": t.doc, "plan": self.plan, "province": self.province, "locality": self.locality,
+                "issuer": self.issuer,
                 "indicator": t.indicator, "levels": t.levels, "comparator": t.comparator, "value": t.value,
                 "unit": t.unit, "period": t.period, "year_from": t.year_from, "year_to": t.year_to,
                 "sentence": t.sentence, "section": t.section, "section_ordinal": t.section_ordinal,
@@ -55,7 +57,7 @@ def target_rows(index: OpenIndex, lexicon: Lexicon, filters: TargetFilters = Tar
                 or (filters.period and not _covers(target, filters.period)) \
                 or (wanted and not wanted.matches(target)):
             continue
-        rows.append(TargetRow(target, document_label(meta), meta.province,
+        rows.append(TargetRow(target, document_label(meta), meta.province, meta.locality,
                               meta.issuer_short or meta.issuer,
                               citation(meta, target.section, target.page, target.page), replaced_by))
     return rows
@@ -90,13 +92,13 @@ def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     return any(tokens[i:i + n] == phrase for i in range(len(tokens) - n + 1))
 
 
-CSV_COLUMNS = ["Văn bản", "Tỉnh/thành", "Cơ quan ban hành", "Chỉ tiêu", "Cấp học", "So sánh", "Giá trị",
+CSV_COLUMNS = ["Văn bản", "Tỉnh/thành", "Huyện/thành phố/xã", "Cơ quan ban hành", "Chỉ tiêu", "Cấp học", "So sánh", "Giá trị",
                "Đơn vị", "Giai đoạn", "Câu trích", "Trích dẫn", "Bị thay thế bởi", "Tệp"]
 
 
 def targets_csv(rows: list[TargetRow]) -> str:
     """The comparison table as CSV text (`search.spreadsheet`)."""
-    return csv_text(CSV_COLUMNS, ([r.plan, r.province or "", r.issuer or "", r.target.indicator,
+    return csv_text(CSV_COLUMNS, ([r.plan, r.province or "", r.locality or "", r.issuer or "", r.target.indicator,
                                    ", ".join(r.target.levels), r.target.comparator, r.target.value_text,
                                    r.target.unit, r.target.period or "", r.target.sentence, r.citation,
                                    "; ".join(r.replaced_by), r.target.doc] for r in rows))

@@ -140,7 +140,7 @@ class Checker:
         stored = self.index.store.document(doc)
         meta = self.index.documents[doc].meta
         facts = " ".join(v for v in (meta.printed("title"), meta.number, meta.printed("issuer"), meta.place,
-                                     meta.province) if v)
+                                     meta.province, meta.printed("locality")) if v)
         text = stored.text if stored else ""
         self._texts[doc] = _flat(f"{facts} {text}")
         self._heads[doc] = f"{facts} {text[:HEAD_CHARS]}"

@@ -52,6 +52,7 @@ class PlanMatch:
     issuer: str | None
     date: str | None
     province: str | None
+    locality: str | None  # below the province: "thành phố Hạ Long"
     score: float
     matching_sections: int
     evidence: list[Hit]  # matching passages only, best first
@@ -64,7 +65,8 @@ class PlanMatch:
 
     def to_json(self) -> dict:
         return {"doc": self.doc, "label": self.label, "title": self.title, "number": self.number,
-                "issuer": self.issuer, "date": self.date, "province": self.province, "score": self.score,
+                "issuer": self.issuer, "date": self.date, "province": self.province,
+                "locality": self.locality, "score": self.score,
                 "matching_sections": self.matching_sections, "references": self.references,
                 "evidence": [{"citation": h.citation, "section": h.section, "text": h.text,
                               "sentence": self.evidence_sentence(n)} for n, h in enumerate(self.evidence)]}
@@ -141,6 +143,7 @@ def _plan(engine: SearchEngine, doc: str, score: float, matching_sections: int, 
     meta = engine.index.documents[doc].meta
     return PlanMatch(doc=doc, label=document_label(meta), title=meta.title, number=meta.number,
                      issuer=meta.issuer_short or meta.issuer, date=meta.date, province=meta.province,
+                     locality=meta.locality,
                      score=round(score, 4), matching_sections=matching_sections, evidence=evidence,
                      sentences=sentences, references=[f"{r.relation} {r.target}" for r in refs])
 
@@ -154,7 +157,7 @@ def _references_by_doc(engine: SearchEngine, codes: list[str], filters: Filters)
     return out
 
 
-CSV_COLUMNS = ["Văn bản", "Số hiệu", "Cơ quan ban hành", "Ngày", "Tỉnh/thành", "Điểm", "Số mục phù hợp",
+CSV_COLUMNS = ["Văn bản", "Số hiệu", "Cơ quan ban hành", "Ngày", "Tỉnh/thành", "Huyện/thành phố/xã", "Điểm", "Số mục phù hợp",
                "Thực hiện hay nhắc đến", *(f"{column} {n}" for n in range(1, BEST + 1)
                                           for column in ("Trích dẫn", "Câu phù hợp", "Đoạn")), "Tệp"]
 
@@ -168,6 +171,6 @@ def topic_csv(result: TopicResult) -> str:
             hit = plan.evidence[i] if i < len(plan.evidence) else None
             evidence += [hit.citation, plan.evidence_sentence(i), hit.text] if hit else ["", "", ""]
         rows.append([plan.title or plan.label, plan.number or "", plan.issuer or "",
-                     display_date(plan.date), plan.province or "", f"{plan.score:.2f}",
+                     display_date(plan.date), plan.province or "", plan.locality or "", f"{plan.score:.2f}",
                      plan.matching_sections, "; ".join(plan.references), *evidence, plan.doc])
     return csv_text(CSV_COLUMNS, rows)

@@ -1,7 +1,7 @@
 import json
 
 from indexer.ingest import parse_file
-from indexer.metadata import short_issuer
+from indexer.metadata import DocumentMeta, read_locality, short_issuer
 from tests.conftest import sample
 
 
@@ -38,6 +38,29 @@ def test_issuer_short_forms():
     assert short_issuer("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI") == "Bộ Lao động - Thương binh và Xã hội"
     assert short_issuer("ỦY BAN THƯỜNG VỤ QUỐC HỘI") == "Ủy ban Thường vụ Quốc hội"
     assert short_issuer("ĐẢNG ỦY SỞ GIÁO DỤC VÀ ĐÀO TẠO") == "Đảng ủy Sở Giáo dục và Đào tạo"
+
+
+def test_an_ocr_misread_letter_still_names_the_peoples_committee():
+    assert short_issuer("ỦY BAN NHÂN DẪN HUYỆN HIỆP HÒA") == "UBND huyện Hiệp Hòa"
+
+
+def _locality(issuer: str | None = None, title: str | None = None) -> str | None:
+    meta = DocumentMeta(issuer=issuer, title=title)
+    read_locality(meta)
+    return meta.locality
+
+
+def test_the_place_below_the_province_comes_from_the_issuer_else_the_title():
+    assert _locality("UBND HUYỆN HIỆP HÒA PHÒNG GIÁO DỤC VÀ ĐÀO TẠO") == "huyện Hiệp Hòa"
+    assert _locality("UBND XÃ HÒA AN") == "xã Hòa An"
+    assert _locality("ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN", "Kế hoạch giáo dục trên địa bàn huyện Tân Yên giai đoạn "
+                     "2021-2025") == "huyện Tân Yên"
+    assert _locality(title="KẾ HOẠCH GIÁO DỤC THỊ XÃ SƠN TÂY NĂM 2022") == "thị xã Sơn Tây"
+
+
+def test_a_province_level_city_or_a_party_committee_is_no_locality():
+    assert _locality("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI") is None
+    assert _locality("Ban Thường vụ Huyện ủy", "Kế hoạch công tác xã hội hóa giáo dục") is None
 
 
 def test_sidecar_supplies_missing_metadata(tmp_path):

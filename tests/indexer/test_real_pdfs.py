@@ -45,12 +45,13 @@ def test_real_pdf_header_is_read_from_its_two_columns_and_all_its_text_is_indexe
     meta = parsed.meta
     assert (meta.title, meta.doc_type, meta.issuer_short) == (title, doc_type, issuer)
     assert meta.number is None and meta.date is None  # left blank in the original: never guessed
-    assert meta.province == "Bắc Giang"  # named in the text; the issuer is a district office
+    assert (meta.province, meta.locality) == ("Bắc Giang", "huyện Hiệp Hòa")  # the issuer is a district office
     assert parsed.coverage.ratio >= 0.98
 
 
 def test_the_old_ocr_plan_gets_its_title_not_scraps_of_the_scan():
     parsed = parse_file(PDFS / "ke-hoach-150-KH-UBND-tin-hoc-hiep-hoa.pdf", "150.pdf")
     assert "dạy tin học và ứng dụng công nghệ thông tin" in parsed.meta.title
-    assert parsed.meta.province == "Bắc Giang"
+    assert (parsed.meta.province, parsed.meta.locality) == ("Bắc Giang", "huyện Hiệp Hòa")
+    assert parsed.meta.issuer_short == "UBND huyện Hiệp Hòa"  # its OCR layer reads `NHÂN DẪN` and `XÃ HỌI`
     assert parsed.coverage.ratio >= 0.98

@@ -55,7 +55,8 @@ def test_the_signer_is_the_name_in_the_signature_block_with_the_position_signed_
 def test_a_web_article_is_issued_by_the_portal_that_owns_it_and_dated_by_its_dateline(parsed):
     article, portal = parsed["002"].meta, parsed["004"].meta
     assert article.date == "2019-09-19"
-    assert (portal.issuer_short, portal.from_text) == ("UBND thành phố Hạ Long", ["issuer"])
+    assert (portal.issuer_short, portal.from_text) == ("UBND thành phố Hạ Long", ["issuer", "locality"])
+    assert (portal.province, portal.locality) == ("Quảng Ninh", "thành phố Hạ Long")
 
 
 def test_a_citation_names_the_section_and_pages_it_points_at():

@@ -98,7 +98,7 @@ def test_targets_filters_by_abbreviated_indicator_and_period_and_writes_csv(samp
     raw = table.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Văn bản,Tỉnh/thành,Cơ quan ban hành,Chỉ tiêu,Cấp học")
+    assert lines[0].startswith("Văn bản,Tỉnh/thành,Huyện/thành phố/xã,Cơ quan ban hành,Chỉ tiêu,Cấp học")
     assert len(lines) == 3 and "Trên 97% học sinh tốt nghiệp trung học phổ thông." in lines[2]
 
 

@@ -121,7 +121,7 @@ def test_the_target_tab_compares_targets_exports_them_and_shows_each_sentence(ap
         with page.expect_download() as download:
             page.locator("#target-csv").click()
         text = open(download.value.path(), "rb").read().decode("utf-8-sig")
-        assert text.startswith("Văn bản,Tỉnh/thành,Cơ quan ban hành,Chỉ tiêu") and text.count("\n") == 3
+        assert text.startswith("Văn bản,Tỉnh/thành,Huyện/thành phố/xã,Cơ quan ban hành,Chỉ tiêu") and text.count("\n") == 3
         table.get_by_text("2026 - 2030").first.click()
         sentence = page.locator("#target-sentence mark.answer", has_text="76%")  # the first row's is shown before
         sentence.wait_for(timeout=10_000)
