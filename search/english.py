@@ -24,6 +24,9 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
 MAX_PHRASE = 6
 _POSSESSIVE = re.compile(r"'s$")
 _NUMERIC = re.compile(r"\d+(?:[-/]\d+)*")
+# A syllable Vietnamese could spell without its diacritics: onset, one to three vowels, final consonant.
+_VIETNAMESE_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}"
+                                  r"(?:ng|nh|ch|[cmnpt])?")
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,12 @@ def is_english(text: str, glossary: dict[tuple[str, ...], str]) -> bool:
     if has_diacritics(text):
         return False
     words = [w.lower() for w in _WORD.findall(text) if not w.isdigit()]
-    if len(words) < 2:
+    if not words:
         return False
     vocabulary = {w for phrase in glossary for w in phrase}
+    if len(words) == 1:  # `teachers`, `STEM`; never `tin` or `ban`, which are Vietnamese typed bare
+        return (words[0] in vocabulary or _singular(words[0]) in vocabulary) \
+            and not _VIETNAMESE_SYLLABLE.fullmatch(words[0])
     in_glossary = [w in vocabulary or _singular(w) in vocabulary for w in words]
     known = sum(1 for w, listed in zip(words, in_glossary) if listed or w in STOPWORDS)
     if any(w in STOPWORDS for w in words):

@@ -64,8 +64,10 @@ def test_an_english_question_finds_the_right_vietnamese_passage(engine):
 def test_language_detection_and_translation():
     glossary = Lexicon.load().glossary
     assert is_english("How many teachers meet the national standards in Lang Son?", glossary)
-    for vietnamese in ("tang cuong kiem tra thanh tra", "the nao la truong chuan", "giáo viên đạt chuẩn", "THCS"):
+    for vietnamese in ("tang cuong kiem tra thanh tra", "the nao la truong chuan", "giáo viên đạt chuẩn", "THCS",
+                       "tin", "ban", "truong"):
         assert not is_english(vietnamese, glossary)
+    assert is_english("teachers", glossary) and is_english("STEM", glossary)  # one word the glossary knows
     translation = translate("How many teachers in Lang Son meet the qualification standards by 2025 (63-NQ/TU)?",
                             glossary)
     assert translation.text.split(" ")[:2] == ["bao", "nhiêu"]
