@@ -44,7 +44,7 @@ from search.engine import Hit, SearchEngine
 from search.generate import GeneratedAnswer, GenerationFailed, generate_answer
 from search.lexical import FieldWeights
 from search.lexicon import ABBREVIATIONS
-from search.query import Filters, Query, query_notes
+from search.query import Filters, Query, query_details, query_notes
 from search.question import Focus, Question, understand
 from search.terms import QueryTerms, query_terms
 
@@ -101,7 +101,8 @@ class Answer:
     passages: list[SupportingPassage]  # supporting passages, or the closest ones when there is no answer
     plan_note: str = ""  # period and status of the short answer's plan (search.cite.plan_note)
     focus: Focus = Focus.NONE
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was understood of the question, for everyone
+    details: list[str] = field(default_factory=list)  # how the search widened it: technical, shown on request
     references: list[CodeReference] = field(default_factory=list)  # plans bearing or citing a code asked about
     generated: GeneratedAnswer | None = None  # only with an answer endpoint configured
     reason: str | None = None  # why there is no short answer, in Vietnamese
@@ -112,7 +113,7 @@ class Answer:
     def to_json(self) -> dict:
         return {"question": self.question, "read_as": self.read_as, "short_answer": self.short, "citation": self.citation,
                 "doc": self.doc, "reason": self.reason, "plan_note": self.plan_note, "focus": self.focus.value,
-                "understood": self.understood.to_json() if self.understood else None, "notes": self.notes,
+                "understood": self.understood.to_json() if self.understood else None, "notes": self.notes, "details": self.details,
                 "references": [asdict(r) for r in self.references],
                 "generated": asdict(self.generated) if self.generated else None,
                 "passages": [p.to_json() for p in self.passages]}
@@ -130,7 +131,8 @@ class _Candidate:
 def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), passages: int = PASSAGES) -> Answer:
     query = engine.parse(question)
     asked = understand(query)
-    result = Answer(question, None, None, [], focus=asked.focus, notes=query_notes(query), understood=asked,
+    result = Answer(question, None, None, [], focus=asked.focus, notes=query_notes(query),
+                    details=query_details(query), understood=asked,
                     read_as=query.meaning_text)
     result.references = references(engine.index.documents, list(asked.codes))
     hits = _candidate_passages(engine, query, filters, passages)

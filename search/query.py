@@ -70,7 +70,7 @@ class Query:
 
 
 def query_notes(query: Query) -> list[str]:
-    """What was done to the question, in Vietnamese, for the result view."""
+    """What the search understood of the question, in plain Vietnamese, for everyone to read."""
     notes = []
     if query.restored:
         notes.append(f"Đã hiểu là: {query.restored}")
@@ -81,13 +81,18 @@ def query_notes(query: Query) -> list[str]:
         notes.append(f"Câu hỏi tiếng Anh được tra bằng các thuật ngữ tiếng Việt: {used}.")
         if query.untranslated:
             notes.append(f"Không có trong bảng thuật ngữ, bỏ qua: {', '.join(query.untranslated)}.")
+    return notes
+
+
+def query_details(query: Query) -> list[str]:
+    """How the search widened the question (abbreviations, synonyms): technical detail, shown on request."""
     alternatives: dict[str, list[str]] = {}
     for expansion in query.expansions:
         if expansion.kind != "feedback":
             alternatives.setdefault(expansion.source, []).append(expansion.text)
-    if alternatives:
-        notes.append("Tìm cả: " + "; ".join(f"{source} → {', '.join(texts)}" for source, texts in alternatives.items()) + ".")
-    return notes
+    if not alternatives:
+        return []
+    return ["Tìm cả: " + "; ".join(f"{source} → {', '.join(texts)}" for source, texts in alternatives.items()) + "."]
 
 
 def parse_query(raw: str) -> Query:

@@ -28,7 +28,7 @@ from search.cite import display_date, document_label
 from search.crossref import CodeReference, references
 from search.engine import Hit, SearchEngine
 from search.spreadsheet import csv_text
-from search.query import Filters, query_notes
+from search.query import Filters, query_details, query_notes
 from search.terms import QueryTerms, query_terms
 
 CANDIDATES = 300  # passages per retrieval side
@@ -77,10 +77,13 @@ class TopicResult:
     topic: str
     plans: list[PlanMatch]
     left_out: int  # plans that mention the topic without addressing it
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was understood of the topic, for everyone
+    details: list[str] = field(default_factory=list)  # how the search widened it: technical, shown on request
+    read_as: str = ""  # the topic as the search read it: diacritics put back, or translated from English
 
     def to_json(self) -> dict:
-        return {"topic": self.topic, "left_out": self.left_out, "notes": self.notes,
+        return {"topic": self.topic, "read_as": self.read_as, "left_out": self.left_out, "notes": self.notes,
+                "details": self.details,
                 "plans": [p.to_json() for p in self.plans]}
 
 
@@ -95,7 +98,7 @@ def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters
     query = engine.parse(topic)
     notes = query_notes(query)
     if query.empty:
-        return TopicResult(topic, [], 0, notes)
+        return TopicResult(topic, [], 0, notes, query_details(query), query.meaning_text)
     terms = query_terms(query, engine.index.bm25.searcher()).folded_only()  # which plans, not which spelling
     words = terms.unigrams()
     descriptive = len(words.folded) >= LONG_TOPIC
@@ -128,7 +131,7 @@ def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters
     for doc in cited.keys() - {p.doc for p in plans}:
         plans.append(_plan(engine, doc, 0.0, 0, [], [], cited[doc]))
     plans.sort(key=lambda p: (not p.references, -p.score, -p.matching_sections))
-    return TopicResult(topic, plans, left_out, notes)
+    return TopicResult(topic, plans, left_out, notes, query_details(query), query.meaning_text)
 
 
 def _sentences(terms: QueryTerms, hits: list[Hit]) -> list[tuple[int, int]]:

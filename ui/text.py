@@ -52,7 +52,7 @@ def answer_text(answer: Answer) -> str:
         lines += [f"Trả lời: {answer.short}", f"Nguồn: {answer.citation}"]
         if answer.plan_note:
             lines.append(f"       ({answer.plan_note})")
-    lines += answer.notes
+    lines += answer.notes + answer.details
     if answer.generated:
         lines += ["", f"Tóm tắt do mô hình {answer.generated.model} viết từ các đoạn dưới đây: {answer.generated.text}"]
     if answer.references:
@@ -68,7 +68,7 @@ def answer_text(answer: Answer) -> str:
 
 
 def topics_text(result: TopicResult) -> str:
-    lines = [*result.notes]
+    lines = [*result.notes, *result.details]
     if not result.plans:
         lines.append(f"Không có văn bản nào đề cập rõ chủ đề “{result.topic}”"
                      + ("." if result.left_out else "; không văn bản nào trong thư viện nhắc đến nó."))

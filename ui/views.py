@@ -16,11 +16,13 @@ from search.cite import display_date
 from search.comparison import TargetRow
 from search.engine import Hit
 from search.lineage import Chain, PlanLineage
-from search.topics import PlanMatch
+from search.topics import PlanMatch, TopicResult
 
 _WORD_SPLIT = re.compile(r"(\w+)")
-# Question words that are not worth marking in a passage.
-_UNMARKED = {"nao", "gi", "bao", "nhieu", "khi", "the", "ai", "co", "la", "cua", "va", "cac", "ve", "o"}
+# Words of a question not worth marking in a passage (folded): question words and the commonest function
+# syllables, which a long question would otherwise mark everywhere.
+_UNMARKED = frozenset("""nao gi bao nhieu khi the ai co la cua va cac ve o nhu nhung duoc trong cho voi de theo tu
+nay da den thi tai mot hay hoac khong phai sao""".split())
 
 
 def esc(text: object) -> str:
@@ -28,21 +30,38 @@ def esc(text: object) -> str:
 
 
 def highlight(text: str, query: str) -> str:
-    """Escape `text` and mark the words it shares with the query: by exact syllable (tone placement
-    normalized) when the query has diacritics, else without diacritics. The query's words are read once
-    per question, so marking is linear in the passage whatever the question's length."""
-    key, wanted = _query_words(query)
+    """Escape `text` and mark the words the query really contains. A query with diacritics (as typed, with
+    them put back, or translated from English) marks the same syllables, tone placement aside. A query
+    typed without them marks a passage word only when it folds to a query word and either has no
+    diacritics itself or stands beside another word of the query as it does there (`so gd` marks `Sở GD`,
+    but `so` alone marks neither `sở` nor `số`). Linear in the passage whatever the question's length."""
+    exact, folded, pairs = _query_words(query)
+    pieces = _WORD_SPLIT.split(text)
+    words = [fold_token(p.lower()) if i % 2 else "" for i, p in enumerate(pieces)]
     out = []
-    for piece in _WORD_SPLIT.split(text):
+    for i, piece in enumerate(pieces):
         escaped = esc(piece)
-        out.append(f"<mark>{escaped}</mark>" if piece and key(piece.lower()) in wanted else escaped)
+        if i % 2 == 0 or not piece:
+            out.append(escaped)
+            continue
+        if exact is not None:
+            marked = normalize_for_index(piece) in exact
+        else:
+            key = words[i]
+            marked = key in folded and (not has_diacritics(piece) or (i >= 2 and (words[i - 2], key) in pairs)
+                                        or (i + 2 < len(pieces) and (key, words[i + 2]) in pairs))
+        out.append(f"<mark>{escaped}</mark>" if marked else escaped)
     return "".join(out)
 
 
 @functools.lru_cache(maxsize=64)
-def _query_words(query: str) -> tuple:
-    key = normalize_for_index if has_diacritics(query) else fold_token
-    return key, frozenset(key(t) for t in syllables(query.lower()) if len(t) > 1 and fold(t) not in _UNMARKED)
+def _query_words(query: str) -> tuple[frozenset | None, frozenset, frozenset]:
+    """(exact syllables when the query has diacritics, else None; folded syllables; folded adjacent pairs)."""
+    tokens = syllables(normalize_for_index(query))
+    kept = [t for t in tokens if len(t) > 1 and fold(t) not in _UNMARKED]
+    folded = [fold_token(t) for t in tokens]
+    exact = frozenset(kept) if has_diacritics(query) else None
+    return exact, frozenset(fold_token(t) for t in kept), frozenset(zip(folded, folded[1:]))
 
 
 def login_html(enabled: bool, signed_in: bool, message: str) -> str:
@@ -78,8 +97,9 @@ NOT_ANSWERED = "Các văn bản đã lập chỉ mục không trả lời câu h
 
 
 def answer_html(answer: Answer, section_texts: list[str], note: str = "") -> str:
-    """The short answer with its citation, then a card per supporting passage."""
-    parts = [f"<p class='note'>{esc(n)}</p>" for n in [note, *answer.notes] if n]
+    """The short answer with its citation, then a card per supporting section (one card per section: its
+    best passage), then, collapsed, how the search read the question."""
+    parts = notes_html([note, *answer.notes])
     if answer.short:
         parts.append("<div class='answer-box'><div class='label'>Trả lời</div>"
                      f"<div class='short'>{esc(answer.short)}</div>"
@@ -87,13 +107,13 @@ def answer_html(answer: Answer, section_texts: list[str], note: str = "") -> str
                      + (f"<div class='plan-note'>{esc(answer.plan_note)}</div>" if answer.plan_note else "")
                      + "</div>")
     elif answer.passages:
-        parts.append("<div class='answer-box none' role='status'><div class='label'>Chưa có câu trả lời</div>"
+        parts.append("<div class='answer-box none'><div class='label'>Chưa có câu trả lời</div>"
                      f"<div class='short'>{esc(answer.reason or NOT_ANSWERED)}</div>"
                      "<div class='source'>Các đoạn dưới đây chỉ là những đoạn gần nhất, không phải câu trả lời."
                      "</div></div>")
     else:
         return "".join(parts) + ("<p>Không tìm thấy đoạn văn phù hợp. Hãy thử diễn đạt khác, "
-                                 "gõ đủ dấu hoặc bỏ bớt bộ lọc.</p>")
+                                 "gõ đủ dấu hoặc bỏ bớt bộ lọc.</p>") + details_html(answer.details)
     if answer.generated:
         parts.append(f"<div class='generated'><div class='label'>Tóm tắt do mô hình {esc(answer.generated.model)} "
                      f"viết từ các đoạn dưới đây</div>{esc(answer.generated.text)}</div>")
@@ -102,10 +122,27 @@ def answer_html(answer: Answer, section_texts: list[str], note: str = "") -> str
                         for r in answer.references)
         parts.append(f"<div class='references'><div class='label'>Văn bản mang hoặc dẫn chiếu số hiệu đã hỏi"
                      f"</div><ul>{items}</ul></div>")
+    shown: set[tuple[str, int]] = set()
     for rank, (passage, section) in enumerate(zip(answer.passages, section_texts), 1):
-        parts.append(_card(rank, passage.hit, marked_passage_html(passage, answer.read_as or answer.question),
-                           section))
-    return "\n".join(parts)
+        place = (passage.hit.doc, passage.hit.section_ordinal)
+        if place in shown and not answer.generated:  # a summary's [n] markers count every passage
+            continue
+        shown.add(place)
+        parts.append(_card(rank if answer.generated else len(shown), passage.hit,
+                           marked_passage_html(passage, answer.read_as or answer.question), section))
+    return "\n".join(parts) + details_html(answer.details)
+
+
+def notes_html(notes: list[str]) -> list[str]:
+    return [f"<p class='note'>{esc(n)}</p>" for n in notes if n]
+
+
+def details_html(details: list[str]) -> str:
+    """Technical details (query expansion, model, index build), collapsed under `Chi tiết kỹ thuật`."""
+    if not details:
+        return ""
+    items = "".join(f"<li>{esc(d)}</li>" for d in details)
+    return f"<details class='tech'><summary>Chi tiết kỹ thuật</summary><ul>{items}</ul></details>"
 
 
 def results_html(hits: list[Hit], query: str, note: str = "") -> str:
@@ -129,6 +166,49 @@ def plan_evidence_html(plan: PlanMatch, topic: str) -> str:
         sentence = AnswerSentence(start, end, hit.text[start:end], plan.score)
         cards.append(_card(rank, hit, marked_passage_html(SupportingPassage(hit, [sentence]), topic), ""))
     return head + "\n".join(cards)
+
+
+def topic_summary_html(result: TopicResult) -> str:
+    """What was understood of the topic, how many plans address it and how many only mention it; how the
+    search widened it, collapsed."""
+    if not result.plans:
+        counted = "Không có văn bản nào đề cập rõ chủ đề này." + (
+            f" ({result.left_out} văn bản chỉ nhắc thoáng qua.)" if result.left_out else
+            " Không văn bản nào trong thư viện nhắc đến nó.")
+    else:
+        counted = f"<b>{len(result.plans)} văn bản</b> đề cập chủ đề này." + (
+            f" {result.left_out} văn bản khác chỉ nhắc thoáng qua nên không được liệt kê." if result.left_out else "")
+    return "".join(notes_html(result.notes)) + f"<p>{counted}</p>" + details_html(result.details)
+
+
+def topic_cards_html(plans: list[PlanMatch], read_as: str) -> str:
+    """The topic table as stacked cards, for narrow screens: each plan with its score, its best matching
+    sentence and citation, and its evidence a tap away."""
+    cards = []
+    for n, plan in enumerate(plans, 1):
+        facts = " · ".join(part for part in (f"điểm {plan.score:.2f}", f"{plan.matching_sections} mục phù hợp",
+                                             "; ".join(plan.references)) if part)
+        best = (f"<div class='passage'>{highlight(plan.evidence_sentence(0), read_as)}</div>"
+                f"<div class='file'>{esc(plan.evidence[0].citation)}</div>") if plan.evidence else ""
+        cards.append(f"<div class='card'><div class='cite'><span class='rank'>{n}.</span> {esc(plan.label)}</div>"
+                     f"<div class='relation'>{esc(facts)}</div>{best}<details class='context'><summary>Xem bằng "
+                     f"chứng</summary>{plan_evidence_html(plan, read_as)}</details></div>")
+    return f"<div class='phone-cards'>{''.join(cards)}</div>" if cards else ""
+
+
+def target_cards_html(rows: list[TargetRow]) -> str:
+    """The target table as stacked cards, for narrow screens: the figure, what it measures, its period and
+    level, the plan's sentence and its citation."""
+    cards = []
+    for row in rows:
+        t = row.target
+        where = " · ".join(part for part in (t.period, ", ".join(t.levels), row.province) if part)
+        cards.append(f"<div class='card'><div class='figure'>{esc(t.comparator)} {esc(t.value_text)} {esc(t.unit)}"
+                     f"</div><div>{esc(t.indicator)}</div><div class='relation'>{esc(where)}</div>"
+                     f"<details class='context'><summary>Câu gốc</summary><div class='passage'>"
+                     f"<mark class='answer'>{esc(t.sentence)}</mark></div></details>"
+                     f"<div class='file'>{esc(row.citation)}</div></div>")
+    return f"<div class='phone-cards'>{''.join(cards)}</div>" if cards else ""
 
 
 def metadata_html(stored: StoredDocument, plan_note: str = "") -> str:
@@ -207,12 +287,17 @@ def reader_html(sections: list[StoredSection], text: str) -> str:
         indent = max(section.level - 1, 0)
         if section.heading:
             outline.append(f"<li style='margin-left:{indent * 1.2}em'><a href='#{anchor}'>{esc(section.heading)}</a></li>")
-        heading = f"<h4 id='{anchor}'>{esc(section.heading)}</h4>" if section.heading else f"<a id='{anchor}'></a>"
         content = text[section.start:section.end]
+        run_in = section.heading.rstrip("…").rstrip()  # a long heading is cut short; its paragraph holds it
         if section.heading and content.startswith(section.heading):
-            content = content[len(section.heading):]
+            heading, shown = f"<h4 id='{anchor}'>{esc(section.heading)}</h4>", esc(content[len(section.heading):].strip())
+        elif section.heading.endswith("…") and content.startswith(run_in):
+            heading, shown = f"<a id='{anchor}'></a>", f"<b>{esc(run_in)}</b>{esc(content[len(run_in):])}"
+        else:
+            heading = f"<h4 id='{anchor}'>{esc(section.heading)}</h4>" if section.heading else f"<a id='{anchor}'></a>"
+            shown = esc(content.strip())
         pages = f"<span class='file'> (tr. {section.page_start})</span>" if section.page_start else ""
-        body.append(f"<section class='reader-section'>{heading}{pages}<div class='section-text'>{esc(content.strip())}</div></section>")
+        body.append(f"<section class='reader-section'>{heading}{pages}<div class='section-text'>{shown}</div></section>")
     return (f"<div class='outline'><div class='label'>Mục lục</div><ul>{''.join(outline)}</ul></div>"
             f"<div class='reader'>{''.join(body)}</div>")
 
@@ -239,4 +324,16 @@ details.context {margin-top: 6px;} details.context summary {cursor: pointer; col
 table.meta th {text-align: left; padding-right: 12px; vertical-align: top; white-space: nowrap;}
 .outline ul {list-style: none; padding-left: 0;}
 .reader-section h4 {margin: 14px 0 4px;}
+details.tech {margin: 10px 0; color: #57606a; font-size: 0.85em;}
+details.tech summary {cursor: pointer;}
+.card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin: 8px 0;}
+.card .figure {font-size: 1.15em; font-weight: 600;}
+.phone-cards {display: none;}
+table th, .table-wrap th, [role=columnheader] {font-family: var(--font) !important;}
+@media (max-width: 640px) {
+  #topic-table, #target-table, #library-table, #evidence, #target-sentence {display: none !important;}
+  .phone-cards {display: block;}
+  .tab-container button {padding-left: 8px !important; padding-right: 8px !important; font-size: 14px !important;}
+  .hit, .card {padding: 8px 10px;}
+}
 """

@@ -25,17 +25,17 @@ from indexer.models import describe
 from indexer.normalize import fold
 from search.answer import answer
 from indexer.targets import LEVELS
-from search.cite import display_date, shorten
+from search.cite import display_date, document_label, shorten
 from search.comparison import TargetFilters, TargetRow, target_rows, targets_csv
 from search.engine import SearchEngine
 from search.lineage import LineageGraph, asked_code
 from search.query import MAX_INPUT_CHARS, MAX_QUERY_CHARS, Filters, InputTooLong, bounded_input
 from search.spreadsheet import write_csv
-from search.topics import TopicResult, plans_for_topic, topic_csv
+from search.topics import plans_for_topic, topic_csv
 from ui import admin
 from ui.gate import AdminGate
 from ui.views import (CSS, answer_html, esc, lineage_html, login_html, metadata_html, plan_evidence_html,
-                      reader_html, target_sentence_html)
+                      reader_html, target_cards_html, target_sentence_html, topic_cards_html, topic_summary_html)
 
 EXAMPLES = [
     "Sở nào chịu trách nhiệm bố trí kinh phí thực hiện kế hoạch?",
@@ -48,6 +48,26 @@ TOPIC_COLUMNS = ["#", "Văn bản", "Cơ quan ban hành", "Ngày", "Điểm", "S
                  "Câu phù hợp nhất"]
 TARGET_COLUMNS = ["Văn bản", "Tỉnh/thành", "Chỉ tiêu", "Cấp học", "So sánh", "Giá trị", "Đơn vị", "Giai đoạn"]
 ALL = "Tất cả"
+# System fonts with complete Vietnamese coverage, none downloaded: Gradio's bundled Source Sans Pro semibold
+# lacks some capitals and combining marks, which the browser then takes from another font.
+FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Helvetica Neue", "Arial", "DejaVu Sans",
+         "sans-serif"]
+MONO_FONTS = ["ui-monospace", "Consolas", "Noto Sans Mono", "DejaVu Sans Mono", "monospace"]
+# Run in the browser: the result regions announce their changes to screen readers.
+ON_LOAD_JS = """() => {
+  for (const [id, label] of [["answers", "Câu trả lời"], ["topic-summary", "Kết quả theo chủ đề"],
+                             ["targets-summary", "Kết quả chỉ tiêu"]]) {
+    const region = document.getElementById(id);
+    if (region) { region.setAttribute("aria-live", "polite"); region.setAttribute("role", "region");
+                  region.setAttribute("aria-label", label); }
+  }
+}"""
+
+
+def scroll_to(elem_id: str) -> str:
+    """Browser code that brings a result region into view (below the fold on a phone after Enter)."""
+    return f"""() => {{ const region = document.getElementById("{elem_id}");
+  if (region) region.scrollIntoView({{block: "start"}}); }}"""
 LOGIN_MESSAGES = {"sai": "Sai mật khẩu quản trị.", "khoa": f"Đã nhập sai mật khẩu {admin.MAX_FAILURES} lần; hãy thử "
                   f"lại sau {admin.LOCKOUT_S // 60} phút.", "da-dang-xuat": "Đã đăng xuất."}
 # Gradio keeps per-session state in memory, and every API call is a new session: its default capacity of
@@ -190,10 +210,10 @@ def build_app(state: AppState) -> gr.Blocks:
         rows = [[n, p.label, p.issuer or "", display_date(p.date), f"{p.score:.2f}", p.matching_sections,
                  "; ".join(p.references), shorten(p.evidence_sentence(0), 200) if p.evidence else ""]
                 for n, p in enumerate(result.plans, 1)]
-        summary = _topic_summary(result)
-        evidence_pages = [plan_evidence_html(p, result.topic) for p in result.plans]
+        evidence_pages = [plan_evidence_html(p, result.read_as) for p in result.plans]
         csv_path = _temporary_csv("van-ban-theo-chu-de", result.topic, topic_csv(result)) if result.plans else None
-        return (summary, rows, gr.update(value=csv_path, visible=csv_path is not None),
+        return (topic_summary_html(result), rows, topic_cards_html(result.plans, result.read_as),
+                gr.update(value=csv_path, visible=csv_path is not None),
                 evidence_pages[0] if evidence_pages else "", evidence_pages)
 
     def target_view(indicator: str, level: str, period: str, province: str, current: bool):
@@ -203,7 +223,7 @@ def build_app(state: AppState) -> gr.Blocks:
         plans = len({r.target.doc for r in rows})
         summary = f"**{len(rows)} chỉ tiêu** trong {plans} văn bản." if rows else "Không có chỉ tiêu nào phù hợp bộ lọc."
         csv_path = _temporary_csv("chi-tieu", indicator or "tat-ca", targets_csv(rows)) if rows else None
-        return (summary, table, gr.update(value=csv_path, visible=csv_path is not None),
+        return (summary, table, target_cards_html(rows), gr.update(value=csv_path, visible=csv_path is not None),
                 _target_sentence(rows[0]) if rows else "", rows)
 
     def _target_sentence(row: TargetRow) -> str:
@@ -220,15 +240,23 @@ def build_app(state: AppState) -> gr.Blocks:
         row = _row(event)
         return evidence_pages[row] if evidence_pages and 0 <= row < len(evidence_pages) else ""
 
+    def document_choices() -> list[tuple[str, str]]:
+        """The plans to read, named as a citation names them (the file name says little on a phone)."""
+        return [(shorten(document_label(d.meta), 100), doc) for doc, d in state.engine.index.documents.items()]
+
     def library_rows() -> list[list]:
         return [[d.doc, shorten(d.meta.title or "", 110), d.meta.number or "", d.meta.issuer_short or d.meta.issuer or "",
                  display_date(d.meta.date), d.meta.province or ""] for d in state.engine.index.documents.values()]
 
     def status_text() -> str:
         manifest = state.engine.index.manifest
-        return (f"**{manifest.counts['documents']} văn bản, {manifest.counts['chunks']} đoạn** · lập chỉ mục lúc "
-                f"{manifest.created[:16].replace('T', ' ')} · thế hệ `{state.engine.index.generation.name}`\n\n"
-                f"{model_line(state.engine.settings)}")
+        return (f"**{manifest.counts['documents']} văn bản, {manifest.counts['chunks']} đoạn** · cập nhật lúc "
+                f"{manifest.created[:16].replace('T', ' ')}")
+
+    def technical_text() -> str:
+        """For whoever runs the service: the model and the index generation being served."""
+        return (f"{model_line(state.engine.settings)}\n\nThế hệ chỉ mục đang dùng: "
+                f"`{state.engine.index.generation.name}`.")
 
     def open_plan(doc: str | None) -> str:
         engine = state.engine
@@ -253,7 +281,8 @@ def build_app(state: AppState) -> gr.Blocks:
         docs = list(state.engine.index.documents)
         provinces_, types_, years_, periods_ = state.facets()
         provinces_update, periods_update = gr.update(choices=[ALL, *provinces_]), gr.update(choices=[ALL, *periods_])
-        return (status_text(), library_rows(), gr.update(choices=docs, value=None), gr.update(choices=docs, value=None),
+        return (status_text(), technical_text(), library_rows(), gr.update(choices=document_choices(), value=None),
+                gr.update(choices=docs, value=None),
                 provinces_update, gr.update(choices=[ALL, *types_]), gr.update(choices=[ALL, *years_]), periods_update,
                 provinces_update, periods_update)
 
@@ -293,7 +322,7 @@ def build_app(state: AppState) -> gr.Blocks:
     with gr.Blocks(title="Tra cứu kế hoạch giáo dục", delete_cache=CACHE_CLEANUP) as app:
         gr.Markdown("## Tra cứu kế hoạch, báo cáo đổi mới giáo dục\nĐặt câu hỏi bằng tiếng Việt, có dấu hoặc "
                     "không dấu (hoặc bằng tiếng Anh). Mỗi câu trả lời ghi rõ văn bản, số hiệu, ngày, cơ quan ban "
-                    f"hành và mục.\n\n<small>{model_line(state.engine.settings)}</small>")
+                    "hành và mục.")
         with gr.Accordion("Bộ lọc", open=False):
             with gr.Row():
                 province = gr.Dropdown([ALL, *provinces], value=ALL, label="Tỉnh/thành")
@@ -302,25 +331,26 @@ def build_app(state: AppState) -> gr.Blocks:
                 period = gr.Dropdown([ALL, *period_years], value=ALL, label="Giai đoạn kế hoạch có năm")
                 current = gr.Checkbox(False, label="Chỉ văn bản chưa bị thay thế")
         filters = [province, doc_type, year, period, current]
-        with gr.Tabs():
+        with gr.Tabs(overflow_behavior="wrap"):  # every tab stays in view on a phone, on two lines
             with gr.Tab("Hỏi đáp", id="ask"):
                 with gr.Row():
                     question = gr.Textbox(label="Câu hỏi", scale=5, max_length=MAX_INPUT_CHARS, elem_id="question",
                                           placeholder="Ví dụ: Sở nào bố trí kinh phí thực hiện kế hoạch?",
                                           info=f"Nhấn Enter để tìm. Câu hỏi dài hơn {MAX_QUERY_CHARS} ký tự sẽ được rút gọn.")
                     ask_button = gr.Button("Tìm câu trả lời", variant="primary", scale=1)
-                gr.Examples(EXAMPLES, inputs=question, label="Câu hỏi mẫu")
+                ask_examples = gr.Examples(EXAMPLES, inputs=question, label="Câu hỏi mẫu (bấm để hỏi)")
                 answers = gr.HTML(elem_id="answers")
             with gr.Tab("Theo chủ đề", id="topics"):
                 with gr.Row():
                     topic = gr.Textbox(label="Chủ đề hoặc số hiệu văn bản", scale=5, max_length=MAX_INPUT_CHARS,
                                        elem_id="topic", placeholder="Ví dụ: phân luồng học sinh; hoặc 51-KL/TW")
                     topic_button = gr.Button("Tìm văn bản", variant="primary", scale=1)
-                gr.Examples(TOPIC_EXAMPLES, inputs=topic, label="Chủ đề mẫu")
-                topic_summary = gr.Markdown()
+                topic_examples = gr.Examples(TOPIC_EXAMPLES, inputs=topic, label="Chủ đề mẫu (bấm để tìm)")
+                topic_summary = gr.HTML(elem_id="topic-summary")
                 table = gr.Dataframe(headers=TOPIC_COLUMNS, interactive=False, wrap=True, elem_id="topic-table",
                                      column_widths=["5%", "33%", "16%", "10%", "8%", "28%"],
                                      label="Văn bản đề cập chủ đề (bấm vào một dòng để xem bằng chứng)")
+                topic_cards = gr.HTML(elem_id="topic-cards")
                 download = gr.DownloadButton("Tải bảng (CSV)", visible=False, elem_id="topic-csv")
                 evidence = gr.HTML(elem_id="evidence")
                 topic_state = gr.State()
@@ -339,16 +369,19 @@ def build_app(state: AppState) -> gr.Blocks:
                 target_table = gr.Dataframe(headers=TARGET_COLUMNS, interactive=False, wrap=True, elem_id="target-table",
                                             column_widths=["22%", "9%", "33%", "9%", "8%", "6%", "6%", "7%"],
                                             label="Chỉ tiêu (bấm vào một dòng để xem câu gốc)")
+                target_cards = gr.HTML(elem_id="target-cards")
                 target_download = gr.DownloadButton("Tải bảng (CSV)", visible=False, elem_id="target-csv")
                 target_sentence = gr.HTML(elem_id="target-sentence")
                 target_state = gr.State()
             with gr.Tab("Thư viện", id="library"):
                 status = gr.Markdown(status_text())
+                with gr.Accordion("Chi tiết kỹ thuật", open=False):
+                    technical = gr.Markdown(technical_text(), elem_id="technical")
                 documents = gr.Dataframe(library_rows(), headers=["Tệp", "Tiêu đề", "Số hiệu", "Cơ quan", "Ngày",
                                                                   "Tỉnh/thành"], interactive=False, wrap=True,
                                          column_widths=["20%", "40%", "12%", "12%", "8%", "8%"], elem_id="library-table",
                                          label="Văn bản đã lập chỉ mục (bấm vào một dòng để đọc)")
-                plan = gr.Dropdown(list(state.engine.index.documents), label="Đọc văn bản", value=None)
+                plan = gr.Dropdown(document_choices(), label="Đọc văn bản", value=None, elem_id="plan-choice")
                 reader = gr.HTML(elem_id="reader")
             with gr.Tab("Thêm/xóa văn bản", id="admin"):
                 enabled = admin.uploads_enabled()
@@ -367,18 +400,20 @@ def build_app(state: AppState) -> gr.Blocks:
                 admin_report = gr.HTML(elem_id="admin-report")
 
         ask_inputs = [question, *filters]
-        question.submit(ask_view, ask_inputs, answers, api_visibility="private")
-        ask_button.click(ask_view, ask_inputs, answers, api_visibility="private")
-        topic_outputs = [topic_summary, table, download, evidence, topic_state]
-        topic.submit(topic_view, [topic, *filters], topic_outputs, api_visibility="private")
-        topic_button.click(topic_view, [topic, *filters], topic_outputs, api_visibility="private")
+        for asked in (question.submit, ask_button.click, ask_examples.load_input_event.then):
+            asked(ask_view, ask_inputs, answers, api_visibility="private").then(None, js=scroll_to("answers"))
+        topic_outputs = [topic_summary, table, topic_cards, download, evidence, topic_state]
+        for searched in (topic.submit, topic_button.click, topic_examples.load_input_event.then):
+            searched(topic_view, [topic, *filters], topic_outputs, api_visibility="private").then(
+                None, js=scroll_to("topic-summary"))
         table.select(plan_view, [topic_state], evidence, api_visibility="private")
         target_inputs = [indicator, level, target_period, target_province, target_current]
-        target_outputs = [target_summary, target_table, target_download, target_sentence, target_state]
-        indicator.submit(target_view, target_inputs, target_outputs, api_visibility="private")
-        target_button.click(target_view, target_inputs, target_outputs, api_visibility="private")
+        target_outputs = [target_summary, target_table, target_cards, target_download, target_sentence, target_state]
+        for listed in (indicator.submit, target_button.click):
+            listed(target_view, target_inputs, target_outputs, api_visibility="private").then(
+                None, js=scroll_to("targets-summary"))
         target_table.select(target_sentence_view, [target_state], target_sentence, api_visibility="private")
-        library_outputs = [status, documents, plan, to_remove, province, doc_type, year, period, target_province,
+        library_outputs = [status, technical, documents, plan, to_remove, province, doc_type, year, period, target_province,
                            target_period]
         app.load(refreshed_library, None, library_outputs, api_visibility="private")
         plan.change(open_plan, plan, reader, api_visibility="private")
@@ -401,16 +436,6 @@ def _session(request: gr.Request | None) -> str | None:
 
 def _row(event: gr.SelectData) -> int:
     return int(event.index[0] if isinstance(event.index, (list, tuple)) else event.index)
-
-
-def _topic_summary(result: TopicResult) -> str:
-    notes = " ".join(result.notes)
-    if not result.plans:
-        return f"{notes} Không có văn bản nào đề cập rõ chủ đề này." + (
-            f" ({result.left_out} văn bản chỉ nhắc thoáng qua.)" if result.left_out else
-            " Không văn bản nào trong thư viện nhắc đến nó.")
-    left = f" {result.left_out} văn bản khác chỉ nhắc thoáng qua nên không được liệt kê." if result.left_out else ""
-    return f"{notes} **{len(result.plans)} văn bản** đề cập chủ đề này.{left}"
 
 
 class CsvFolder:
@@ -472,7 +497,8 @@ def launch(state: AppState, host: str = "127.0.0.1", port: int = 7860, block: bo
     app = build_app(state)
     app.queue(default_concurrency_limit=4, max_size=64)
     settings = state.engine.settings
-    app.launch(server_name=host, server_port=port, css=CSS, max_file_size=f"{admin.MAX_UPLOAD_MB}mb",
+    app.launch(server_name=host, server_port=port, css=CSS, js=ON_LOAD_JS,
+               theme=gr.themes.Default(font=FONTS, font_mono=MONO_FONTS), max_file_size=f"{admin.MAX_UPLOAD_MB}mb",
                blocked_paths=[str(settings.index_dir), str(state.documents)], prevent_thread_lock=not block,
                quiet=not block, footer_links=["api"], state_session_capacity=SESSION_CAPACITY,
                enable_monitoring=False, app_kwargs={"middleware": [Middleware(AdminGate)]})  # Gradio's /monitoring/summary shows every event, admin ones too, to anyone

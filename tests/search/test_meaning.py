@@ -10,7 +10,7 @@ from indexer.config import Settings
 from search.engine import SearchEngine
 from search.english import is_english, translate
 from search.lexicon import Lexicon
-from search.query import query_notes
+from search.query import query_details, query_notes
 
 PLANS = {
     "full.txt": "KẾ HOẠCH\nPhân luồng học sinh\nTổ chức phân luồng học sinh sau trung học cơ sở vào học nghề.\n",
@@ -76,8 +76,9 @@ def test_language_detection_and_translation():
 
 
 def test_the_view_says_what_the_question_was_searched_as(engine):
-    notes = query_notes(engine.parse("phân luồng học sinh sau THCS"))
-    assert notes[0].startswith("Tìm cả: THCS → trung học cơ sở; ")
+    widened = engine.parse("phân luồng học sinh sau THCS")
+    assert query_notes(widened) == []  # nothing to say to an official
+    assert query_details(widened)[0].startswith("Tìm cả: THCS → trung học cơ sở; ")  # on request
     english = query_notes(engine.parse("Which department funds the plan?"))
     assert english[0].startswith("Câu hỏi tiếng Anh được tra bằng các thuật ngữ tiếng Việt: ")
 
