@@ -19,10 +19,12 @@ from search.lineage import Chain, PlanLineage
 from search.topics import PlanMatch, TopicResult
 
 _WORD_SPLIT = re.compile(r"(\w+)")
-# Words of a question not worth marking in a passage (folded): question words and the commonest function
-# syllables, which a long question would otherwise mark everywhere.
-_UNMARKED = frozenset("""nao gi bao nhieu khi the ai co la cua va cac ve o nhu nhung duoc trong cho voi de theo tu
-nay da den thi tai mot hay hoac khong phai sao""".split())
+# Never marked in a passage: question words (folded), and the commonest function syllables (as written),
+# which a long question would otherwise mark everywhere.
+_QUESTION_WORDS = frozenset("nao gi bao nhieu ai sao".split())
+_FUNCTION_WORDS = frozenset("""khi thế có là của và các về ở như những được trong cho với để theo từ này đã đến thì
+tại một hay hoặc không phải""".split())
+_WEAK = frozenset(fold(w) for w in _FUNCTION_WORDS)  # folded, they are marked only beside another query word
 
 
 def esc(text: object) -> str:
@@ -32,9 +34,10 @@ def esc(text: object) -> str:
 def highlight(text: str, query: str) -> str:
     """Escape `text` and mark the words the query really contains. A query with diacritics (as typed, with
     them put back, or translated from English) marks the same syllables, tone placement aside. A query
-    typed without them marks a passage word only when it folds to a query word and either has no
-    diacritics itself or stands beside another word of the query as it does there (`so gd` marks `Sở GD`,
-    but `so` alone marks neither `sở` nor `số`). Linear in the passage whatever the question's length."""
+    typed without them marks a passage word that folds to a query word when it stands beside another word
+    of the query as it does there (`so tai chinh` marks `Sở Tài chính`; `so` alone marks neither `sở` nor
+    `số`), or when the passage has no diacritics either. Linear in the passage whatever the question's
+    length."""
     exact, folded, pairs = _query_words(query)
     pieces = _WORD_SPLIT.split(text)
     words = [fold_token(p.lower()) if i % 2 else "" for i, p in enumerate(pieces)]
@@ -44,11 +47,12 @@ def highlight(text: str, query: str) -> str:
         if i % 2 == 0 or not piece:
             out.append(escaped)
             continue
+        key = words[i]
         if exact is not None:
             marked = normalize_for_index(piece) in exact
         else:
-            key = words[i]
-            marked = key in folded and (not has_diacritics(piece) or (i >= 2 and (words[i - 2], key) in pairs)
+            marked = key in folded and ((not has_diacritics(piece) and key not in _WEAK)
+                                        or (i >= 2 and (words[i - 2], key) in pairs)
                                         or (i + 2 < len(pieces) and (key, words[i + 2]) in pairs))
         out.append(f"<mark>{escaped}</mark>" if marked else escaped)
     return "".join(out)
@@ -57,11 +61,10 @@ def highlight(text: str, query: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _query_words(query: str) -> tuple[frozenset | None, frozenset, frozenset]:
     """(exact syllables when the query has diacritics, else None; folded syllables; folded adjacent pairs)."""
-    tokens = syllables(normalize_for_index(query))
-    kept = [t for t in tokens if len(t) > 1 and fold(t) not in _UNMARKED]
-    folded = [fold_token(t) for t in tokens]
-    exact = frozenset(kept) if has_diacritics(query) else None
-    return exact, frozenset(fold_token(t) for t in kept), frozenset(zip(folded, folded[1:]))
+    tokens = [t for t in syllables(normalize_for_index(query)) if len(t) > 1 and fold(t) not in _QUESTION_WORDS]
+    folded = [fold_token(t) for t in syllables(normalize_for_index(query))]
+    exact = frozenset(t for t in tokens if t not in _FUNCTION_WORDS) if has_diacritics(query) else None
+    return exact, frozenset(fold_token(t) for t in tokens), frozenset(zip(folded, folded[1:]))
 
 
 def login_html(enabled: bool, signed_in: bool, message: str) -> str:
@@ -189,7 +192,7 @@ def topic_cards_html(plans: list[PlanMatch], read_as: str) -> str:
         facts = " · ".join(part for part in (f"điểm {plan.score:.2f}", f"{plan.matching_sections} mục phù hợp",
                                              "; ".join(plan.references)) if part)
         best = (f"<div class='passage'>{highlight(plan.evidence_sentence(0), read_as)}</div>"
-                f"<div class='file'>{esc(plan.evidence[0].citation)}</div>") if plan.evidence else ""
+                f"<div class='file evidence-cite'>{esc(plan.evidence[0].citation)}</div>") if plan.evidence else ""
         cards.append(f"<div class='card'><div class='cite'><span class='rank'>{n}.</span> {esc(plan.label)}</div>"
                      f"<div class='relation'>{esc(facts)}</div>{best}<details class='context'><summary>Xem bằng "
                      f"chứng</summary>{plan_evidence_html(plan, read_as)}</details></div>")

@@ -38,8 +38,11 @@ def running_app_of(state: AppState):
         app.close()
 
 
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
+
+
 @contextlib.contextmanager
-def browser_page():
+def browser_page(viewport: dict[str, int] | None = None):
     """A page in Debian's headless Chromium; the test is skipped where Chromium or Playwright is missing."""
     if not CHROMIUM.exists() and not shutil.which("chromium"):
         pytest.skip("Debian's chromium is not installed (install.sh installs it)")
@@ -49,7 +52,7 @@ def browser_page():
             executable_path=str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")),
             args=["--headless", "--no-sandbox", "--disable-background-networking"])
         try:
-            yield browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+            yield browser.new_page(viewport=viewport or {"width": 1280, "height": 1000}, accept_downloads=True)
         finally:
             browser.close()
 

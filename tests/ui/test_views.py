@@ -1,5 +1,20 @@
+import re
+
+from indexer.store import StoredSection
+from search.answer import Answer, SupportingPassage
 from search.engine import Hit
-from ui.views import highlight, results_html
+from ui.views import answer_html, highlight, reader_html, results_html
+
+
+def _hit(text: str = "x", section_ordinal: int = 0, **fields) -> Hit:
+    values = dict(doc="a.txt", title=None, number=None, section="", section_ordinal=section_ordinal, pages=[],
+                  text=text, score=1.0, plan_note="", citation="Kế hoạch số 1/KH-UBND", chunk_id="c", lexical_rank=1,
+                  dense_rank=None)
+    return Hit(**(values | fields))
+
+
+def _marked(html: str) -> list[str]:
+    return re.findall(r"<mark>(.*?)</mark>", html)
 
 
 def test_document_text_is_escaped_and_query_words_marked():
@@ -8,9 +23,44 @@ def test_document_text_is_escaped_and_query_words_marked():
     assert "<mark>Giáo</mark> <mark>dục</mark> &amp; đào tạo" in marked
 
 
+def test_a_question_without_diacritics_marks_only_the_words_it_contains():
+    text = "Sở Tài chính bố trí số kinh phí; duy trì chất lượng, lương giáo viên; người bị bệnh"
+    assert _marked(highlight(text, "so tai chinh")) == ["Sở", "Tài", "chính"]  # not `số`: alone, it is ambiguous
+    assert _marked(highlight(text, "tri")) == []  # neither `trí` nor `trì`
+    assert _marked(highlight(text, "chat luong")) == ["chất", "lượng"]  # a pair of the question: not `lương`
+    assert _marked(highlight("Giao duc va dao tao", "giao duc")) == ["Giao", "duc"]  # a text without diacritics
+
+
+def test_a_question_read_with_diacritics_marks_those_syllables():
+    text = "Sở Tài chính bố trí số kinh phí; người bị bệnh"
+    assert _marked(highlight(text, "số kinh phí")) == ["số", "kinh", "phí"]  # `Đã hiểu là: số kinh phí`
+    assert _marked(highlight(text, "Sở nào bố trí kinh phí của các đơn vị và những gì")) == [
+        "Sở", "bố", "trí", "kinh", "phí"]  # question and function words are never marked
+
+
+def test_an_answer_shows_one_card_per_section_and_keeps_technical_details_collapsed():
+    passages = [SupportingPassage(_hit("Sở Tài chính bố trí kinh phí.", 3), []),
+                SupportingPassage(_hit("Bố trí kinh phí hằng năm.", 3), []),
+                SupportingPassage(_hit("Sở Giáo dục chủ trì.", 4), [])]
+    result = Answer("so nao bo tri kinh phi", None, None, passages, notes=["Đã hiểu là: sở nào bố trí kinh phí"],
+                    details=["Tìm cả: kinh phí → ngân sách."])
+    page = answer_html(result, ["mục 3", "mục 3", "mục 4"])
+    assert page.count("class='hit'") == 2
+    assert "<p class='note'>Đã hiểu là: sở nào bố trí kinh phí</p>" in page
+    assert "<details class='tech'><summary>Chi tiết kỹ thuật</summary><ul><li>Tìm cả: kinh phí → ngân sách.</li>" in page
+
+
+def test_the_reader_shows_a_long_run_in_heading_once():
+    text = "a) Cụ thể hóa mục tiêu, nhiệm vụ thành các chương trình, đề án của tỉnh. Tiếp theo."
+    section = StoredSection("a.txt", 0, "a) Cụ thể hóa mục tiêu, nhiệm vụ thành các chương trình, đề …", "", 2, 0,
+                            len(text), None, None)
+    page = reader_html([section], text)
+    assert page.count("Cụ thể hóa mục tiêu") == 2  # in the outline, and once in the text
+    assert "<b>a) Cụ thể hóa mục tiêu, nhiệm vụ thành các chương trình, đề</b> án của tỉnh." in page
+
+
 def test_results_escape_citations_too():
-    hit = Hit(doc="a<b>.txt", title=None, number=None, section="", section_ordinal=0, pages=[], text="x", score=1.0, plan_note="",
-              citation="<img src=x onerror=alert(1)>", chunk_id="c", lexical_rank=1, dense_rank=None)
+    hit = _hit(doc="a<b>.txt", citation="<img src=x onerror=alert(1)>")
     page = results_html([hit], "x")
     assert "<img" not in page and "a&lt;b&gt;.txt" in page
 
