@@ -338,5 +338,7 @@ table th, .table-wrap th, [role=columnheader] {font-family: var(--font) !importa
   .phone-cards {display: block;}
   .tab-container button {padding-left: 8px !important; padding-right: 8px !important; font-size: 14px !important;}
   .hit, .card {padding: 8px 10px;}
+  table.meta, table.meta tbody, table.meta tr, table.meta th, table.meta td {display: block; white-space: normal;}
+  table.meta td {overflow-wrap: anywhere; margin-bottom: 6px;}
 }
 """

@@ -60,6 +60,13 @@ def test_on_a_phone_every_tab_is_in_reach_the_answer_comes_into_view_and_tables_
         assert cards.count() == 2 and "đạt 76 %" in cards.nth(1).locator(".figure").inner_text()
         assert "mục II.2 (Giai đoạn 2026 - 2030)" in cards.nth(1).locator(".file").inner_text()
 
+        page.get_by_role("tab", name="Thư viện").click()
+        assert not page.locator("#library-table").is_visible()
+        page.locator("#plan-choice input").click()
+        page.get_by_role("option", name="Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn").click()
+        page.locator("#reader .outline").wait_for(timeout=10_000)
+        assert page.locator("#reader table.meta").bounding_box()["width"] <= PHONE["width"]
+
 
 def test_on_a_desktop_a_sample_question_is_answered_with_a_click_and_details_wait_to_be_asked_for(app_url, tmp_path):
     with browser_page(DESKTOP) as page:
