@@ -1,5 +1,5 @@
 """Does one person posting huge questions slow everyone else down? Normal questions are asked through the
-page's own answer event (`ask_view`), alone and then while ATTACKERS clients keep posting 1 MB questions to
+page's own answer event (`answer_page`), alone and then while ATTACKERS clients keep posting 1 MB questions to
 the same event; prints normal-question latency p50/p95 both ways and what the attackers got back.
 
     python bench/long_question_attack.py [--questions 40] [--attackers 4] [--root SOURCE_TREE]
@@ -37,7 +37,7 @@ def main() -> None:
     environment = {**os.environ, "PYTHONPATH": str(args.root)}
     server = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port)], cwd=args.root,
                               env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/gradio_api/call/ask_view"
+    base = f"http://127.0.0.1:{port}/gradio_api/call/answer_page"
     try:
         _wait_ready(port, server)
         _ask(base, QUESTIONS[0])  # the model loads in the background; wait for it once

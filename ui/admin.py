@@ -17,8 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.extract import SUPPORTED_SUFFIXES
-from indexer.metadata import SIDECAR_SUFFIX
+from search.service import SIDECAR_SUFFIX, SUPPORTED_SUFFIXES
 
 PASSWORD_VARIABLE = "EDUSEARCH_ADMIN_PASSWORD"
 UPLOAD_FOLDER = "tai-len"  # uploads go to documents/tai-len/

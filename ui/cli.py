@@ -9,9 +9,7 @@ import sys
 from pathlib import Path
 
 from indexer.config import DEFAULT_MODEL, EMBED_BACKENDS, FALLBACK_MODEL, Settings, load_settings
-from indexer.embed import ModelUnavailable
-from indexer.generations import IndexUnusable, IndexWriteFailed
-from indexer.targets import LEVELS
+from search.service import LEVELS, Filters, IndexUnusable, IndexWriteFailed, ModelUnavailable, SearchService
 
 EXIT_ERROR = 1
 
@@ -54,7 +52,14 @@ def _parser() -> argparse.ArgumentParser:
                                          "feedback, or none (default: $EDUSEARCH_EXPAND or "
                                          "abbreviations,glossary,thesaurus)")
     commands = parser.add_subparsers(dest="command", required=True)
+    _question_commands(commands, common)
+    _table_commands(commands, common)
+    _service_commands(commands, common)
+    return parser
 
+
+def _question_commands(commands, common: argparse.ArgumentParser) -> None:
+    """index, search, ask."""
     index = commands.add_parser("index", parents=[common], help="index a folder of documents")
     index.add_argument("folder", nargs="?", help="documents folder (default: the shipped documents/)")
     index.add_argument("--rebuild", action="store_true", help="re-read and re-embed every document")
@@ -79,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     _filter_options(ask)
     ask.set_defaults(handler=_ask)
 
+
+def _table_commands(commands, common: argparse.ArgumentParser) -> None:
+    """topics, targets, lineage."""
     topics = commands.add_parser("topics", parents=[common], help="which plans address a topic (or cite a code)")
     topics.add_argument("topic")
     topics.add_argument("--json", action="store_true")
@@ -102,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
     lineage.add_argument("--json", action="store_true")
     lineage.set_defaults(handler=_lineage)
 
+
+def _service_commands(commands, common: argparse.ArgumentParser) -> None:
+    """eval, model, status, serve."""
     evaluate = commands.add_parser("eval", parents=[common],
                                    help="score retrieval on a query file, or target extraction on an annotation file")
     evaluate.add_argument("queries", type=Path)
@@ -125,7 +136,6 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
     serve.set_defaults(handler=_serve)
-    return parser
 
 
 def _filter_options(parser: argparse.ArgumentParser) -> None:
@@ -137,8 +147,7 @@ def _filter_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
-    from indexer.build import FAILED, build_index
-    from indexer.coverage import LOW_COVERAGE
+    from search.service import FAILED, LOW_COVERAGE, build_index
 
     folder = Path(args.folder) if args.folder else settings.documents
     report = build_index(folder, settings, rebuild=args.rebuild, show_progress=not args.quiet)
@@ -166,19 +175,18 @@ _STATUS_LABELS = {"indexed": "đã lập", "unchanged": "không đổi", "skippe
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
-    from search.engine import SearchEngine
-    from search.evaluate import load_queries
+    from search.service import load_queries
 
     if not args.question and not args.queries:
         raise ValueError("give a question, or --queries FILE.jsonl")
-    engine = SearchEngine(settings)
+    service = SearchService(settings)
     filters = _filters(args)
     if args.queries:
         for item in load_queries(args.queries):
-            hits = engine.search(item["q"], args.k, filters, args.mode)
+            hits = service.search(item["q"], args.k, filters, args.mode)
             print(json.dumps({"id": item["id"], "results": [h.to_json() for h in hits]}, ensure_ascii=False))
         return 0
-    hits = engine.search(args.question, args.k, filters, args.mode)
+    hits = service.search(args.question, args.k, filters, args.mode)
     if args.json:
         print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=1))
         return 0
@@ -190,29 +198,24 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _filters(args: argparse.Namespace):
-    from search.query import Filters
-
+def _filters(args: argparse.Namespace) -> Filters:
     return Filters(province=args.province, doc_type=args.doc_type, year=args.year, period=args.period,
                    current=args.current)
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from search.answer import answer
-    from search.engine import SearchEngine
+    from search.service import load_queries
     from ui.text import answer_text
 
-    engine = SearchEngine(settings)
+    service = SearchService(settings)
     if args.queries:
-        from search.evaluate import load_queries
-
         for item in load_queries(args.queries):
-            result = answer(engine, item["q"], _filters(args), args.k)
+            result = service.ask(item["q"], _filters(args), args.k)
             print(json.dumps({"id": item["id"], "answer": result.to_json()}, ensure_ascii=False))
         return 0
     if not args.question:
         raise SystemExit("edusearch ask: give a question, or --queries FILE.jsonl")
-    result = answer(engine, args.question, _filters(args), args.k)
+    result = service.ask(args.question, _filters(args), args.k)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -221,13 +224,10 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _topics(args: argparse.Namespace, settings: Settings) -> int:
-    from search.engine import SearchEngine
-    from search.spreadsheet import write_csv
-    from search.topics import plans_for_topic, topic_csv
+    from search.service import topic_csv, write_csv
     from ui.text import topics_text
 
-    engine = SearchEngine(settings)
-    result = plans_for_topic(engine, args.topic, _filters(args))
+    result = SearchService(settings).topics(args.topic, _filters(args))
     if args.csv:
         write_csv(args.csv, topic_csv(result))
     if args.json:
@@ -240,15 +240,11 @@ def _topics(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _targets(args: argparse.Namespace, settings: Settings) -> int:
-    from search.comparison import TargetFilters, target_rows, targets_csv
-    from search.index import OpenIndex
-    from search.lexicon import Lexicon
-    from search.spreadsheet import write_csv
+    from search.service import TargetFilters, targets_csv, write_csv
     from ui.text import targets_text
 
-    index = OpenIndex(settings.index_dir, settings.index_model)
-    rows = target_rows(index, Lexicon.load(settings.lexicon_dir),
-                       TargetFilters(args.indicator, args.level, args.period, args.province, args.current))
+    rows = SearchService(settings).targets(TargetFilters(args.indicator, args.level, args.period, args.province,
+                                                         args.current))
     if args.csv:
         write_csv(args.csv, targets_csv(rows))
     if args.json:
@@ -261,27 +257,23 @@ def _targets(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _lineage(args: argparse.Namespace, settings: Settings) -> int:
-    from search.index import OpenIndex
-    from search.lineage import LineageGraph, asked_code
     from ui.text import lineage_text
 
-    index = OpenIndex(settings.index_dir, settings.index_model)
-    result = LineageGraph(index.documents).lineage(*asked_code(args.code))
+    result = SearchService(settings).lineage(args.code)
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if args.json else lineage_text(result))
     return 0
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from search.engine import SearchEngine
-    from search.evaluate import evaluate, is_answer_question, is_target_annotation, load_queries
+    from search.service import is_answer_question, is_target_annotation, load_queries
 
     items = load_queries(args.queries)
+    service = SearchService(settings)
     if items and all(is_target_annotation(i) for i in items):
-        return _eval_targets(args, settings, items)
-    engine = SearchEngine(settings)
+        return _eval_targets(args, service, items)
     if items and all(is_answer_question(i) for i in items):
-        return _eval_answers(args, engine, items)
-    report = evaluate(engine, items, args.mode, args.strip_diacritics)
+        return _eval_answers(args, service, items)
+    report = service.evaluate(items, args.mode, args.strip_diacritics)
     metrics = report.metrics()
     if args.json:
         print(json.dumps({"metrics": metrics, "misses": [m.__dict__ for m in report.misses()]},
@@ -303,10 +295,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _eval_answers(args: argparse.Namespace, engine, questions: list[dict]) -> int:
-    from search.evaluate import evaluate_answers
-
-    report = evaluate_answers(engine, questions, args.strip_diacritics)
+def _eval_answers(args: argparse.Namespace, service: SearchService, questions: list[dict]) -> int:
+    report = service.evaluate_answers(questions, args.strip_diacritics)
     metrics = report.metrics()
     if args.json:
         print(json.dumps({"metrics": metrics, "misses": [m.__dict__ for m in report.misses()]},
@@ -322,12 +312,8 @@ def _eval_answers(args: argparse.Namespace, engine, questions: list[dict]) -> in
     return 0
 
 
-def _eval_targets(args: argparse.Namespace, settings: Settings, annotations: list[dict]) -> int:
-    from search.evaluate import score_targets
-    from search.index import OpenIndex
-
-    index = OpenIndex(settings.index_dir, settings.index_model)
-    score = score_targets(index.store.targets(), annotations)
+def _eval_targets(args: argparse.Namespace, service: SearchService, annotations: list[dict]) -> int:
+    score = service.score_targets(annotations)
     if args.json:
         print(json.dumps({"metrics": score.metrics(), "missed": score.missed,
                           "extra": [t.to_dict() for t in score.extra]}, ensure_ascii=False, indent=1))
@@ -342,8 +328,7 @@ def _eval_targets(args: argparse.Namespace, settings: Settings, annotations: lis
 
 
 def _model(args: argparse.Namespace, settings: Settings) -> int:
-    from indexer.embed import local_copy
-    from indexer.models import describe, profile_for
+    from search.service import describe, local_copy, profile_for
 
     if args.action == "install":
         return _install_model()
@@ -364,7 +349,7 @@ def _model(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _install_model() -> int:
-    from indexer.embed import default_model_folder
+    from search.service import default_model_folder
 
     try:
         folder = default_model_folder()
@@ -378,20 +363,18 @@ def _install_model() -> int:
 
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:
-    from search.index import OpenIndex
-
-    index = OpenIndex(settings.index_dir, settings.index_model)
-    m = index.manifest
-    print(f"Chỉ mục {settings.index_dir} (thế hệ {index.generation.name}, lập lúc {m.created})")
-    print(f"Mô hình {m.model} ({m.dimension} chiều); {m.counts['documents']} văn bản, {m.counts['chunks']} đoạn")
-    for doc in index.documents.values():
+    service = SearchService(settings)
+    status = service.status()
+    print(f"Chỉ mục {settings.index_dir} (thế hệ {status.generation}, lập lúc {status.created})")
+    print(f"Mô hình {status.model_name} ({status.dimension} chiều); {status.documents} văn bản, {status.chunks} đoạn")
+    for doc in service.documents().values():
         meta = doc.meta
         facts = " ".join(part for part in (meta.doc_type or "-", meta.number, meta.date, meta.province) if part)
-        note = index.plan_note(doc.doc)
+        note = service.plan_note(doc.doc)
         implements = f"; thực hiện {', '.join(meta.implements)}" if meta.implements else ""
         print(f"  {doc.doc}: {facts}{' (' + note + ')' if note else ''}{implements}")
     if args.check:
-        problems = index.integrity_problems()
+        problems = service.integrity_problems()
         print("Kiểm tra: " + ("toàn vẹn (checksums, vectors, BM25 khớp kho đoạn văn)" if not problems
                               else "LỖI: " + "; ".join(problems)))
         return EXIT_ERROR if problems else 0

@@ -6,11 +6,7 @@ import io
 import re
 import textwrap
 
-from search.answer import Answer, SupportingPassage
-from search.cite import display_date
-from search.comparison import TargetRow
-from search.lineage import LineageResult
-from search.topics import TopicResult
+from search.service import Answer, LineageResult, SupportingPassage, TargetRow, TopicResult, display_date
 
 MARK_OPEN, MARK_CLOSE = "»", "«"
 PASSAGE_CHARS = 700

@@ -3,28 +3,11 @@ is shown; the only markup is the one built here."""
 
 from __future__ import annotations
 
-import functools
 import html
-import re
 
-from indexer.normalize import fold, fold_token, has_diacritics, normalize_for_index, syllables
-from indexer.coverage import Coverage
-from indexer.metadata import DocumentMeta
-from indexer.store import StoredDocument, StoredSection
-from search.answer import Answer, AnswerSentence, SupportingPassage
-from search.cite import display_date
-from search.comparison import TargetRow
-from search.engine import Hit
-from search.lineage import Chain, PlanLineage
-from search.topics import PlanMatch, TopicResult
-
-_WORD_SPLIT = re.compile(r"(\w+)")
-# Never marked in a passage: question words (folded), and the commonest function syllables (as written),
-# which a long question would otherwise mark everywhere.
-_QUESTION_WORDS = frozenset("nao gi bao nhieu ai sao".split())
-_FUNCTION_WORDS = frozenset("""khi thế có là của và các về ở như những được trong cho với để theo từ này đã đến thì
-tại một hay hoặc không phải""".split())
-_WEAK = frozenset(fold(w) for w in _FUNCTION_WORDS)  # folded, they are marked only beside another query word
+from search.service import (Answer, AnswerSentence, Chain, Coverage, DocumentMeta, Hit, PlanLineage, PlanMatch,
+                            StoredDocument, StoredSection, SupportingPassage, TargetRow, TopicResult, display_date,
+                            marked_words)
 
 
 def esc(text: object) -> str:
@@ -32,39 +15,8 @@ def esc(text: object) -> str:
 
 
 def highlight(text: str, query: str) -> str:
-    """Escape `text` and mark the words the query really contains. A query with diacritics (as typed, with
-    them put back, or translated from English) marks the same syllables, tone placement aside. A query
-    typed without them marks a passage word that folds to a query word when it stands beside another word
-    of the query as it does there (`so tai chinh` marks `Sở Tài chính`; `so` alone marks neither `sở` nor
-    `số`), or when the passage has no diacritics either. Linear in the passage whatever the question's
-    length."""
-    exact, folded, pairs = _query_words(query)
-    pieces = _WORD_SPLIT.split(text)
-    words = [fold_token(p.lower()) if i % 2 else "" for i, p in enumerate(pieces)]
-    out = []
-    for i, piece in enumerate(pieces):
-        escaped = esc(piece)
-        if i % 2 == 0 or not piece:
-            out.append(escaped)
-            continue
-        key = words[i]
-        if exact is not None:
-            marked = normalize_for_index(piece) in exact
-        else:
-            marked = key in folded and ((not has_diacritics(piece) and key not in _WEAK)
-                                        or (i >= 2 and (words[i - 2], key) in pairs)
-                                        or (i + 2 < len(pieces) and (key, words[i + 2]) in pairs))
-        out.append(f"<mark>{escaped}</mark>" if marked else escaped)
-    return "".join(out)
-
-
-@functools.lru_cache(maxsize=64)
-def _query_words(query: str) -> tuple[frozenset | None, frozenset, frozenset]:
-    """(exact syllables when the query has diacritics, else None; folded syllables; folded adjacent pairs)."""
-    tokens = [t for t in syllables(normalize_for_index(query)) if len(t) > 1 and fold(t) not in _QUESTION_WORDS]
-    folded = [fold_token(t) for t in syllables(normalize_for_index(query))]
-    exact = frozenset(t for t in tokens if t not in _FUNCTION_WORDS) if has_diacritics(query) else None
-    return exact, frozenset(fold_token(t) for t in tokens), frozenset(zip(folded, folded[1:]))
+    """Escape `text` and mark the words the query really contains (`search.marking`)."""
+    return "".join(f"<mark>{esc(piece)}</mark>" if marked else esc(piece) for piece, marked in marked_words(text, query))
 
 
 def login_html(enabled: bool, signed_in: bool, message: str) -> str:

@@ -15,13 +15,14 @@ from search.answer import answer
 from search.engine import SearchEngine
 from tests.conftest import DOCUMENTS
 from tests.ui.running import running_app
-from ui import admin, web
+from search.service import SearchService
+from ui import admin, downloads, handlers
 
 
 def test_an_upload_refused_while_another_is_indexed_saves_nothing(tmp_path, engine):
     folder = tmp_path / "documents"
     shutil.copytree(DOCUMENTS, folder)
-    state = web.AppState(engine, folder)
+    state = handlers.AppState(SearchService(engine.settings, engine=engine), folder)
     upload = tmp_path / "ke-hoach.txt"
     upload.write_text("KẾ HOẠCH\nThử\n", encoding="utf-8")
     with state._writing():  # another upload is being indexed
@@ -31,11 +32,11 @@ def test_an_upload_refused_while_another_is_indexed_saves_nothing(tmp_path, engi
 
 
 def test_download_tables_share_one_folder_that_is_removed(monkeypatch):
-    folder = web.CsvFolder()
+    folder = downloads.CsvFolder()
     paths = [Path(folder.write("chi-tieu", f"bảng {n}", "a,b\n")) for n in range(3)]
     roots = {p.parent.parent for p in paths}
     assert len(roots) == 1 and all(p.is_file() for p in paths)
-    monkeypatch.setattr(web, "CSV_MAX_AGE_S", -1)  # every older table is now stale
+    monkeypatch.setattr(downloads, "CSV_MAX_AGE_S", -1)  # every older table is now stale
     newest = Path(folder.write("chi-tieu", "bảng 4", "a,b\n"))
     assert not any(p.exists() for p in paths) and newest.is_file()
     folder.remove()

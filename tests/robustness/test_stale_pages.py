@@ -9,11 +9,11 @@ import pytest
 
 from indexer.build import build_index
 from indexer.config import Settings
-from search.engine import SearchEngine
 from tests.robustness.conftest import SMALL_MODEL
 from tests.conftest import DOCUMENTS
 from tests.ui.running import browser_page, open_app, open_tab, running_app_of
-from ui.web import AppState
+from search.service import SearchService
+from ui.handlers import AppState
 
 NEW_PLAN = ("KẾ HOẠCH\nPhát triển giáo dục STEM trong trường phổ thông\nI. MỤC TIÊU\nĐến năm 2025, 50% trường "
             "phổ thông tổ chức hoạt động giáo dục STEM.\n")
@@ -25,7 +25,7 @@ def live_app(tmp_path, small_embedder):
     shutil.copytree(DOCUMENTS, folder)
     settings = Settings(model=SMALL_MODEL, index_dir=tmp_path / "index")
     build_index(folder, settings, show_progress=False, embedder=small_embedder)
-    state = AppState(SearchEngine(settings, small_embedder), folder)
+    state = AppState(SearchService(settings, small_embedder), folder)
     with running_app_of(state) as url:
         yield state, url
 

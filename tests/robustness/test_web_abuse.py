@@ -167,9 +167,9 @@ LONG = "giáo dục " * 1000  # 9,000 characters
 
 
 @pytest.mark.parametrize(("name", "data"), [
-    ("ask_view", [LONG, "Tất cả", "Tất cả", "Tất cả", "Tất cả", False]),
-    ("topic_view", [LONG, "Tất cả", "Tất cả", "Tất cả", "Tất cả", False]),
-    ("target_view", [LONG, "Tất cả", "Tất cả", "Tất cả", False]),
+    ("answer_page", [LONG, "Tất cả", "Tất cả", "Tất cả", "Tất cả", False]),
+    ("topic_page", [LONG, "Tất cả", "Tất cả", "Tất cả", "Tất cả", False]),
+    ("target_page", [LONG, "Tất cả", "Tất cả", "Tất cả", False]),
     ("ask", [LONG, "", "", 0, 5]), ("search", [LONG, "", "", 0, 10]), ("topics", [LONG, "", "", 0]),
 ], ids=lambda value: value if isinstance(value, str) else "")
 def test_a_question_over_the_limit_is_refused_by_the_server_before_any_work(app_url, name, data):
@@ -181,13 +181,14 @@ def test_a_question_over_the_limit_is_refused_by_the_server_before_any_work(app_
 
 
 def test_marking_words_reads_the_question_once_whatever_its_length(monkeypatch):
+    from search import marking
     from search.answer import AnswerSentence, SupportingPassage
     from search.engine import Hit
     from ui import views
 
     read = []
-    real = views.syllables
-    monkeypatch.setattr(views, "syllables", lambda text: read.append(len(text)) or real(text))
+    real = marking.syllables
+    monkeypatch.setattr(marking, "syllables", lambda text: read.append(len(text)) or real(text))
     text = " ".join(f"Câu số {n} nói về giáo dục." for n in range(200))
     sentences = [AnswerSentence(m, m + 10, text[m:m + 10], 1.0) for m in range(0, len(text) - 10, 40)]
     hit = Hit("d.txt", None, None, "", 0, [], text, 1.0, "d.txt", "", "c", 1, None)

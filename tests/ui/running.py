@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from search.engine import SearchEngine
-from ui.web import AppState, launch
+from search.service import SearchService
+from ui.handlers import AppState
+from ui.web import launch
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -24,7 +26,7 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(engine: SearchEngine, documents: Path):
-    with running_app_of(AppState(engine, documents)) as url:
+    with running_app_of(AppState(SearchService(engine.settings, engine=engine), documents)) as url:
         yield url
 
 

@@ -66,8 +66,8 @@ def test_removing_is_limited_to_files_inside_documents(tmp_path):
 def test_a_removed_plan_leaves_the_live_index(tmp_path, embedder):
     from indexer.build import build_index
     from indexer.config import Settings
-    from search.engine import SearchEngine
-    from ui.web import AppState
+    from search.service import SearchService
+    from ui.handlers import AppState
 
     documents = tmp_path / "documents"
     documents.mkdir()
@@ -75,10 +75,10 @@ def test_a_removed_plan_leaves_the_live_index(tmp_path, embedder):
     (documents / "b.txt").write_text("KẾ HOẠCH\nChuyển đổi số\nỨng dụng công nghệ trong các trường học.\n", encoding="utf-8")
     settings = Settings(index_dir=tmp_path / "index", documents=documents)
     build_index(documents, settings, show_progress=False, embedder=embedder)
-    state = AppState(SearchEngine(settings, embedder=embedder), documents)
-    assert state.engine.search("dạy bơi", k=1)[0].doc == "a.txt"
+    state = AppState(SearchService(settings, embedder=embedder), documents)
+    assert state.service.search("dạy bơi", k=1)[0].doc == "a.txt"
     admin.remove_document(documents, "a.txt")
     reports = {r.doc: r.status for r in state.reindex()}
     assert reports == {"a.txt": "removed", "b.txt": "unchanged"}
-    assert list(state.engine.index.documents) == ["b.txt"]
-    assert all(hit.doc == "b.txt" for hit in state.engine.search("dạy bơi", k=3))
+    assert list(state.service.documents()) == ["b.txt"]
+    assert all(hit.doc == "b.txt" for hit in state.service.search("dạy bơi", k=3))
