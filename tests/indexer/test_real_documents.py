@@ -164,6 +164,7 @@ def test_low_coverage_is_flagged_with_what_was_lost():
     assert Coverage(characters=100, indexed=96).note() is None
 
 
+@pytest.mark.slow  # OCR or a whole index build: out of the quick loop
 @pytest.mark.parametrize("restore", [True, False])
 def test_a_document_without_diacritics_is_found_by_a_question_typed_with_them(tmp_path, embedder, restore):
     folder = tmp_path / "docs"

@@ -22,6 +22,7 @@ pytestmark = [
     ("ke-hoach-khao-thi-2020-2021-scan.pdf", 3, "Khảo thí", True),
     ("van-ban-scan-2020-10-29.pdf", 5, "giáo dục", True),
 ])
+@pytest.mark.slow  # OCR or a whole index build: out of the quick loop
 def test_real_pdf_comes_out_as_vietnamese_with_page_numbers(name, pages, expected, ocr):
     extracted = extract(PDFS / name)
     assert [p.number for p in extracted.pages] == list(range(1, pages + 1))
@@ -49,6 +50,7 @@ def test_real_pdf_header_is_read_from_its_two_columns_and_all_its_text_is_indexe
     assert parsed.coverage.ratio >= 0.98
 
 
+@pytest.mark.slow  # OCR or a whole index build: out of the quick loop
 def test_the_old_ocr_plan_gets_its_title_not_scraps_of_the_scan():
     parsed = parse_file(PDFS / "ke-hoach-150-KH-UBND-tin-hoc-hiep-hoa.pdf", "150.pdf")
     assert "dạy tin học và ứng dụng công nghệ thông tin" in parsed.meta.title

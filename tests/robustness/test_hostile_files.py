@@ -15,6 +15,8 @@ from tests.conftest import sample
 from tests.indexer.fixtures import (cp1258_encode, legacy_encode, make_blank_pdf, make_docx, make_image_pdf,
                                     make_pdf, zip_bomb_docx)
 
+pytestmark = pytest.mark.slow
+
 PLAN = ["KẾ HOẠCH", "Phổ cập giáo dục mầm non", "I. MỤC TIÊU",
         "Phổ cập giáo dục mầm non cho trẻ 5 tuổi ở các xã vùng cao."]
 TEXT = sample("001").read_text(encoding="utf-8")

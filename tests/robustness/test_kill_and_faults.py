@@ -28,7 +28,7 @@ QUESTION = "Sở Tài chính bố trí kinh phí"
 KILL_TRIALS = 20
 READING_BAR = "Đọc tài liệu".encode()
 WRITE_PHASE_DELAYS = (0.0, 0.02, 0.05, 0.1, 0.2)  # seconds after the new generation's folder appears
-pytestmark = pytest.mark.usefixtures("small_model_commands")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("small_model_commands")]
 
 
 @pytest.fixture(scope="module")

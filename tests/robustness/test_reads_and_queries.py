@@ -16,6 +16,8 @@ from search.topics import plans_for_topic
 from tests.robustness.conftest import SMALL_MODEL
 from tests.conftest import DOCUMENTS
 
+pytestmark = pytest.mark.slow
+
 REBUILDS = 3
 
 

@@ -16,6 +16,8 @@ from search.engine import SearchEngine
 from search.index import OpenIndex
 from tests.robustness.test_kill_and_faults import QUESTION, _assert_whole_and_answering, corpus  # noqa: F401
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture()
 def built(tmp_path, corpus, small_embedder) -> Settings:

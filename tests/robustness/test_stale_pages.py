@@ -15,6 +15,8 @@ from tests.ui.running import browser_page, open_app, open_tab, running_app_of
 from search.service import SearchService
 from ui.handlers import AppState
 
+pytestmark = pytest.mark.slow
+
 NEW_PLAN = ("KẾ HOẠCH\nPhát triển giáo dục STEM trong trường phổ thông\nI. MỤC TIÊU\nĐến năm 2025, 50% trường "
             "phổ thông tổ chức hoạt động giáo dục STEM.\n")
 

@@ -27,6 +27,7 @@ def corpus(tmp_path):
     return folder
 
 
+@pytest.mark.slow  # OCR or a whole index build: out of the quick loop
 def test_changing_one_document_re_embeds_only_that_document(tmp_path, corpus, embedder):
     settings = Settings(index_dir=tmp_path / "index")
     first = build_index(corpus, settings, show_progress=False, embedder=embedder)
@@ -62,6 +63,7 @@ def test_an_index_built_with_the_english_model_is_refused_by_the_default_with_th
         SearchEngine(Settings(index_dir=english.index_dir))
 
 
+@pytest.mark.slow  # OCR or a whole index build: out of the quick loop
 def test_the_int8_backend_is_faster_kin_of_the_model_and_never_mixed_with_it(tmp_path, corpus, embedder):
     fast = Embedder(DEFAULT_MODEL, "int8")
     assert fast.name == f"{DEFAULT_MODEL} [int8]"
@@ -78,6 +80,7 @@ def test_the_int8_backend_is_faster_kin_of_the_model_and_never_mixed_with_it(tmp
         SearchEngine(replace(settings, embed_backend="torch"), embedder=embedder)
 
 
+@pytest.mark.slow  # OCR or a whole index build: out of the quick loop
 def test_a_damaged_index_is_refused(tmp_path, corpus, embedder):
     settings = Settings(index_dir=tmp_path / "index")
     build_index(corpus, settings, show_progress=False, embedder=embedder)
@@ -101,6 +104,7 @@ def _index_command(folder, index_dir):
     return [sys.executable, "-m", "ui.cli", "index", str(folder), "--rebuild", "--quiet"], env
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kill_when", ["while reading", "while writing the new generation"])
 def test_killed_build_leaves_the_previous_index_answering(tmp_path, corpus, embedder, kill_when):
     settings = Settings(index_dir=tmp_path / "index")

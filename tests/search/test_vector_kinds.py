@@ -12,6 +12,8 @@ from search.engine import SearchEngine
 from search.query import Filters
 from tests.conftest import DOCUMENTS, sample
 
+pytestmark = pytest.mark.slow
+
 QUESTION = "Sở Tài chính bố trí kinh phí"
 
 

@@ -11,6 +11,8 @@ import pytest
 from tests.conftest import DOCUMENTS
 from tests.ui.running import DESKTOP, PHONE, browser_page, open_app, running_app, screenshot_target
 
+pytestmark = pytest.mark.slow
+
 TABS = ["Hỏi đáp", "Theo chủ đề", "Chỉ tiêu", "Thư viện", "Thêm/xóa văn bản"]
 # What only whoever runs the service needs: the model, the index generation, how a query was widened.
 TECHNICAL = re.compile(r"multilingual-e5|MiniLM|Thế hệ chỉ mục|\bg20\d{6}T|→|Tìm cả:")

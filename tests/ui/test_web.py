@@ -14,6 +14,8 @@ from search.engine import SearchEngine
 from tests.conftest import DOCUMENTS
 from tests.ui.running import browser_page, open_app, open_tab, running_app, screenshot_target
 
+pytestmark = pytest.mark.slow
+
 LANG_SON = "Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn"
 
 
