@@ -20,7 +20,8 @@ from tqdm import tqdm
 
 from indexer import generations as gen
 from indexer.accents import Vocabulary, lacks_diacritics
-from indexer.bm25 import Bm25Writer, DocumentFacets, context_text
+from indexer.bm25 import Bm25Writer, context_text
+from indexer.facets import DocumentFacets
 from indexer.chunks import CHUNKER_VERSION, Chunk
 from indexer.config import Settings
 from indexer.coverage import Coverage

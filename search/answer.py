@@ -44,7 +44,8 @@ from search.engine import Hit, SearchEngine
 from search.generate import GeneratedAnswer, GenerationFailed, generate_answer
 from search.lexical import FieldWeights
 from search.lexicon import ABBREVIATIONS
-from search.query import Filters, Query, query_details, query_notes
+from indexer.facets import Filters
+from search.query import Query, query_details, query_notes
 from search.question import Focus, Question, understand
 from search.terms import QueryTerms, query_terms
 

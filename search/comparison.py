@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from indexer.facets import covers
 from indexer.references import REPLACED
 from indexer.targets import Target
 from search.cite import citation, document_label
@@ -54,19 +55,13 @@ def target_rows(index: OpenIndex, lexicon: Lexicon, filters: TargetFilters = Tar
                        if c.relation == REPLACED]
         if (filters.province and meta.province != filters.province) or (filters.current and replaced_by) \
                 or (filters.level and filters.level not in target.levels) \
-                or (filters.period and not _covers(target, filters.period)) \
+                or (filters.period and not covers(target.year_from, target.year_to, filters.period)) \
                 or (wanted and not wanted.matches(target)):
             continue
         rows.append(TargetRow(target, document_label(meta), meta.province, meta.locality,
                               meta.issuer_short or meta.issuer,
                               citation(meta, target.section, target.page, target.page), replaced_by))
     return rows
-
-
-def _covers(target: Target, year: int) -> bool:
-    if target.year_to is None:
-        return False
-    return (target.year_from or target.year_to) <= year <= target.year_to
 
 
 class _IndicatorMatcher:

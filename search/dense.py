@@ -6,8 +6,8 @@ from __future__ import annotations
 import faiss
 import numpy as np
 
-from search.index import DocFacets
-from search.query import Filters
+from indexer.facets import VectorFacets
+from indexer.facets import Filters
 
 
 def single_threaded() -> None:
@@ -18,25 +18,14 @@ def single_threaded() -> None:
     faiss.omp_set_num_threads(1)
 
 
-def dense_search(index: faiss.Index, vector: np.ndarray, limit: int, facets: DocFacets,
+def dense_search(index: faiss.Index, vector: np.ndarray, limit: int, facets: VectorFacets,
                  filters: Filters = Filters()) -> list[tuple[int, float]]:
     """(vec_id, cosine similarity) in rank order."""
     if index.ntotal == 0:
         return []
     params = None
     if filters.active():
-        allowed = np.ones(index.ntotal, dtype=bool)
-        if filters.province:
-            allowed &= facets.province == filters.province
-        if filters.doc_type:
-            allowed &= facets.doc_type == filters.doc_type
-        if filters.year:
-            allowed &= facets.year == filters.year
-        if filters.period:
-            allowed &= (facets.period_start <= filters.period) & (filters.period <= facets.period_end)
-        if filters.current:
-            allowed &= ~facets.replaced
-        ids = np.flatnonzero(allowed).astype(np.int64)
+        ids = np.flatnonzero(filters.vector_mask(facets)).astype(np.int64)
         if len(ids) == 0:
             return []
         selector = faiss.IDSelectorBatch(ids)

@@ -19,7 +19,8 @@ from search.fuse import fuse
 from search.index import OpenIndex
 from search.lexicon import ABBREVIATIONS, GLOSSARY, THESAURUS, Lexicon
 from search.lexical import DEFAULT_WEIGHTS, FieldWeights, lexical_search
-from search.query import Filters, Query, parse_query
+from indexer.facets import Filters
+from search.query import Query, parse_query
 
 Mode = Literal["hybrid", "lexical", "dense"]
 CANDIDATES = 100

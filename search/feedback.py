@@ -12,7 +12,8 @@ from indexer.normalize import analyze
 from search.index import OpenIndex
 from search.lexical import FieldWeights, lexical_search
 from search.lexicon import Expansion
-from search.query import Filters, Query
+from indexer.facets import Filters
+from search.query import Query
 
 FEEDBACK = "feedback"
 FEEDBACK_PASSAGES = 5

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
@@ -14,7 +13,8 @@ import tantivy
 
 from indexer import generations as gen
 from indexer.accents import Vocabulary
-from indexer.bm25 import DocumentFacets, open_index
+from indexer.bm25 import open_index
+from indexer.facets import DocumentFacets, VectorFacets
 from indexer.chunks import CHUNKER_VERSION
 from indexer.normalize import NORMALIZATION_VERSION
 from indexer.references import changes_to, is_replaced
@@ -27,18 +27,6 @@ IndexUnusable = gen.IndexUnusable
 
 class IndexMissing(IndexUnusable):
     pass
-
-
-@dataclass
-class DocFacets:
-    """Per-vector filter values, aligned with vector ids."""
-
-    province: np.ndarray
-    doc_type: np.ndarray
-    year: np.ndarray
-    period_start: np.ndarray  # 0 and -1 when the plan states no period, so no year falls inside
-    period_end: np.ndarray
-    replaced: np.ndarray  # bool
 
 
 OPEN_ATTEMPTS = 3
@@ -93,19 +81,11 @@ class OpenIndex:
             raise IndexUnusable("the index was built by another version of edusearch; "
                                 "rebuild with: edusearch index --rebuild")
 
-    def _facets(self) -> DocFacets:
+    def _facets(self) -> VectorFacets:
         docs = sorted(self.documents)
-        facts = [self.doc_facets[d] for d in docs]
         position = {doc: n for n, doc in enumerate(docs)}
         of_chunk = np.array([position[doc] for doc in self.store.chunk_docs()], dtype=np.int64)
-        provinces = np.array([f.province or "" for f in facts], dtype=object)
-        types = np.array([f.doc_type or "" for f in facts], dtype=object)
-        years = np.array([f.year or 0 for f in facts], dtype=np.int32)
-        starts = np.array([f.period_years.start if f.period_years else 0 for f in facts], dtype=np.int32)
-        ends = np.array([f.period_years.stop - 1 if f.period_years else -1 for f in facts], dtype=np.int32)
-        replaced = np.array([f.replaced for f in facts], dtype=bool)
-        return DocFacets(provinces[of_chunk], types[of_chunk], years[of_chunk], starts[of_chunk], ends[of_chunk],
-                         replaced[of_chunk])
+        return VectorFacets.of([self.doc_facets[d] for d in docs], of_chunk)
 
     @functools.cached_property
     def chunk_counts(self) -> Counter:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import tantivy
 
 from indexer.bm25 import SCHEMA
-from search.query import Filters, Query
+from indexer.facets import Filters
+from search.query import Query
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def lexical_search(index: tantivy.Index, query: Query, limit: int, filters: Filt
             should.append(_term("folded", value, weights.folded * expansion.weight))
     if not should:
         return []
-    clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))] + _filter_clauses(filters)
+    clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))] + filters.bm25_clauses(SCHEMA)
     searcher = index.searcher()
     result = searcher.search(tantivy.Query.boolean_query(clauses), limit)
     return [(searcher.doc(address)["vec_id"][0], score) for score, address in result.hits]
@@ -57,16 +58,3 @@ def _term(field: str, value: str, boost: float) -> tuple:
     return tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(SCHEMA, field, value), boost)
 
 
-def _filter_clauses(filters: Filters) -> list:
-    clauses = []
-    if filters.province:
-        clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "province", filters.province)))
-    if filters.doc_type:
-        clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "doc_type", filters.doc_type)))
-    if filters.year:
-        clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "year", filters.year)))
-    if filters.period:
-        clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "period_year", filters.period)))
-    if filters.current:
-        clauses.append((tantivy.Occur.MustNot, tantivy.Query.term_query(SCHEMA, "replaced", 1)))
-    return clauses

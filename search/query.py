@@ -1,11 +1,10 @@
-"""A user's question, analyzed once for both retrieval sides, and the filters that narrow it."""
+"""A user's question, analyzed once for both retrieval sides (its filters are `indexer.facets.Filters`)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from indexer.bm25 import DocumentFacets
 from indexer.normalize import Analyzed, analyze, clean_display, fold, has_diacritics
 
 MAX_QUERY_CHARS = 500  # a longer question is shortened to this before it is searched
@@ -25,25 +24,6 @@ def bounded_input(raw: str | None) -> str:
         raise InputTooLong(f"Câu hỏi quá dài ({len(text):,} ký tự); tối đa {MAX_INPUT_CHARS:,} ký tự."
                            .replace(",", "."))
     return _SURROGATE.sub("\ufffd", text)
-
-
-@dataclass(frozen=True)
-class Filters:
-    province: str | None = None
-    doc_type: str | None = None
-    year: int | None = None  # the year the document was issued
-    period: int | None = None  # a year the plan's period covers (`2021 - 2025, định hướng đến năm 2030`)
-    current: bool = False  # leave out plans that another indexed document replaces
-
-    def active(self) -> bool:
-        return any(v is not None for v in (self.province, self.doc_type, self.year, self.period)) or self.current
-
-    def accepts(self, facts: DocumentFacets) -> bool:
-        return ((self.province is None or facts.province == self.province)
-                and (self.doc_type is None or facts.doc_type == self.doc_type)
-                and (self.year is None or facts.year == self.year)
-                and (self.period is None or self.period in facts.period_years)
-                and not (self.current and facts.replaced))
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ from search.evaluate import (AnswerReport, EvalReport, TargetScore, evaluate, ev
                              is_target_annotation, load_queries, score_targets)
 from search.lineage import Chain, LineageGraph, LineageResult, PlanLineage, asked_code
 from search.marking import marked_words
-from search.query import MAX_INPUT_CHARS, MAX_QUERY_CHARS, Filters, InputTooLong, Query, bounded_input
+from indexer.facets import Filters
+from search.query import MAX_INPUT_CHARS, MAX_QUERY_CHARS, InputTooLong, Query, bounded_input
 from search.spreadsheet import write_csv
 from search.topics import PlanMatch, TopicResult, plans_for_topic, topic_csv
 

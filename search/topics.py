@@ -28,7 +28,8 @@ from search.cite import display_date, document_label
 from search.crossref import CodeReference, references
 from search.engine import Hit, SearchEngine
 from search.spreadsheet import csv_text
-from search.query import Filters, query_details, query_notes
+from indexer.facets import Filters
+from search.query import query_details, query_notes
 from search.terms import QueryTerms, query_terms
 
 CANDIDATES = 300  # passages per retrieval side

@@ -58,7 +58,7 @@ def scroll_to(elem_id: str) -> str:
 
 
 @dataclass
-class Filters:
+class FilterControls:
     """The filter controls shared by every tab."""
 
     province: gr.Dropdown
@@ -91,17 +91,17 @@ def build_app(state: AppState) -> gr.Blocks:
     return app
 
 
-def _filter_controls(state: AppState) -> Filters:
+def _filter_controls(state: AppState) -> FilterControls:
     facets = state.service.facets()
     with gr.Accordion("Bộ lọc", open=False), gr.Row():
-        return Filters(gr.Dropdown([ALL, *facets.provinces], value=ALL, label="Tỉnh/thành"),
+        return FilterControls(gr.Dropdown([ALL, *facets.provinces], value=ALL, label="Tỉnh/thành"),
                        gr.Dropdown([ALL, *facets.doc_types], value=ALL, label="Loại văn bản"),
                        gr.Dropdown([ALL, *map(str, facets.years)], value=ALL, label="Năm ban hành"),
                        gr.Dropdown([ALL, *map(str, facets.period_years)], value=ALL, label="Giai đoạn kế hoạch có năm"),
                        gr.Checkbox(False, label="Chỉ văn bản chưa bị thay thế"))
 
 
-def _ask_tab(views: Views, filters: Filters) -> None:
+def _ask_tab(views: Views, filters: FilterControls) -> None:
     with gr.Tab("Hỏi đáp", id="ask"):
         with gr.Row():
             question = gr.Textbox(label="Câu hỏi", scale=5, max_length=MAX_INPUT_CHARS, elem_id="question",
@@ -115,7 +115,7 @@ def _ask_tab(views: Views, filters: Filters) -> None:
             None, js=scroll_to("answers"))
 
 
-def _topic_tab(views: Views, filters: Filters) -> None:
+def _topic_tab(views: Views, filters: FilterControls) -> None:
     with gr.Tab("Theo chủ đề", id="topics"):
         with gr.Row():
             topic = gr.Textbox(label="Chủ đề hoặc số hiệu văn bản", scale=5, max_length=MAX_INPUT_CHARS,
@@ -167,7 +167,7 @@ def _target_tab(views: Views, state: AppState) -> tuple[gr.Dropdown, gr.Dropdown
     return province, period
 
 
-def _library_tab(library: Library, filters: Filters, target_filters: tuple[gr.Dropdown, gr.Dropdown]) -> list:
+def _library_tab(library: Library, filters: FilterControls, target_filters: tuple[gr.Dropdown, gr.Dropdown]) -> list:
     """The library; returns what `Library.refreshed` updates, the admin tab's list of plans included."""
     with gr.Tab("Thư viện", id="library"):
         status = gr.Markdown(library.status())

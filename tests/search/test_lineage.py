@@ -10,7 +10,7 @@ from search.comparison import TargetFilters, target_rows
 from search.engine import SearchEngine
 from search.lexicon import Lexicon
 from search.lineage import IMPLEMENTS, LineageGraph, asked_code
-from search.query import Filters
+from indexer.facets import Filters
 from ui.text import lineage_text
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from search.answer import answer
 from search.evaluate import evaluate, load_queries
-from search.query import Filters
+from indexer.facets import Filters
 from tests.conftest import SHARED
 
 

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from search.evaluate import evaluate, load_queries
-from search.query import Filters
+from indexer.facets import Filters
 from search.topics import CSV_COLUMNS, plans_for_topic, topic_csv
 from tests.conftest import REPO, SHARED
 

@@ -9,7 +9,7 @@ import pytest
 from indexer.build import build_index
 from indexer.vectors import FLAT, HNSW, IVFPQ, choose_kind, kind_of
 from search.engine import SearchEngine
-from search.query import Filters
+from indexer.facets import Filters
 from tests.conftest import DOCUMENTS, sample
 
 pytestmark = pytest.mark.slow
