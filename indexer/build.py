@@ -13,6 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -36,21 +37,38 @@ from indexer.store import Store, StoredDocument, StoredSection, StoreWriter
 from indexer.targets import Target
 from indexer.vectors import build_faiss, choose_kind, write_faiss
 
-INDEXED, UNCHANGED, SKIPPED, FAILED, REMOVED = "indexed", "unchanged", "skipped", "failed", "removed"
+
+
+class FileStatus(StrEnum):
+    """What indexing did with one file; `label` is how the command line and the web app say it."""
+
+    INDEXED = "indexed"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    REMOVED = "removed"
+
+    @property
+    def label(self) -> str:
+        return {"indexed": "đã lập chỉ mục", "unchanged": "không đổi", "skipped": "bỏ qua", "failed": "LỖI",
+                "removed": "đã xóa"}[self.value]
+
+
+INDEXED, UNCHANGED, SKIPPED, FAILED, REMOVED = FileStatus
 EMBED_WINDOW = 1024  # chunks embedded together (sorted by length inside) while reading goes on
 
 
 @dataclass
 class FileReport:
     doc: str
-    status: str  # indexed, unchanged, skipped, failed, removed
+    status: FileStatus
     reason: str = ""
     chunks: int = 0
     notes: list[str] = field(default_factory=list)
     coverage: dict | None = None  # Coverage.to_dict() of a file that is in the index
 
     @classmethod
-    def of(cls, doc: str, status: str, chunks: int, notes: list[str], coverage: Coverage) -> "FileReport":
+    def of(cls, doc: str, status: FileStatus, chunks: int, notes: list[str], coverage: Coverage) -> "FileReport":
         """The report of a file in the index: its notes end with a warning when its coverage is low."""
         warning = coverage.note()
         return cls(doc, status, chunks=chunks, notes=[*notes, warning] if warning else list(notes),

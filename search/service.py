@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.build import FAILED, BuildReport, build_index
+from indexer.build import FAILED, BuildReport, FileStatus, build_index
 from indexer.config import Settings
 from indexer.coverage import LOW_COVERAGE, Coverage
 from indexer.embed import Embedder, ModelUnavailable, default_model_folder, local_copy
@@ -39,7 +39,7 @@ from search.topics import PlanMatch, TopicResult, plans_for_topic, topic_csv
 
 __all__ = [
     "FAILED", "LEVELS", "LOW_COVERAGE", "MAX_INPUT_CHARS", "MAX_QUERY_CHARS", "SIDECAR_SUFFIX", "SUPPORTED_SUFFIXES",
-    "Answer", "AnswerSentence", "BuildReport", "Chain", "Coverage", "DocumentMeta", "Facets", "Filters", "Hit",
+    "Answer", "AnswerSentence", "BuildReport", "FileStatus", "Chain", "Coverage", "DocumentMeta", "Facets", "Filters", "Hit",
     "IndexLocked", "IndexStatus", "IndexUnusable", "IndexWriteFailed", "InputTooLong", "LineageResult",
     "ModelUnavailable", "PlanLineage", "PlanMatch", "SearchService", "StoredDocument", "StoredSection",
     "SupportingPassage", "TargetFilters", "TargetRow", "TopicResult", "bounded_input", "build_index",

@@ -159,7 +159,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
             if f.coverage:
                 detail += f", {f.coverage['ratio']:.0%} nội dung"
             notes = f" ({'; '.join(f.notes)})" if f.notes else ""
-            print(f"{_STATUS_LABELS[f.status]:<12} {f.doc}  {detail}{notes}")
+            print(f"{f.status.label:<15} {f.doc}  {detail}{notes}")
         low = sum(1 for f in report.files if f.coverage and f.coverage["ratio"] < LOW_COVERAGE)
         if low:
             print(f"\n{low} tệp có dưới {LOW_COVERAGE:.0%} nội dung trong chỉ mục: xem ghi chú của từng tệp.")
@@ -170,8 +170,6 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_ERROR if report.count(FAILED) and not (report.count("indexed") or report.count("unchanged")) else 0
 
 
-_STATUS_LABELS = {"indexed": "đã lập", "unchanged": "không đổi", "skipped": "bỏ qua", "failed": "LỖI",
-                  "removed": "đã xóa"}
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:

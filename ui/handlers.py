@@ -10,7 +10,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from search.service import (FAILED, MAX_QUERY_CHARS, Filters, IndexLocked, InputTooLong, SearchService,
+from search.service import (MAX_QUERY_CHARS, Filters, IndexLocked, InputTooLong, SearchService,
                             TargetFilters, TargetRow, bounded_input, display_date, document_label, shorten,
                             targets_csv, topic_csv)
 from ui import admin
@@ -275,14 +275,13 @@ class Admin:
 
 
 def upload_report(saved: list[admin.Saved], reports: dict) -> str:
-    labels = {"indexed": "đã lập chỉ mục", "unchanged": "không đổi", "skipped": "bỏ qua", FAILED: "LỖI"}
     rows = []
     for item in saved:
         report = reports.get(item.doc) if item.doc else None
         if report is None:
             outcome, detail = "từ chối", item.problem or "không lập được chỉ mục"
         else:
-            outcome = labels.get(report.status, report.status)
+            outcome = report.status.label
             detail = report.reason or (f"{report.chunks} đoạn" + (f"; {'; '.join(report.notes)}" if report.notes else ""))
         rows.append(f"<tr><td>{esc(item.name)}</td><td>{esc(item.doc or '')}</td><td>{esc(outcome)}</td>"
                     f"<td>{esc(detail)}</td></tr>")

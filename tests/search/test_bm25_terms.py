@@ -1,0 +1,65 @@
+"""The BM25 side on a few passages: exact and folded syllables, codes, context; and the question's terms,
+weighted by how rare they are, as the answer and topic steps measure a passage's coverage with them."""
+
+from __future__ import annotations
+
+import pytest
+import tantivy
+
+from indexer.bm25 import Bm25Writer, open_index
+from indexer.facets import DocumentFacets, Filters
+from indexer.metadata import DocumentMeta
+from search.lexical import lexical_search
+from search.query import parse_query
+from search.terms import query_terms
+
+PASSAGES = [
+    ("Sở Tài chính bố trí kinh phí thực hiện kế hoạch.", "Kế hoạch 43/KH-UBND IV. TỔ CHỨC THỰC HIỆN"),
+    ("Sở Giáo dục và Đào tạo chủ trì triển khai kế hoạch.", "Kế hoạch 43/KH-UBND IV. TỔ CHỨC THỰC HIỆN"),
+    ("Thực hiện Kết luận số 51-KL/TW của Ban Bí thư về giáo dục.", "Kế hoạch của Huyện ủy"),
+    ("Phấn đấu 95% trẻ mẫu giáo được huy động đến trường.", "Báo cáo của Sở Giáo dục và Đào tạo Gia Lai"),
+]
+
+
+@pytest.fixture(scope="module")
+def bm25(tmp_path_factory) -> tantivy.Index:
+    path = tmp_path_factory.mktemp("bm25")
+    writer = Bm25Writer(path)
+    provinces = ["Lạng Sơn", "Lạng Sơn", None, "Gia Lai"]
+    for vec_id, ((text, context), province) in enumerate(zip(PASSAGES, provinces)):
+        writer.add(vec_id, text, context, DocumentFacets.of(DocumentMeta(province=province), replaced=False))
+    writer.commit()
+    index = open_index(path)
+    index.reload()
+    return index
+
+
+def _found(bm25, question: str, filters: Filters = Filters()) -> list[int]:
+    return [vec_id for vec_id, _ in lexical_search(bm25, parse_query(question), 10, filters)]
+
+
+def test_a_question_with_or_without_diacritics_finds_the_same_passage_first(bm25):
+    assert _found(bm25, "Sở nào bố trí kinh phí?")[0] == 0
+    assert _found(bm25, "so nao bo tri kinh phi")[0] == 0
+
+
+def test_a_code_is_one_token_and_the_context_is_searched_too(bm25):
+    assert _found(bm25, "51-KL/TW") == [2]
+    assert _found(bm25, "Gia Lai")[0] == 3  # only in the passage's context (its plan's issuer)
+
+
+def test_filters_narrow_the_bm25_search(bm25):
+    assert set(_found(bm25, "kế hoạch", Filters(province="Lạng Sơn"))) == {0, 1}
+
+
+def test_rare_words_weigh_more_in_a_passages_coverage(bm25):
+    terms = query_terms(parse_query("Sở Tài chính bố trí kinh phí"), bm25.searcher())
+    assert terms.folded["tai"] > terms.folded["so"]  # `sở` is in three passages, `tài` in one
+    assert terms.coverage(PASSAGES[0][0]) == pytest.approx(1.0)
+    assert 0 < terms.coverage(PASSAGES[1][0]) < 0.3
+    assert terms.coverage("không liên quan") == 0.0
+
+
+def test_a_question_without_diacritics_is_covered_by_its_folded_words_only(bm25):
+    terms = query_terms(parse_query("so tai chinh bo tri kinh phi"), bm25.searcher())
+    assert terms.exact == {} and terms.coverage(PASSAGES[0][0]) == pytest.approx(1.0)
