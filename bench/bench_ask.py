@@ -12,7 +12,7 @@ import statistics
 import time
 from pathlib import Path
 
-from indexer.config import load_settings
+from runtime.settings import load_settings
 from search.answer import answer
 from search.engine import SearchEngine
 from search.evaluate import load_queries

@@ -37,8 +37,8 @@ import numpy as np
 from indexer import generations as gen
 from indexer.build import Prepared, build_index, embedding_text, write_index
 from indexer.chunks import Chunk
-from indexer.config import DEFAULT_MODEL, PROJECT_ROOT, Settings
-from indexer.embed import Embedder
+from runtime.settings import DEFAULT_MODEL, PROJECT_ROOT, Settings
+from runtime.embed import Embedder
 from indexer.metadata import DocumentMeta
 from indexer.store import Store, StoredDocument, StoredSection
 from indexer.vectors import choose_kind
@@ -128,7 +128,7 @@ def synthetic_plans(count: int, sentences: list[str], vectors: np.ndarray, seed:
 
 def query_texts(sentences: list[str], count: int, seed: int) -> list[str]:
     """Distinct questions: 3 to 7 consecutive words of a corpus sentence, a third without diacritics."""
-    from indexer.normalize import fold
+    from vietnamese.normalize import fold
 
     rng = random.Random(seed)
     out: list[str] = []

@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer.build import build_index  # noqa: E402
-from indexer.config import PROJECT_ROOT, Settings  # noqa: E402
-from indexer.embed import Embedder  # noqa: E402
+from runtime.settings import PROJECT_ROOT, Settings  # noqa: E402
+from runtime.embed import Embedder  # noqa: E402
 from search.engine import SearchEngine  # noqa: E402
 from search.evaluate import evaluate, evaluate_answers, load_queries  # noqa: E402
 

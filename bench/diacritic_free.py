@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer.build import build_index  # noqa: E402
-from indexer.config import Settings  # noqa: E402
-from indexer.embed import Embedder  # noqa: E402
-from indexer.normalize import fold, strip_diacritics  # noqa: E402
+from runtime.settings import Settings  # noqa: E402
+from runtime.embed import Embedder  # noqa: E402
+from vietnamese.normalize import fold, strip_diacritics  # noqa: E402
 from search.engine import SearchEngine  # noqa: E402
 from search.evaluate import doc_prefix, load_queries  # noqa: E402
 

@@ -6,7 +6,7 @@ alone, and rank (RRF) or weighted-score fusion at several weights, on one index.
 
 Prints a Markdown table: MRR@10 on the passage queries (as written and without diacritics) and on the
 meaning queries, topic recall@5 and precision, answer accuracy, and the mean of the five. The profile in
-indexer/models.py should be the best mean that is never below lexical alone on any column."""
+runtime/profiles.py should be the best mean that is never below lexical alone on any column."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from indexer.config import PROJECT_ROOT, load_settings  # noqa: E402
+from runtime.settings import PROJECT_ROOT, load_settings  # noqa: E402
 from search.engine import SearchEngine  # noqa: E402
 from search.evaluate import evaluate, evaluate_answers, load_queries  # noqa: E402
 

@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer.build import build_index  # noqa: E402
-from indexer.config import Settings  # noqa: E402
-from indexer.normalize import fold  # noqa: E402
+from runtime.settings import Settings  # noqa: E402
+from vietnamese.normalize import fold  # noqa: E402
 from search.answer import answer  # noqa: E402
 from search.engine import SearchEngine  # noqa: E402
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from indexer.extract import SUPPORTED_SUFFIXES
 from indexer.ingest import ParsedDocument, parse_file
-from indexer.normalize import normalize_tone
+from vietnamese.normalize import normalize_tone
 
 TITLE_RATIO = 0.9
 

@@ -3,7 +3,7 @@
 Fields: `exact` and `folded` syllables with bigrams for the passage, `ctx_exact` and `ctx_folded` for its
 context (plan title, number, issuer, province and heading path), `codes` for whole document codes, and
 the filter fields of `indexer.facets` (`province`, `doc_type`, `year`, `period_year`, `replaced`). Tokens come
-from `indexer.normalize.analyze`, so tantivy only splits on spaces; the same analyzer serves the query side.
+from `vietnamese.normalize.analyze`, so tantivy only splits on spaces; the same analyzer serves the query side.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import tantivy
 
 from indexer.facets import DocumentFacets, add_bm25_fields, bm25_fields
-from indexer.normalize import analyze
+from vietnamese.normalize import analyze
 
 TOKENIZER = "edusearch_ws"
 TEXT_FIELDS = ("exact", "folded", "ctx_exact", "ctx_folded", "codes")

@@ -20,17 +20,17 @@ import numpy as np
 from tqdm import tqdm
 
 from indexer import generations as gen
-from indexer.accents import Vocabulary, lacks_diacritics
+from vietnamese.accents import Vocabulary, lacks_diacritics
 from indexer.bm25 import Bm25Writer, context_text
 from indexer.facets import DocumentFacets
 from indexer.chunks import CHUNKER_VERSION, Chunk
-from indexer.config import Settings
+from runtime.settings import Settings
 from indexer.coverage import Coverage
-from indexer.embed import Embedder
+from runtime.embed import Embedder
 from indexer.extract import SUPPORTED_SUFFIXES, ExtractionError, UnsupportedFile
 from indexer.ingest import ParsedDocument
 from indexer.metadata import SIDECAR_SUFFIX, DocumentMeta, sidecar_path
-from indexer.normalize import NORMALIZATION_VERSION
+from vietnamese.normalize import NORMALIZATION_VERSION
 from indexer.references import changes_to, is_replaced
 from indexer.sandbox import Limits, parse_bounded
 from indexer.store import Store, StoredDocument, StoredSection, StoreWriter

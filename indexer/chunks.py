@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from indexer.sections import Block, Section
-from indexer.sentences import sentence_spans
+from vietnamese.sentences import sentence_spans
 
 TARGET_SYLLABLES = 180
 MAX_SYLLABLES = 250

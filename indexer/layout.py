@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from indexer.extract.records import Page
-from indexer.normalize import clean_display
+from vietnamese.normalize import clean_display
 
 # The opening of a decision's preamble: `Căn cứ Luật …`, `Theo đề nghị của …`.
 PREAMBLE_WORDS = r"Căn cứ|Theo đề nghị|Xét đề nghị|Xét Tờ trình"

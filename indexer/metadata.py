@@ -14,7 +14,7 @@ from pathlib import Path
 from indexer.boilerplate import HEADER, MOTTO, document_type_of, is_document_type
 from indexer.extract.records import ExtractionError
 from indexer.layout import PREAMBLE, PREAMBLE_WORDS, Paragraph, is_all_caps
-from indexer.normalize import code_token, find_codes, fold, normalize_tone
+from vietnamese.normalize import code_token, find_codes, fold, normalize_tone
 from indexer.sections import heading_rank
 
 SIDECAR_SUFFIX = ".meta.json"

@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.metadata import DocumentMeta, iso_date
-from indexer.normalize import CODE_PATTERN, code_token, normalize_tone, rejoin_codes
-from indexer.sentences import sentence_spans
+from vietnamese.normalize import CODE_PATTERN, code_token, normalize_tone, rejoin_codes
+from vietnamese.sentences import sentence_spans
 
 OPENING_CHARS = 4000  # how much of the text before the first heading counts as the opening
 _IMPLEMENTS = re.compile(r"^\W*(?:thực hiện|triển khai|tổ chức thực hiện|tiếp tục thực hiện)\b", re.IGNORECASE)

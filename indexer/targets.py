@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from indexer.normalize import normalize_tone
+from vietnamese.normalize import normalize_tone
 from indexer.period import Period, period_in
 from indexer.sections import Section, split_marker
-from indexer.sentences import sentence_spans
+from vietnamese.sentences import sentence_spans
 
 _NUMBER = r"\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?"
 _COUNT_UNITS = {  # as written -> as tabulated

@@ -34,10 +34,10 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from indexer.normalize import code_token, fold
+from vietnamese.normalize import code_token, fold
 from indexer.sections import split_marker
 from indexer.targets import Target
-from indexer.sentences import sentence_spans
+from vietnamese.sentences import sentence_spans
 from search.constraints import AGENCY_HEADING, Checker, focus_match
 from search.crossref import CodeReference, references
 from search.engine import Hit, SearchEngine

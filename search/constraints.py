@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from indexer.metadata import DocumentMeta
-from indexer.normalize import fold, fold_token, has_diacritics, index_syllables
+from vietnamese.normalize import fold, fold_token, has_diacritics, index_syllables
 from indexer.period import period_in
 from indexer.sections import split_marker
 from indexer.targets import Target

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.normalize import code_token
+from vietnamese.normalize import code_token
 from indexer.references import AMENDED, REPLACED
 from indexer.store import StoredDocument
 from search.cite import display_date, document_label

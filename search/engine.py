@@ -8,9 +8,9 @@ from typing import Literal
 
 import numpy as np
 
-from indexer.config import Settings
-from indexer.embed import Embedder
-from indexer.models import profile_for
+from runtime.settings import Settings
+from runtime.embed import Embedder
+from runtime.profiles import profile_for
 from search.cite import citation
 from search.dense import dense_search, single_threaded
 from search.english import is_english, translate

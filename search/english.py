@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.normalize import find_codes, has_diacritics
+from vietnamese.normalize import find_codes, has_diacritics
 
 ENGLISH_SHARE = 0.6  # of a question's words, to call it English
 _AND = "và"

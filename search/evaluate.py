@@ -27,7 +27,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.normalize import fold, normalize_for_index
+from vietnamese.normalize import fold, normalize_for_index
 from indexer.targets import Target
 from search.engine import Mode, SearchEngine
 from search.answer import answer

@@ -8,7 +8,7 @@ import math
 from collections import Counter
 from dataclasses import replace
 
-from indexer.normalize import analyze
+from vietnamese.normalize import analyze
 from search.index import OpenIndex
 from search.lexical import FieldWeights, lexical_search
 from search.lexicon import Expansion

@@ -14,8 +14,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from indexer.config import Settings
-from indexer.sentences import sentence_spans
+from runtime.settings import Settings
+from vietnamese.sentences import sentence_spans
 
 TIMEOUT_S = 60
 MAX_PASSAGE_CHARS = 1500

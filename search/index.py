@@ -12,11 +12,11 @@ import numpy as np
 import tantivy
 
 from indexer import generations as gen
-from indexer.accents import Vocabulary
+from vietnamese.accents import Vocabulary
 from indexer.bm25 import open_index
 from indexer.facets import DocumentFacets, VectorFacets
 from indexer.chunks import CHUNKER_VERSION
-from indexer.normalize import NORMALIZATION_VERSION
+from vietnamese.normalize import NORMALIZATION_VERSION
 from indexer.references import changes_to, is_replaced
 from indexer.store import Store
 from indexer.vectors import read_faiss

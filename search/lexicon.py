@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.normalize import fold_token, index_syllables, with_bigrams
+from vietnamese.normalize import fold_token, index_syllables, with_bigrams
 
 SHIPPED = Path(__file__).resolve().parent / "lexicon"
 ABBREVIATIONS, THESAURUS, GLOSSARY = "abbreviations", "thesaurus", "glossary"

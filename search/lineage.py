@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from indexer.metadata import DocumentMeta
-from indexer.normalize import code_token, find_codes
+from vietnamese.normalize import code_token, find_codes
 from indexer.references import code_dates
 from indexer.store import StoredDocument
 from search.cite import display_date, document_label

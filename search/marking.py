@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-from indexer.normalize import fold, fold_token, has_diacritics, normalize_for_index, syllables
+from vietnamese.normalize import fold, fold_token, has_diacritics, normalize_for_index, syllables
 
 _WORD_SPLIT = re.compile(r"(\w+)")
 _QUESTION_WORDS = frozenset("nao gi bao nhieu ai sao".split())  # folded

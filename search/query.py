@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.normalize import Analyzed, analyze, clean_display, fold, has_diacritics
+from vietnamese.normalize import Analyzed, analyze, clean_display, fold, has_diacritics
 
 MAX_QUERY_CHARS = 500  # a longer question is shortened to this before it is searched
 MAX_INPUT_CHARS = 5000  # a longer input is refused before any work, on every route

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from indexer.metadata import PROVINCES
-from indexer.normalize import find_codes, fold, normalize_tone, without_codes
+from vietnamese.normalize import find_codes, fold, normalize_tone, without_codes
 from indexer.targets import levels_in
 from search.english import STOPWORDS
 from search.query import Query

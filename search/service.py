@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.build import FAILED, BuildReport, FileStatus, build_index
-from indexer.config import Settings
+from runtime.settings import Settings
 from indexer.coverage import LOW_COVERAGE, Coverage
-from indexer.embed import Embedder, ModelUnavailable, default_model_folder, local_copy
+from runtime.embed import Embedder, ModelUnavailable, default_model_folder, local_copy
 from indexer.extract import SUPPORTED_SUFFIXES
 from indexer.generations import IndexLocked, IndexUnusable, IndexWriteFailed
 from indexer.metadata import SIDECAR_SUFFIX, DocumentMeta
-from indexer.models import describe, profile_for
-from indexer.normalize import fold
+from runtime.profiles import describe, profile_for
+from vietnamese.normalize import fold
 from indexer.store import StoredDocument, StoredSection
 from indexer.targets import LEVELS
 from search.answer import Answer, AnswerSentence, SupportingPassage, answer

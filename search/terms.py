@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import tantivy
 
-from indexer.normalize import Analyzed, analyze, fold, fold_token, index_syllables, with_bigrams
+from vietnamese.normalize import Analyzed, analyze, fold, fold_token, index_syllables, with_bigrams
 from search.lexicon import ABBREVIATIONS
 from search.query import Query
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer.normalize import analyze, find_codes
-from indexer.sentences import sentence_spans
+from vietnamese.normalize import analyze, find_codes
+from vietnamese.sentences import sentence_spans
 from search.cite import display_date, document_label
 from search.crossref import CodeReference, references
 from search.engine import Hit, SearchEngine

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from indexer.build import build_index
-from indexer.config import DEFAULT_MODEL, Settings
-from indexer.embed import Embedder
+from runtime.settings import DEFAULT_MODEL, Settings
+from runtime.embed import Embedder
 
 REPO = Path(__file__).resolve().parents[1]
 DOCUMENTS = REPO / "documents"

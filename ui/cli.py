@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from indexer.config import DEFAULT_MODEL, EMBED_BACKENDS, FALLBACK_MODEL, Settings, load_settings
+from runtime.settings import DEFAULT_MODEL, EMBED_BACKENDS, FALLBACK_MODEL, Settings, load_settings
 from search.service import LEVELS, Filters, IndexUnusable, IndexWriteFailed, ModelUnavailable, SearchService
 
 EXIT_ERROR = 1

@@ -13,7 +13,7 @@ from pathlib import Path
 import gradio as gr
 from starlette.middleware import Middleware
 
-from indexer.config import Settings
+from runtime.settings import Settings
 from search.service import FAILED, LEVELS, MAX_INPUT_CHARS, MAX_QUERY_CHARS, SearchService, build_index
 from ui import admin
 from ui.gate import AdminGate

@@ -11,7 +11,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from indexer.extract.records import ExtractionError, Extracted, Page
-from indexer.normalize import nfc
+from vietnamese.normalize import nfc
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 _HEADING_STYLE = re.compile(r"^(?:heading|tiêu đề)\s*(\d)$", re.IGNORECASE)

@@ -9,7 +9,7 @@ import trafilatura
 
 from indexer.extract.records import ExtractionError, Extracted, Page
 from indexer.extract.txt import decode_text
-from indexer.normalize import nfc
+from vietnamese.normalize import nfc
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 _HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)

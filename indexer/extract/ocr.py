@@ -13,7 +13,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from indexer.normalize import nfc
+from vietnamese.normalize import nfc
 
 PAGE_TIMEOUT_S = 120
 MIN_IMAGE_PIXELS = 500 * 500

@@ -12,7 +12,7 @@ from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
 from indexer.extract import ocr
 from indexer.extract.records import ExtractionError, Extracted, Page
 from indexer.extract.vietnamese import is_usable_vietnamese
-from indexer.normalize import nfc
+from vietnamese.normalize import nfc
 
 MAX_PAGES = 2000
 MAX_CONTENT_BYTES = 20 * 1024 * 1024

@@ -9,7 +9,7 @@ import viparse
 
 from indexer.extract.markdown import from_markdown, looks_like_markdown
 from indexer.extract.records import ExtractionError, Extracted, Page
-from indexer.normalize import nfc
+from vietnamese.normalize import nfc
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # a plan is well under 1 MB of text; more is a dump, not a plan
 

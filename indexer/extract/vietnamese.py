@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.normalize import fold
+from vietnamese.normalize import fold
 
 _WORD = re.compile(r"[^\W\d_]+")
 # Very frequent syllables of Vietnamese administrative text, folded: a page of diacritic-free

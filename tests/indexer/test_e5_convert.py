@@ -10,9 +10,9 @@ import sys
 import numpy as np
 import pytest
 
-from indexer.config import DEFAULT_MODEL, FALLBACK_MODEL, load_settings
-from indexer.e5_convert import ConversionError, dequantize_q4_0, read_packed
-from indexer.embed import Embedder, ModelUnavailable, default_model_folder
+from runtime.settings import DEFAULT_MODEL, FALLBACK_MODEL, load_settings
+from runtime.e5_convert import ConversionError, dequantize_q4_0, read_packed
+from runtime.embed import Embedder, ModelUnavailable, default_model_folder
 from tests.conftest import DOCUMENTS
 
 QUESTIONS = ["tỷ lệ học sinh đi học đúng độ tuổi", "Sở Tài chính bố trí kinh phí thực hiện kế hoạch",

@@ -2,7 +2,7 @@
 
 from indexer.extract.records import Page
 from indexer.layout import paragraphs_from_pages
-from indexer.sentences import sentence_spans
+from vietnamese.sentences import sentence_spans
 
 
 def paragraphs(text: str) -> list[str]:

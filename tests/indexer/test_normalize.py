@@ -1,4 +1,4 @@
-from indexer.normalize import analyze, clean_display, find_codes, fold, normalize_tone
+from vietnamese.normalize import analyze, clean_display, find_codes, fold, normalize_tone
 
 
 def test_tone_placement_is_normalized_to_one_style():

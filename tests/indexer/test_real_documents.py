@@ -7,10 +7,10 @@ import json
 import pytest
 
 from indexer.build import build_index
-from indexer.config import Settings
+from runtime.settings import Settings
 from indexer.coverage import Coverage
 from indexer.ingest import parse_file
-from indexer.normalize import strip_diacritics
+from vietnamese.normalize import strip_diacritics
 from search.answer import answer
 from search.engine import SearchEngine
 from tests.conftest import SHARED, sample

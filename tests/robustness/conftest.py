@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.config import FALLBACK_MODEL
-from indexer.embed import Embedder
+from runtime.settings import FALLBACK_MODEL
+from runtime.embed import Embedder
 
 SMALL_MODEL = FALLBACK_MODEL
 

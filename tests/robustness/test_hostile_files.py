@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from indexer.build import FAILED, INDEXED, SKIPPED, build_index
-from indexer.config import Settings
+from runtime.settings import Settings
 from indexer.extract import ocr
 from search.engine import SearchEngine
 from tests.robustness.conftest import SMALL_MODEL

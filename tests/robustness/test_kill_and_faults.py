@@ -16,7 +16,7 @@ import pytest
 
 from indexer import bm25, build, generations as gen, store
 from indexer.build import UNCHANGED, build_index
-from indexer.config import Settings
+from runtime.settings import Settings
 from search.engine import SearchEngine
 from search.index import OpenIndex
 from tests.robustness.conftest import SMALL_MODEL

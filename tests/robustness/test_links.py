@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.build import SKIPPED, build_index
-from indexer.config import Settings
+from runtime.settings import Settings
 from tests.robustness.conftest import SMALL_MODEL
 from search.engine import SearchEngine
 from ui import admin

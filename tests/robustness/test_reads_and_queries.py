@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from indexer.build import build_index
-from indexer.config import Settings
+from runtime.settings import Settings
 from search.answer import answer
 from search.engine import SearchEngine
 from search.topics import plans_for_topic

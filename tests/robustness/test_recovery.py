@@ -10,7 +10,7 @@ import pytest
 
 from indexer import bm25, build, generations as gen, store
 from indexer.build import build_index
-from indexer.config import Settings
+from runtime.settings import Settings
 from tests.robustness.conftest import SMALL_MODEL
 from search.engine import SearchEngine
 from search.index import OpenIndex

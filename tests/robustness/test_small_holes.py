@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.config import load_settings
+from runtime.settings import load_settings
 from search.answer import answer
 from search.engine import SearchEngine
 from tests.conftest import DOCUMENTS

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from indexer.build import build_index
-from indexer.config import Settings
+from runtime.settings import Settings
 from tests.robustness.conftest import SMALL_MODEL
 from tests.conftest import DOCUMENTS
 from tests.ui.running import browser_page, open_app, open_tab, running_app_of

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.build import build_index
-from indexer.config import Settings
+from runtime.settings import Settings
 from ui.cli import main
 
 HOSTILE = ("KẾ HOẠCH\nPhát triển giáo dục\nI. MỤC TIÊU\nTăng cường kỷ luật \x1b[2J\x1b]0;pwned\x07 tài chính "

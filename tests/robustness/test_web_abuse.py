@@ -99,7 +99,7 @@ def test_the_upload_route_takes_no_file_without_an_admin_session(app_url, monkey
 def own_app(tmp_path, small_embedder):
     """An app over its own small folder and index, for tests that add plans."""
     from indexer.build import build_index
-    from indexer.config import Settings
+    from runtime.settings import Settings
     from search.engine import SearchEngine
 
     folder = tmp_path / "documents"

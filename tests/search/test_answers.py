@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.normalize import fold
+from vietnamese.normalize import fold
 from search.answer import answer
 from search.constraints import counts_in, focus_match
 from search.question import Focus, understand
@@ -171,7 +171,7 @@ Chủ trì hướng dẫn, kiểm tra việc thực hiện Kế hoạch.
 @pytest.fixture(scope="module")
 def two_period_engine(tmp_path_factory, embedder):
     from indexer.build import build_index
-    from indexer.config import Settings
+    from runtime.settings import Settings
     from search.engine import SearchEngine
 
     corpus = tmp_path_factory.mktemp("two-periods")

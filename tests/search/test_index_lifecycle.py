@@ -13,8 +13,8 @@ import pytest
 
 from indexer import generations as gen
 from indexer.build import INDEXED, REMOVED, UNCHANGED, build_index
-from indexer.config import DEFAULT_MODEL, FALLBACK_MODEL, Settings
-from indexer.embed import Embedder
+from runtime.settings import DEFAULT_MODEL, FALLBACK_MODEL, Settings
+from runtime.embed import Embedder
 from indexer.generations import IndexLocked, IndexUnusable, WriterLock
 from search.engine import SearchEngine
 from tests.conftest import DOCUMENTS

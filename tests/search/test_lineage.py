@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.build import build_index
-from indexer.config import Settings
+from runtime.settings import Settings
 from search.comparison import TargetFilters, target_rows
 from search.engine import SearchEngine
 from search.lexicon import Lexicon

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from indexer.build import build_index
-from indexer.config import Settings
+from runtime.settings import Settings
 from search.engine import SearchEngine
 from search.english import is_english, translate
 from search.lexicon import Lexicon

@@ -65,7 +65,7 @@ def test_removing_is_limited_to_files_inside_documents(tmp_path):
 
 def test_a_removed_plan_leaves_the_live_index(tmp_path, embedder):
     from indexer.build import build_index
-    from indexer.config import Settings
+    from runtime.settings import Settings
     from search.service import SearchService
     from ui.handlers import AppState
 

@@ -9,7 +9,7 @@ import pytest
 from gradio_client import Client
 
 from indexer.build import build_index
-from indexer.config import Settings
+from runtime.settings import Settings
 from search.engine import SearchEngine
 from tests.conftest import DOCUMENTS
 from tests.ui.running import browser_page, open_app, open_tab, running_app, screenshot_target

