@@ -12,7 +12,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -65,14 +65,17 @@ class FileReport:
     reason: str = ""
     chunks: int = 0
     notes: list[str] = field(default_factory=list)
-    coverage: dict | None = None  # Coverage.to_dict() of a file that is in the index
+    coverage: dict | None = None  # Coverage.to_json() of a file that is in the index
+
+    def to_json(self) -> dict:
+        return asdict(self)
 
     @classmethod
     def of(cls, doc: str, status: FileStatus, chunks: int, notes: list[str], coverage: Coverage) -> "FileReport":
         """The report of a file in the index: its notes end with a warning when its coverage is low."""
         warning = coverage.note()
         return cls(doc, status, chunks=chunks, notes=[*notes, warning] if warning else list(notes),
-                   coverage=coverage.to_dict())
+                   coverage=coverage.to_json())
 
 
 @dataclass

@@ -49,11 +49,11 @@ class Coverage:
         return (f"chỉ {self.ratio:.0%} nội dung được đưa vào chỉ mục: {self.lost:,} ký tự không nằm trong đoạn nào"
                 .replace(",", "."))
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict:
         return {**asdict(self), "ratio": round(self.ratio, 4), "lost": self.lost, "low": self.low}
 
     @classmethod
-    def from_dict(cls, values: dict) -> "Coverage":
+    def from_json(cls, values: dict) -> "Coverage":
         return cls(values["characters"], values["indexed"], dict(values["removed"]), list(values["lost_samples"]))
 
 

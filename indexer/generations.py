@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 SCHEMA_VERSION = 6  # 5: signer, fields read from the text, the syllable vocabulary; 6: dates of cited codes
@@ -53,8 +53,8 @@ class Manifest:
     counts: dict[str, int]
     files: dict[str, str] = field(default_factory=dict)  # file in the generation -> sha256
 
-    def to_json(self) -> str:
-        return json.dumps(self.__dict__, ensure_ascii=False, indent=1, sort_keys=True)
+    def to_json(self) -> dict:
+        return asdict(self)
 
     @classmethod
     def load(cls, path: Path) -> "Manifest":
@@ -152,7 +152,7 @@ def publish(index_dir: Path, generation: Path, manifest: Manifest) -> None:
     """Seal `generation` with its manifest and make it the live one."""
     manifest.files = file_digests(generation)
     _fsync_tree(generation)
-    _write_atomic(generation / MANIFEST, manifest.to_json())
+    _write_atomic(generation / MANIFEST, json.dumps(manifest.to_json(), ensure_ascii=False, indent=1, sort_keys=True))
     _write_atomic(index_dir / POINTER, generation.name + "\n")
 
 

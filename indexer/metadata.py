@@ -122,8 +122,12 @@ class DocumentMeta:
         answers weigh only printed facts; citations and the library show both."""
         return None if ("issuer" if name == "issuer_short" else name) in self.from_text else getattr(self, name)
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, values: dict) -> "DocumentMeta":
+        return cls(**values)
 
 
 @dataclass

@@ -59,10 +59,6 @@ class StoredSection:
     page_end: int | None
 
 
-def meta_from_json(raw: str) -> DocumentMeta:
-    return DocumentMeta(**json.loads(raw))
-
-
 class StoreWriter:
     """Writes a fresh store; chunks get consecutive vector ids 0..n-1 in insertion order."""
 
@@ -74,9 +70,9 @@ class StoreWriter:
     def add_document(self, document: StoredDocument, sections: list[StoredSection],
                      chunks: list[Chunk], vectors: np.ndarray, targets: list[Target]) -> None:
         self._db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (document.doc, document.sha256, json.dumps(document.meta.to_dict(), ensure_ascii=False),
+                         (document.doc, document.sha256, json.dumps(document.meta.to_json(), ensure_ascii=False),
                           document.text, document.page_count, json.dumps(document.notes, ensure_ascii=False),
-                          json.dumps(document.coverage.to_dict(), ensure_ascii=False)))
+                          json.dumps(document.coverage.to_json(), ensure_ascii=False)))
         self._db.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              [(s.doc, s.ordinal, s.heading, s.path, s.level, s.start, s.end, s.page_start,
                                s.page_end) for s in sections])
@@ -88,7 +84,7 @@ class StoreWriter:
             self._next_vec_id += 1
         self._db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self._db.executemany("INSERT INTO targets VALUES (?, ?, ?)",
-                             [(document.doc, n, json.dumps(t.to_dict(), ensure_ascii=False))
+                             [(document.doc, n, json.dumps(t.to_json(), ensure_ascii=False))
                               for n, t in enumerate(targets)])
 
     def close(self) -> None:
@@ -167,8 +163,8 @@ _CHUNK_COLUMNS = 'id, doc, ordinal, section, section_ordinal, text, start, "end"
 
 
 def _document(row: tuple) -> StoredDocument:
-    return StoredDocument(row[0], row[1], meta_from_json(row[2]), row[3], row[4], json.loads(row[5]),
-                          Coverage.from_dict(json.loads(row[6])))
+    return StoredDocument(row[0], row[1], DocumentMeta.from_json(json.loads(row[2])), row[3], row[4], json.loads(row[5]),
+                          Coverage.from_json(json.loads(row[6])))
 
 
 def _chunk(row: tuple) -> Chunk:

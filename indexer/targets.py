@@ -86,7 +86,7 @@ class Target:
         text = f"{self.value:g}"
         return text.replace(".", ",")
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict:
         return asdict(self)
 
 

@@ -39,7 +39,7 @@ from indexer.sections import split_marker
 from indexer.targets import Target
 from vietnamese.sentences import sentence_spans
 from search.constraints import AGENCY_HEADING, Checker, focus_match
-from search.crossref import CodeReference, references
+from search.lineage import CodeReference, references
 from search.engine import Hit, SearchEngine
 from search.generate import GeneratedAnswer, GenerationFailed, generate_answer
 from search.lexical import FieldWeights

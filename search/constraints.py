@@ -24,7 +24,7 @@ from indexer.period import period_in
 from indexer.sections import split_marker
 from indexer.targets import Target
 from search.cite import display_date, document_label
-from search.index import OpenIndex
+from search.live_index import OpenIndex
 from search.question import CAPITALIZED, DocumentFact, Focus, Question
 
 AGENCY_HEADING = re.compile(r"^(?:Các\s+)?(?:Sở|Phòng|Ban|Bộ|Ủy ban|Uỷ ban|UBND|HĐND|Văn phòng|Công an|Bộ Chỉ huy|"

@@ -16,7 +16,7 @@ from search.dense import dense_search, single_threaded
 from search.english import is_english, translate
 from search.feedback import FEEDBACK, with_feedback
 from search.fuse import fuse
-from search.index import OpenIndex
+from search.live_index import OpenIndex
 from search.lexicon import ABBREVIATIONS, GLOSSARY, THESAURUS, Lexicon
 from search.lexical import DEFAULT_WEIGHTS, FieldWeights, lexical_search
 from indexer.facets import Filters

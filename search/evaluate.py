@@ -24,7 +24,7 @@ no plan addresses scores 1 when the list is empty).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from vietnamese.normalize import fold, normalize_for_index
@@ -46,6 +46,9 @@ class QueryResult:
     answer_has_gold: bool | None = None  # passage: None when no relevant passage is retrieved
     docs_ranked: list[str] = field(default_factory=list)  # topic: the listed plans' prefixes in rank order
     relevant_docs: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
 
     def precision(self) -> float:
         listed = set(self.docs_ranked)
@@ -113,6 +116,9 @@ class AnswerResult:
     answer: str | None
     doc: str | None
     right: bool
+
+    def to_json(self) -> dict:
+        return asdict(self)
 
 
 @dataclass

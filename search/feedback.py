@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import replace
 
 from vietnamese.normalize import analyze
-from search.index import OpenIndex
+from search.live_index import OpenIndex
 from search.lexical import FieldWeights, lexical_search
 from search.lexicon import Expansion
 from indexer.facets import Filters

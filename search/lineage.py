@@ -1,4 +1,5 @@
-"""Which plan implements which higher document.
+"""Which plan implements which higher document, and every relation of the indexed plans to a code
+(`references`: the plan that is it, those that implement, replace, amend or only mention it).
 
 A graph over document codes, from what each indexed plan says in its title and opening
 (`indexer.references`): an edge from a plan to each code it implements (`thực hiện`) or bases itself on
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 from indexer.metadata import DocumentMeta
 from vietnamese.normalize import code_token, find_codes
-from indexer.references import code_dates
+from indexer.references import AMENDED, REPLACED, code_dates
 from indexer.store import StoredDocument
 from search.cite import display_date, document_label
 
@@ -222,3 +223,62 @@ def _undated_to_dated(nodes: set[str]) -> dict[str, str]:
         if date:
             dated.setdefault(token, []).append(node)
     return {token: found[0] for token, found in dated.items() if len(found) == 1 and token in nodes}
+
+
+# --- cross-references by code: the relation of each indexed plan to the codes a question names
+
+IS = "là văn bản này"
+MENTIONS = "nhắc đến"
+
+
+@dataclass
+class CodeReference:
+    code: str  # as the question wrote it
+    doc: str
+    label: str  # the plan, in citation form
+    relation: str  # IS, "thực hiện", "căn cứ", "thực hiện qua 97-KH/TU", REPLACED, AMENDED or MENTIONS
+    date: str | None = None  # the date of the document with that code it reaches, when a text gives one
+
+    @property
+    def target(self) -> str:
+        """The document it reaches: `51-KL/TW ngày 30/5/2019`, or the code alone."""
+        return f"{self.code} ngày {display_date(self.date)}" if self.date else self.code
+
+
+def references(documents: dict[str, StoredDocument], codes: list[str]) -> list[CodeReference]:
+    """For each code, the document that bears it as its number first, then those that implement or cite it,
+    in path order."""
+    graph = LineageGraph(documents)
+    out = []
+    for code in codes:
+        token = code_token(code)
+        lineage = graph.lineage(code)
+        implementing = {p.doc: p for p in lineage.implementing}
+        bearing, related = [], []
+        for doc in sorted(documents):
+            meta = documents[doc].meta
+            label = document_label(meta)
+            if meta.number and code_token(meta.number) == token:
+                bearing.append(CodeReference(code, doc, label, IS, meta.date))
+            elif doc in implementing:
+                plan = implementing[doc]
+                related.append(CodeReference(code, doc, label, _implementation(plan), _one(plan.reaches)))
+            elif any(code_token(c) == token for c in meta.cited_codes):
+                changes = [(REPLACED, meta.replaces), (AMENDED, meta.amends)]
+                relation = next((r for r, codes_ in changes if any(code_token(c) == token for c in codes_)), MENTIONS)
+                related.append(CodeReference(code, doc, label, relation, meta.cited_date(code)))
+        out.extend(bearing + related)
+    return out
+
+
+def _one(dates: list[str | None]) -> str | None:
+    return dates[0] if len(dates) == 1 else None
+
+
+def _implementation(plan: PlanLineage) -> str:
+    """`thực hiện` or `căn cứ` when the plan names the code itself, else `thực hiện qua 97-KH/TU`."""
+    direct = next((c for c in plan.chains if len(c.steps) == 1), None)
+    if direct:
+        return direct.steps[0].relation
+    chain = plan.chains[0]
+    return f"{chain.steps[0].relation} {chain.via()}"

@@ -26,7 +26,7 @@ from indexer.store import StoredDocument, StoredSection
 from indexer.targets import LEVELS
 from search.answer import Answer, AnswerSentence, SupportingPassage, answer
 from search.cite import display_date, document_label, shorten
-from search.comparison import TargetFilters, TargetRow, target_rows, targets_csv
+from search.target_table import TargetFilters, TargetRow, target_rows, targets_csv
 from search.engine import Hit, Mode, SearchEngine
 from search.evaluate import (AnswerReport, EvalReport, TargetScore, evaluate, evaluate_answers, is_answer_question,
                              is_target_annotation, load_queries, score_targets)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from vietnamese.normalize import analyze, find_codes
 from vietnamese.sentences import sentence_spans
 from search.cite import display_date, document_label
-from search.crossref import CodeReference, references
+from search.lineage import CodeReference, references
 from search.engine import Hit, SearchEngine
 from search.spreadsheet import csv_text
 from indexer.facets import Filters

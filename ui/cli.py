@@ -152,7 +152,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     folder = Path(args.folder) if args.folder else settings.documents
     report = build_index(folder, settings, rebuild=args.rebuild, show_progress=not args.quiet)
     if args.json:
-        print(json.dumps([f.__dict__ for f in report.files], ensure_ascii=False, indent=1))
+        print(json.dumps([f.to_json() for f in report.files], ensure_ascii=False, indent=1))
     else:
         for f in report.files:
             detail = f.reason or (f"{f.chunks} đoạn" if f.chunks else "")
@@ -274,7 +274,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     report = service.evaluate(items, args.mode, args.strip_diacritics)
     metrics = report.metrics()
     if args.json:
-        print(json.dumps({"metrics": metrics, "misses": [m.__dict__ for m in report.misses()]},
+        print(json.dumps({"metrics": metrics, "misses": [m.to_json() for m in report.misses()]},
                          ensure_ascii=False, indent=1))
         return 0
     print("  ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
@@ -297,7 +297,7 @@ def _eval_answers(args: argparse.Namespace, service: SearchService, questions: l
     report = service.evaluate_answers(questions, args.strip_diacritics)
     metrics = report.metrics()
     if args.json:
-        print(json.dumps({"metrics": metrics, "misses": [m.__dict__ for m in report.misses()]},
+        print(json.dumps({"metrics": metrics, "misses": [m.to_json() for m in report.misses()]},
                          ensure_ascii=False, indent=1))
         return 0
     print("| category | right | accuracy |\n|---|---|---|")
@@ -314,7 +314,7 @@ def _eval_targets(args: argparse.Namespace, service: SearchService, annotations:
     score = service.score_targets(annotations)
     if args.json:
         print(json.dumps({"metrics": score.metrics(), "missed": score.missed,
-                          "extra": [t.to_dict() for t in score.extra]}, ensure_ascii=False, indent=1))
+                          "extra": [t.to_json() for t in score.extra]}, ensure_ascii=False, indent=1))
         return 0
     print(f"targets precision {score.precision:.3f}  recall {score.recall:.3f}  "
           f"({score.matched} of {len(annotations)} annotated, {score.matched + len(score.extra)} extracted)")

@@ -159,7 +159,7 @@ def test_the_index_report_gives_each_files_coverage(decision, capsys, tmp_path):
 
 def test_low_coverage_is_flagged_with_what_was_lost():
     coverage = Coverage(characters=1_000, indexed=720, removed={"header": 100}, lost_samples=["Điều 4. …"])
-    assert coverage.ratio == pytest.approx(0.8) and coverage.low and coverage.to_dict()["low"]
+    assert coverage.ratio == pytest.approx(0.8) and coverage.low and coverage.to_json()["low"]
     assert coverage.note().startswith("chỉ 80% nội dung được đưa vào chỉ mục: 180 ký tự")
     assert Coverage(characters=100, indexed=96).note() is None
 

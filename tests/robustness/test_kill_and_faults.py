@@ -18,7 +18,7 @@ from indexer import bm25, build, generations as gen, store
 from indexer.build import UNCHANGED, build_index
 from runtime.settings import Settings
 from search.engine import SearchEngine
-from search.index import OpenIndex
+from search.live_index import OpenIndex
 from tests.robustness.conftest import SMALL_MODEL
 from tests.conftest import DOCUMENTS, REPO
 from tests.indexer.fixtures import make_pdf

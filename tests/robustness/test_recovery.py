@@ -13,7 +13,7 @@ from indexer.build import build_index
 from runtime.settings import Settings
 from tests.robustness.conftest import SMALL_MODEL
 from search.engine import SearchEngine
-from search.index import OpenIndex
+from search.live_index import OpenIndex
 from tests.robustness.test_kill_and_faults import QUESTION, _assert_whole_and_answering, corpus  # noqa: F401
 
 pytestmark = pytest.mark.slow

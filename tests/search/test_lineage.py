@@ -6,7 +6,7 @@ import pytest
 
 from indexer.build import build_index
 from runtime.settings import Settings
-from search.comparison import TargetFilters, target_rows
+from search.target_table import TargetFilters, target_rows
 from search.engine import SearchEngine
 from search.lexicon import Lexicon
 from search.lineage import IMPLEMENTS, LineageGraph, asked_code

@@ -10,7 +10,7 @@ from indexer.facets import covers
 from indexer.references import REPLACED
 from indexer.targets import Target
 from search.cite import citation, document_label
-from search.index import OpenIndex
+from search.live_index import OpenIndex
 from search.lexicon import ABBREVIATIONS, Lexicon, index_tokens
 from search.spreadsheet import csv_text
 
