@@ -123,18 +123,24 @@ def _topic_tab(views: Views, filters: FilterControls) -> None:
             button = gr.Button("Tìm văn bản", variant="primary", scale=1)
         examples = gr.Examples(TOPIC_EXAMPLES, inputs=topic, label="Chủ đề mẫu (bấm để tìm)")
         summary = gr.HTML(elem_id="topic-summary")
-        table = gr.Dataframe(headers=TOPIC_COLUMNS, interactive=False, wrap=True, elem_id="topic-table",
-                             column_widths=["5%", "33%", "16%", "10%", "8%", "28%"],
-                             label="Văn bản đề cập chủ đề (bấm vào một dòng để xem bằng chứng)")
-        cards = gr.HTML(elem_id="topic-cards")
-        download = gr.DownloadButton("Tải bảng (CSV)", visible=False, elem_id="topic-csv")
-        evidence = gr.HTML(elem_id="evidence")
-        pages = gr.State()
+        table, cards, download, evidence, pages = _result_table(
+            "topic", TOPIC_COLUMNS, ["5%", "33%", "16%", "10%", "8%", "28%"],
+            "Văn bản đề cập chủ đề (bấm vào một dòng để xem bằng chứng)", "evidence")
     outputs = [summary, table, cards, download, evidence, pages]
     for searched in (topic.submit, button.click, examples.load_input_event.then):
         searched(views.topic_page, [topic, *filters.inputs()], outputs, api_visibility="private").then(
             None, js=scroll_to("topic-summary"))
     table.select(views.plan_evidence, [pages], evidence, api_visibility="private")
+
+
+def _result_table(name: str, headers: list[str], widths: list[str], label: str, detail_id: str) -> tuple:
+    """A result table (stacked cards on a phone), its CSV download, the pane a clicked row opens, and the
+    rows behind the table."""
+    table = gr.Dataframe(headers=headers, interactive=False, wrap=True, elem_id=f"{name}-table", column_widths=widths,
+                         label=label)
+    return (table, gr.HTML(elem_id=f"{name}-cards"),
+            gr.DownloadButton("Tải bảng (CSV)", visible=False, elem_id=f"{name}-csv"), gr.HTML(elem_id=detail_id),
+            gr.State())
 
 
 def _target_tab(views: Views, state: AppState) -> tuple[gr.Dropdown, gr.Dropdown]:
@@ -152,13 +158,9 @@ def _target_tab(views: Views, state: AppState) -> tuple[gr.Dropdown, gr.Dropdown
             current = gr.Checkbox(False, label="Chỉ văn bản chưa bị thay thế", scale=1)
         button = gr.Button("Lập bảng chỉ tiêu", variant="primary")
         summary = gr.Markdown(elem_id="targets-summary")
-        table = gr.Dataframe(headers=TARGET_COLUMNS, interactive=False, wrap=True, elem_id="target-table",
-                             column_widths=["22%", "9%", "33%", "9%", "8%", "6%", "6%", "7%"],
-                             label="Chỉ tiêu (bấm vào một dòng để xem câu gốc)")
-        cards = gr.HTML(elem_id="target-cards")
-        download = gr.DownloadButton("Tải bảng (CSV)", visible=False, elem_id="target-csv")
-        sentence = gr.HTML(elem_id="target-sentence")
-        rows = gr.State()
+        table, cards, download, sentence, rows = _result_table(
+            "target", TARGET_COLUMNS, ["22%", "9%", "33%", "9%", "8%", "6%", "6%", "7%"],
+            "Chỉ tiêu (bấm vào một dòng để xem câu gốc)", "target-sentence")
     outputs = [summary, table, cards, download, sentence, rows]
     for listed in (indicator.submit, button.click):
         listed(views.target_page, [indicator, level, period, province, current], outputs, api_visibility="private").then(
