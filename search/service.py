@@ -28,6 +28,7 @@ from search.answer import Answer, AnswerSentence, SupportingPassage, answer
 from search.cite import display_date, document_label, shorten
 from search.target_table import TargetFilters, TargetRow, target_rows, targets_csv
 from search.engine import Hit, Mode, SearchEngine
+from search.export import Exported, export_opensearch
 from search.evaluate import (AnswerReport, EvalReport, TargetScore, evaluate, evaluate_answers, is_answer_question,
                              is_target_annotation, load_queries, score_targets)
 from search.lineage import Chain, LineageGraph, LineageResult, PlanLineage, asked_code
@@ -39,7 +40,7 @@ from search.topics import PlanMatch, TopicResult, plans_for_topic, topic_csv
 
 __all__ = [
     "FAILED", "LEVELS", "LOW_COVERAGE", "MAX_INPUT_CHARS", "MAX_QUERY_CHARS", "SIDECAR_SUFFIX", "SUPPORTED_SUFFIXES",
-    "Answer", "AnswerSentence", "BuildReport", "FileStatus", "Chain", "Coverage", "DocumentMeta", "Facets", "Filters", "Hit",
+    "Answer", "AnswerSentence", "BuildReport", "Exported", "FileStatus", "Chain", "Coverage", "DocumentMeta", "Facets", "Filters", "Hit",
     "IndexLocked", "IndexStatus", "IndexUnusable", "IndexWriteFailed", "InputTooLong", "LineageResult",
     "ModelUnavailable", "PlanLineage", "PlanMatch", "SearchService", "StoredDocument", "StoredSection",
     "SupportingPassage", "TargetFilters", "TargetRow", "TopicResult", "bounded_input", "build_index",
@@ -162,6 +163,10 @@ class SearchService:
         report = build_index(documents, self.settings, embedder=self.engine.embedder)
         self.engine = self.engine.reopened()
         return report
+
+    def export_opensearch(self, bulk: Path) -> Exported:
+        """The live generation as OpenSearch loads it: `_bulk` NDJSON, index body and hybrid pipeline."""
+        return export_opensearch(self.engine.index, self.engine.profile, bulk)
 
     def load_model(self) -> None:
         """Load the embedding model now (the first question would otherwise wait for it)."""

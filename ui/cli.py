@@ -1,4 +1,4 @@
-"""The `edusearch` command line: index, search, ask, topics, targets, lineage, eval, status, serve."""
+"""The `edusearch` command line: index, search, ask, topics, targets, lineage, eval, model, status, export, serve."""
 
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ def _table_commands(commands, common: argparse.ArgumentParser) -> None:
 
 
 def _service_commands(commands, common: argparse.ArgumentParser) -> None:
-    """eval, model, status, serve."""
+    """eval, model, status, export, serve."""
     evaluate = commands.add_parser("eval", parents=[common],
                                    help="score retrieval on a query file, or target extraction on an annotation file")
     evaluate.add_argument("queries", type=Path)
@@ -130,6 +130,12 @@ def _service_commands(commands, common: argparse.ArgumentParser) -> None:
     status.add_argument("--check", action="store_true",
                         help="also check that every chunk has its vector and BM25 entry (exit 1 if not)")
     status.set_defaults(handler=_status)
+
+    export = commands.add_parser("export", parents=[common],
+                                 help="write the index for another engine: --opensearch FILE (bulk NDJSON, with the "
+                                      "index body and search pipeline beside it)")
+    export.add_argument("--opensearch", type=Path, metavar="FILE", required=True)
+    export.set_defaults(handler=_export)
 
     serve = commands.add_parser("serve", parents=[common], help="index documents/ if needed, then open the web app")
     serve.add_argument("folder", nargs="?", help="documents folder (default: the shipped documents/)")
@@ -376,6 +382,14 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
         print("Kiểm tra: " + ("toàn vẹn (checksums, vectors, BM25 khớp kho đoạn văn)" if not problems
                               else "LỖI: " + "; ".join(problems)))
         return EXIT_ERROR if problems else 0
+    return 0
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    exported = SearchService(settings).export_opensearch(args.opensearch)
+    print(f"{exported.passages} đoạn: {exported.bulk} (_bulk NDJSON)\n"
+          f"thiết lập và mapping: {exported.index_body}\npipeline tìm kết hợp: {exported.pipeline}\n"
+          "Nạp vào OpenSearch: xem docs/scaling.md.")
     return 0
 
 
