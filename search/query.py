@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from vietnamese.normalize import Analyzed, analyze, clean_display, fold, has_diacritics
+from vietnamese.normalize import Analyzed, analyze, clean_display, fold, has_diacritics, without_codes
 
 MAX_QUERY_CHARS = 500  # a longer question is shortened to this before it is searched
 MAX_INPUT_CHARS = 5000  # a longer input is refused before any work, on every route
@@ -61,7 +61,13 @@ def query_notes(query: Query) -> list[str]:
         notes.append(f"Câu hỏi tiếng Anh được tra bằng các thuật ngữ tiếng Việt: {used}.")
         if query.untranslated:
             notes.append(f"Không có trong bảng thuật ngữ, bỏ qua: {', '.join(query.untranslated)}.")
+    elif query.typed_without_diacritics and not query.restored and _has_letters(without_codes(query.text)):
+        notes.append("Câu hỏi được tìm không phân biệt dấu.")
     return notes
+
+
+def _has_letters(text: str) -> bool:
+    return any(c.isalpha() for c in text)
 
 
 def query_details(query: Query) -> list[str]:

@@ -142,8 +142,7 @@ class Views:
             return "<p>Hãy nhập câu hỏi, ví dụ: <i>Sở nào bố trí kinh phí thực hiện kế hoạch?</i></p>"
         result = service.ask(question, filters_from(province, doc_type, year, period, current))
         sections = [service.section_text(p.hit.doc, p.hit.section_ordinal) for p in result.passages]
-        note = "Câu hỏi được tìm không phân biệt dấu." if query.typed_without_diacritics and not query.restored else ""
-        return answer_html(result, sections, note)
+        return answer_html(result, sections)
 
     def topic_page(self, topic: str, province: str, doc_type: str, year: str, period: str, current: bool) -> tuple:
         """Summary, table rows, phone cards, CSV download, the first plan's evidence, every plan's evidence."""

@@ -180,8 +180,9 @@ def metadata_html(stored: StoredDocument, plan_note: str = "") -> str:
             ("Chỉ nhắc đến", ", ".join(meta.mentions)), ("Nội dung trong chỉ mục", coverage_text(stored.coverage)),
             ("Số trang", stored.page_count), ("Tệp", stored.doc)]
     body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows if v)
-    warnings = "".join(f"<p class='note'>{esc(n)}</p>" for n in [*stored.notes, stored.coverage.note()] if n)
-    return f"<table class='meta'>{body}</table>{warnings}"
+    warning = stored.coverage.note()
+    shown = f"<p class='note'>{esc(warning)}</p>" if warning else ""
+    return f"<table class='meta'>{body}</table>{shown}{details_html(stored.notes)}"
 
 
 def _sourced(meta: DocumentMeta, name: str, value: str | None) -> str | None:
@@ -247,7 +248,7 @@ def reader_html(sections: list[StoredSection], text: str) -> str:
         if section.heading and content.startswith(section.heading):
             heading, shown = f"<h4 id='{anchor}'>{esc(section.heading)}</h4>", esc(content[len(section.heading):].strip())
         elif section.heading.endswith("…") and content.startswith(run_in):
-            heading, shown = f"<a id='{anchor}'></a>", f"<b>{esc(run_in)}</b>{esc(content[len(run_in):])}"
+            heading, shown = f"<a id='{anchor}'></a>", esc(content.strip())
         else:
             heading = f"<h4 id='{anchor}'>{esc(section.heading)}</h4>" if section.heading else f"<a id='{anchor}'></a>"
             shown = esc(content.strip())
@@ -284,7 +285,9 @@ details.tech summary {cursor: pointer;}
 .card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin: 8px 0;}
 .card .figure {font-size: 1.15em; font-weight: 600;}
 .phone-cards {display: none;}
-table th, .table-wrap th, [role=columnheader] {font-family: var(--font) !important;}
+.table-wrap, .table-wrap th, .table-wrap td, .table-wrap span, [role=columnheader], [role=gridcell] {
+  font-family: var(--font) !important;}
+[role=columnheader] span {word-break: normal !important; overflow-wrap: normal !important; hyphens: none;}
 @media (max-width: 640px) {
   #topic-table, #target-table, #library-table, #evidence, #target-sentence {display: none !important;}
   .phone-cards {display: block;}
@@ -292,5 +295,7 @@ table th, .table-wrap th, [role=columnheader] {font-family: var(--font) !importa
   .hit, .card {padding: 8px 10px;}
   table.meta, table.meta tbody, table.meta tr, table.meta th, table.meta td {display: block; white-space: normal;}
   table.meta td {overflow-wrap: anywhere; margin-bottom: 6px;}
+  table.meta th, table.meta td {border: none !important; padding: 0 !important; background: none !important;}
+  table.meta th {color: #57606a; font-size: 0.85em;}
 }
 """

@@ -42,6 +42,7 @@ FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Helve
 MONO_FONTS = ["ui-monospace", "Consolas", "Noto Sans Mono", "DejaVu Sans Mono", "monospace"]
 # Run in the browser: the result regions announce their changes to screen readers.
 ON_LOAD_JS = """() => {
+  document.documentElement.lang = "vi";
   for (const [id, label] of [["answers", "Câu trả lời"], ["topic-summary", "Kết quả theo chủ đề"],
                              ["targets-summary", "Kết quả chỉ tiêu"]]) {
     const region = document.getElementById(id);
@@ -124,7 +125,7 @@ def _topic_tab(views: Views, filters: FilterControls) -> None:
         examples = gr.Examples(TOPIC_EXAMPLES, inputs=topic, label="Chủ đề mẫu (bấm để tìm)")
         summary = gr.HTML(elem_id="topic-summary")
         table, cards, download, evidence, pages = _result_table(
-            "topic", TOPIC_COLUMNS, ["5%", "33%", "16%", "10%", "8%", "28%"],
+            "topic", TOPIC_COLUMNS, ["4%", "26%", "14%", "8%", "6%", "8%", "12%", "22%"],
             "Văn bản đề cập chủ đề (bấm vào một dòng để xem bằng chứng)", "evidence")
     outputs = [summary, table, cards, download, evidence, pages]
     for searched in (topic.submit, button.click, examples.load_input_event.then):

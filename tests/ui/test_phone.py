@@ -110,16 +110,18 @@ def _fonts_of(page, selector: str) -> list[dict]:
 
 def test_bold_headings_and_table_headers_are_drawn_in_one_font_that_has_every_vietnamese_letter(app_url):
     """Gradio's bundled Source Sans Pro semibold lacks some capitals and combining marks: Chromium drew
-    those letters from another font (`UʙND`, `CÁN ʙỘ`, tone marks beside their vowels). A node drawn with
-    two fonts, or with a web font, is that problem."""
+    those letters from another font (`UʙND`, `CÁN ʙỘ`, tone marks beside their vowels); table cells in a
+    monospace font misplaced tone marks (`Kê´hoạch`). A node drawn with two fonts, or with a web font, or
+    in a monospace font, is that problem."""
     with browser_page(DESKTOP) as page:
         open_app(page, app_url)
         page.get_by_role("tab", name="Theo chủ đề").click()
         _search(page, "#topic", "phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục", "#topic-csv")
         header = "#topic-table th[title='Cơ quan ban hành']"
-        _assert_one_complete_font(page, ["h2", header, "#evidence h3", "#evidence .cite"])
-        family = page.evaluate(f"getComputedStyle(document.querySelector(\"{header}\")).fontFamily")
-        assert family.startswith("system-ui") and "mono" not in family.lower()
+        _assert_one_complete_font(page, ["h2", header, "#topic-table td", "#evidence h3", "#evidence .cite"])
+        for cell in (header, "#topic-table td"):
+            family = page.evaluate(f"getComputedStyle(document.querySelector(\"{cell}\")).fontFamily")
+            assert family.startswith("system-ui") and "mono" not in family.lower(), (cell, family)
         page.get_by_role("tab", name="Hỏi đáp").click()
         _search(page, "#question", "Sở nào bố trí kinh phí thực hiện kế hoạch?", "#answers .answer-box")
         _assert_one_complete_font(page, ["#answers .cite", "#answers .label", "#answers .short"])
