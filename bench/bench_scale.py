@@ -276,10 +276,14 @@ def main() -> None:
                 subprocess.run(["rm", "-rf", name], check=True)
     (out / "results.json").write_text(json.dumps({"indexing": indexing, "sizes": rows,
                                                   "machine": machine()}, indent=2), encoding="utf-8")
-    chart(rows, out / "scale.png")
     print("\n" + table(indexing, rows))
+    try:
+        chart(rows, out / "scale.png")
+        drawn = f", chart in {out}/scale.png"
+    except ModuleNotFoundError:
+        drawn = " (no chart: pip install -e '.[bench]' adds matplotlib)"
     print(f"\nvector side: real embeddings of {indexing['chunks']} chunks, recombined (see the docstring); "
-          f"results in {out}/results.json, chart in {out}/scale.png")
+          f"results in {out}/results.json{drawn}")
 
 
 def machine() -> str:
