@@ -12,9 +12,15 @@
    of the --base chunks, recombined (random-weight mixtures of 3, small noise, normalized): the vector side has the
    structure of real embeddings, not of random ones. The text side is real recombined text.
 3. A fresh process opens each index (memory-mapped vectors) and runs 60 distinct queries per mode (query
-   encoding included, no cache hits): p50/p95 for BM25, dense and hybrid, resident memory of the index
-   (process memory after the queries minus the memory with only the model loaded), index size on disk, and
-   recall@10 of the approximate FAISS index against exact search on the same vectors.
+   encoding included, no cache hits): p50/p95 for BM25, dense and hybrid, and the hybrid again with BM25
+   overlapping the question's encoding the other way (`search.engine.OVERLAP_FROM`: in turn below it,
+   overlapped from it); resident memory of the index (process memory after the queries minus the memory
+   with only the model loaded); index size on disk.
+4. BM25 alone by kind of question (`question_classes`: common syllables, a rare syllable, a plan number,
+   no diacritics), as searched and with every context term kept, and how many top 10s differ between the two.
+5. `ask` (retrieval, answer step, checks) on 30 questions.
+6. Recall@10 against exact search on the same vectors for 100 embedded questions: of the product's dense side
+   (the FAISS index's best 100 candidates scored again with their float32 vectors) and of the index alone.
 
 Prints a table, writes results.json and a PNG chart into --out.
 """
@@ -42,6 +48,7 @@ from runtime.embed import Embedder
 from indexer.metadata import DocumentMeta
 from indexer.store import Store, StoredDocument, StoredSection
 from indexer.vectors import choose_kind
+from search.engine import CANDIDATES, OVERLAP_FROM
 
 CHUNKS_PER_PLAN = 20
 QUERIES_PER_MODE = 60
@@ -168,9 +175,62 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
 
 
+def question_classes(sentences: list[str], searcher, count: int, seed: int) -> dict[str, list[str]]:
+    """BM25 questions by kind: `common` (2 to 4 words, every syllable in at least a tenth of the passages:
+    `nâng cao chất lượng giáo dục`), `rare` (3 to 7 words, one syllable in under 2% of them), `code` (a plan
+    number with a few words), `folded` (3 to 7 words typed without diacritics)."""
+    from vietnamese.normalize import analyze, fold
+
+    rng = random.Random(seed)
+    total = max(searcher.num_docs, 1)
+    share = {}
+
+    def shares(words: str) -> list[float]:
+        for token in analyze(words).folded:
+            if "_" not in token and token not in share:
+                share[token] = searcher.doc_freq("folded", token) / total
+        return [share[t] for t in analyze(words).folded if "_" not in t]
+
+    out: dict[str, list[str]] = {name: [] for name in ("common", "rare", "code", "folded")}
+    for _ in range(200 * count):
+        words = rng.choice(sentences).strip(" ,.;:").split()
+        width = rng.randint(2, 4) if len(out["common"]) < count else rng.randint(3, 7)
+        start = rng.randint(0, max(0, len(words) - width))
+        text = " ".join(words[start:start + width]).strip(" ,.;:()-–")
+        found = shares(text)
+        if not found:
+            continue
+        if width <= 4 and min(found) >= 0.1 and len(out["common"]) < count:
+            out["common"].append(text)
+        elif min(found) < 0.02 and len(out["rare"]) < count:
+            out["rare"].append(text)
+        elif len(out["folded"]) < count:
+            out["folded"].append(fold(text))
+        if len(out["code"]) < count:
+            out["code"].append(f"{' '.join(text.split()[:3])} Kế hoạch số {rng.randint(1, 300)}-KH/TU")
+        if all(len(v) >= count for v in out.values()):
+            break
+    return {name: list(dict.fromkeys(v)) for name, v in out.items()}
+
+
+def timed(calls) -> tuple[float, float, list]:
+    """p50 and p95 in ms of a list of calls, and their results."""
+    times, results = [], []
+    for call in calls:
+        started = time.perf_counter()
+        results.append(call())
+        times.append(time.perf_counter() - started)
+    return percentile(times, 0.5), percentile(times, 0.95), results
+
+
 def measure_queries(index_dir: str, vectors_path: str, model: str) -> dict:
     """Run in a fresh process: memory and latency of one index, and the recall of its FAISS index."""
+    from dataclasses import replace
+
+    from search.answer import answer
+    from search.dense import dense_search
     from search.engine import SearchEngine
+    from search.lexical import DEFAULT_WEIGHTS, lexical_search
 
     embedder = Embedder(model)
     embedder.embed_query("khởi động")
@@ -181,28 +241,54 @@ def measure_queries(index_dir: str, vectors_path: str, model: str) -> dict:
     sentences = corpus_sentences()
     figures: dict = {"open_s": open_s, "model_rss_mb": before}
     for n, mode in enumerate(MODES):
-        times = []
-        for query in query_texts(sentences, QUERIES_PER_MODE, seed=100 + n):
-            started = time.perf_counter()
-            engine.search(query, 10, mode=mode)
-            times.append(time.perf_counter() - started)
-        figures[f"{mode}_p50_ms"], figures[f"{mode}_p95_ms"] = percentile(times, 0.5), percentile(times, 0.95)
+        questions = query_texts(sentences, QUERIES_PER_MODE, seed=100 + n)
+        figures[f"{mode}_p50_ms"], figures[f"{mode}_p95_ms"], _ = timed(
+            [lambda q=q: engine.search(q, 10, mode=mode) for q in questions])
     figures["index_rss_mb"] = rss_mb() - before
-    index = engine.index.vectors
-    queries = np.vstack([embedder.embed_query(q) for q in query_texts(sentences, 100, seed=200)])
-    if isinstance(index, faiss.IndexFlat):
-        figures["recall_at_10"] = figures["recall_at_10_ties"] = 1.0
-    else:
-        exact = faiss.IndexFlatIP(queries.shape[1])
-        exact.add(np.load(vectors_path, mmap_mode="r"))
-        scores, truth = exact.search(queries, 10)
-        _, found = index.search(queries, 10)
-        figures["recall_at_10"] = float(np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found)]))
-        # Near-ties: a found vector scoring within TIE of the exact 10th score is as good an answer.
-        found_scores = [exact.reconstruct_batch(f[f >= 0]) @ q for f, q in zip(found, queries)]
-        figures["recall_at_10_ties"] = float(np.mean([min(1.0, (s >= tenth - TIE).sum() / 10)
-                                                      for s, tenth in zip(found_scores, scores[:, 9])]))
+    engine.overlap_from = 0 if engine.overlap_from > engine.index.vectors.ntotal else sys.maxsize
+    figures["other_hybrid_p50_ms"], figures["other_hybrid_p95_ms"], _ = timed(
+        [lambda q=q: engine.search(q, 10) for q in query_texts(sentences, QUERIES_PER_MODE, seed=110)])
+    engine.overlap_from = OVERLAP_FROM
+    # BM25 by kind of question, and whether leaving out common context terms changed any top 10.
+    every_clause = replace(DEFAULT_WEIGHTS, common_context=1.0)
+    changed = 0
+    for kind, questions in question_classes(sentences, engine.index.bm25.searcher(), 40, seed=300).items():
+        parsed = [engine.parse(q) for q in questions]
+        bm25 = engine.index.bm25
+        p50, p95, fast = timed([lambda q=q: lexical_search(bm25, q, 100) for q in parsed])
+        all50, all95, full = timed([lambda q=q: lexical_search(bm25, q, 100, weights=every_clause) for q in parsed])
+        changed += sum([v for v, _ in a[:10]] != [v for v, _ in b[:10]] for a, b in zip(fast, full))
+        figures[f"bm25_{kind}"] = [p50, p95, all50, all95, len(questions)]
+    figures["bm25_top10_changed"] = changed
+    asked = query_texts(sentences, 30, seed=400)
+    figures["ask_p50_ms"], figures["ask_p95_ms"], _ = timed([lambda q=q: answer(engine, q) for q in asked])
+    figures.update(dense_recall(engine, embedder, sentences, vectors_path, dense_search))
     return figures
+
+
+def dense_recall(engine, embedder: Embedder, sentences: list[str], vectors_path: str, dense_search) -> dict:
+    """Recall@10 against exact search of the same vectors: of the FAISS index alone, and of the product's
+    dense side (the index's best 100 candidates, scored again with their float32 vectors)."""
+    index = engine.index.vectors
+    if isinstance(index, faiss.IndexFlat):
+        return {"recall_at_10": 1.0, "recall_at_10_ties": 1.0, "index_recall_at_10": 1.0}
+    queries = np.vstack([embedder.embed_query(q) for q in query_texts(sentences, 100, seed=200)])
+    exact = faiss.IndexFlatIP(queries.shape[1])
+    exact.add(np.load(vectors_path, mmap_mode="r"))
+    scores, truth = exact.search(queries, 10)
+    alone = index.search(queries, 10)[1]
+    product = [np.array([v for v, _ in dense_search(index, q, CANDIDATES, engine.index.facets,
+                                                    exact_vectors=engine.index.store.vectors)[:10]])
+               for q in queries]
+    # Near-ties: a found vector scoring within TIE of the exact 10th score is as good an answer.
+    found_scores = [exact.reconstruct_batch(f) @ q for f, q in zip(product, queries)]
+    return {"index_recall_at_10": recall(truth, alone), "recall_at_10": recall(truth, product),
+            "recall_at_10_ties": float(np.mean([min(1.0, (s >= tenth - TIE).sum() / 10)
+                                                for s, tenth in zip(found_scores, scores[:, 9])]))}
+
+
+def recall(truth: np.ndarray, found) -> float:
+    return float(np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found)]))
 
 
 def chart(rows: list[dict], path: Path) -> None:
@@ -235,13 +321,27 @@ def table(indexing: dict, rows: list[dict]) -> str:
              f"ratio {indexing['ratio']:.2f}", "",
              f"Process with the model loaded: {rows[0]['model_rss_mb']:.0f} MB resident" if rows else "", "",
              "| chunks | FAISS | write s | disk MB | float32 vectors MB | index RSS MB | open s | BM25 p50/p95 ms "
-             "| dense p50/p95 ms | hybrid p50/p95 ms | recall@10 | recall@10, ties ±0.001 |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| dense p50/p95 ms | hybrid p50/p95 ms | hybrid, the other way | ask p50/p95 ms | recall@10 "
+             "| recall@10, ties ±0.001 | FAISS alone recall@10 |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['size']:,} | {r['kind']} | {r['write_s']:.0f} | {r['disk_mb']:.0f} | "
                      f"{r['vector_mb_float32']:.0f} | {r['index_rss_mb']:.0f} | {r['open_s']:.1f} | "
-                     + " | ".join(f"{r[f'{m}_p50_ms']:.1f} / {r[f'{m}_p95_ms']:.1f}" for m in MODES)
-                     + f" | {r['recall_at_10']:.3f} | {r['recall_at_10_ties']:.3f} |")
+                     + " | ".join(f"{r[f'{m}_p50_ms']:.1f} / {r[f'{m}_p95_ms']:.1f}" for m in (*MODES, "other_hybrid", "ask"))
+                     + f" | {r['recall_at_10']:.3f} | {r['recall_at_10_ties']:.3f} | {r['index_recall_at_10']:.3f} |")
+    return "\n".join(lines)
+
+
+def bm25_table(rows: list[dict]) -> str:
+    """BM25 p50/p95 by kind of question, as searched and with every context term kept."""
+    kinds = [k.removeprefix("bm25_") for k in rows[0] if k.startswith("bm25_") and k != "bm25_top10_changed"]
+    lines = ["| chunks | " + " | ".join(f"{k} p50/p95 ms (every context term)" for k in kinds)
+             + " | top 10 changed |", "|---:|" + "---:|" * (len(kinds) + 1)]
+    for r in rows:
+        cells = [f"{r[f'bm25_{k}'][0]:.1f} / {r[f'bm25_{k}'][1]:.1f} ({r[f'bm25_{k}'][2]:.1f} / "
+                 f"{r[f'bm25_{k}'][3]:.1f})" for k in kinds]
+        asked = sum(r[f"bm25_{k}"][4] for k in kinds)
+        lines.append(f"| {r['size']:,} | " + " | ".join(cells) + f" | {r['bm25_top10_changed']} of {asked} |")
     return "\n".join(lines)
 
 
@@ -276,7 +376,7 @@ def main() -> None:
                 subprocess.run(["rm", "-rf", name], check=True)
     (out / "results.json").write_text(json.dumps({"indexing": indexing, "sizes": rows,
                                                   "machine": machine()}, indent=2), encoding="utf-8")
-    print("\n" + table(indexing, rows))
+    print("\n" + table(indexing, rows) + "\n\nBM25 by kind of question:\n\n" + bm25_table(rows))
     try:
         chart(rows, out / "scale.png")
         drawn = f", chart in {out}/scale.png"

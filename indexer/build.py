@@ -56,6 +56,9 @@ class FileStatus(StrEnum):
 
 INDEXED, UNCHANGED, SKIPPED, FAILED, REMOVED = FileStatus
 EMBED_WINDOW = 1024  # chunks embedded together (sorted by length inside) while reading goes on
+# The first window is small and each next one twice as large, up to EMBED_WINDOW: the model starts as soon as
+# a few files are read instead of waiting for a thousand chunks (7 s of 104 on 1,300 chunks, BENCHMARKS.md).
+FIRST_EMBED_WINDOW = 64
 
 
 @dataclass
@@ -280,12 +283,13 @@ def _read_all(files: list[Path], documents: Path, previous: Store | None, limits
 
 
 class _Embedding:
-    """Embeds prepared documents in windows of EMBED_WINDOW chunks as they arrive (the model sorts each
-    window by length, so batches pad little), loading the model only when something needs embedding."""
+    """Embeds prepared documents in windows of chunks as they arrive (the model sorts each window by length,
+    so batches pad little), loading the model only when something needs embedding."""
 
     def __init__(self, embedder: Embedder | None, settings: Settings, show_progress: bool):
         self.embedder, self.settings, self.show_progress = embedder, settings, show_progress
         self.seconds, self.count = 0.0, 0
+        self.window = FIRST_EMBED_WINDOW
         self._pending: list[Prepared] = []
         self._without_diacritics: list[Prepared] = []  # embedded last, with diacritics put back
         self._accented: list[Prepared] = []  # whose words put them back
@@ -307,8 +311,9 @@ class _Embedding:
         (self._without_diacritics if restoring else self._pending).append(item)
         self._bar.total += len(item.chunks)
         self._bar.refresh()
-        if sum(len(p.chunks) for p in self._pending) >= EMBED_WINDOW:
+        if sum(len(p.chunks) for p in self._pending) >= self.window:
             self._flush()
+            self.window = min(2 * self.window, EMBED_WINDOW)
 
     def finish(self, need_embedder: bool) -> None:
         """Embed what is left, documents without diacritics last, with them put back from the words of all

@@ -148,6 +148,12 @@ class Store:
         """The document of every chunk, in vec_id order."""
         return [r[0] for r in self._db.execute("SELECT doc FROM chunks ORDER BY vec_id")]
 
+    def vectors(self, vec_ids: list[int]) -> np.ndarray:
+        """The float32 vectors of some chunks, in the order asked."""
+        marks = ",".join("?" * len(vec_ids))
+        rows = dict(self._db.execute(f"SELECT vec_id, vector FROM chunks WHERE vec_id IN ({marks})", vec_ids))
+        return np.vstack([np.frombuffer(rows[v], dtype=np.float32) for v in vec_ids])
+
     def all_vectors(self, dimension: int) -> np.ndarray:
         rows = self._db.execute("SELECT vector FROM chunks ORDER BY vec_id").fetchall()
         if not rows:

@@ -1,9 +1,15 @@
 """BM25 retrieval with tantivy. Query text never reaches tantivy's query parser: the query is built
-from analyzed tokens as term queries, so quotes, colons, parentheses and AND/OR are plain words."""
+from analyzed tokens as term queries, so quotes, colons, parentheses and AND/OR are plain words.
+
+The query is a plain union of boosted term queries, searched without counting every match, so that tantivy
+can skip the blocks of postings that cannot reach the top (block-max WAND). Context terms found in most
+passages' context (`giáo dục`, `kế hoạch` in every plan's title) are left out: they add about the same
+small amount to every passage while their postings are the longest to walk (BENCHMARKS.md, "BM25 at 1M")."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import tantivy
 
@@ -22,16 +28,21 @@ class FieldWeights:
     folded: float = 1.0
     context: float = 0.1
     codes: float = 2.0
+    # a context term in at least this share of the passages' contexts is not searched (1.0: every one is)
+    common_context: float = 0.5
 
 
 DEFAULT_WEIGHTS = FieldWeights()
+CONTEXT_FIELDS = ("ctx_exact", "ctx_folded")
 
 
 def lexical_search(index: tantivy.Index, query: Query, limit: int, filters: Filters = Filters(),
                    weights: FieldWeights = DEFAULT_WEIGHTS) -> list[tuple[int, float]]:
     """(vec_id, BM25 score) in rank order."""
+    searcher = index.searcher()
     should = []
     tokens = query.analyzed
+    common = _common_share(searcher, weights.common_context)
     for field, values, boost in (
         ("exact", tokens.exact, weights.exact),
         ("folded", tokens.folded, weights.folded),
@@ -42,16 +53,24 @@ def lexical_search(index: tantivy.Index, query: Query, limit: int, filters: Filt
         if boost <= 0:
             continue
         for value in dict.fromkeys(values):
-            should.append(_term(field, value, boost))
+            if not (field in CONTEXT_FIELDS and common(field, value)):
+                should.append(_term(field, value, boost))
     for expansion in query.expansions:
         for value in expansion.terms():
             should.append(_term("folded", value, weights.folded * expansion.weight))
     if not should:
         return []
-    clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))] + filters.bm25_clauses(SCHEMA)
-    searcher = index.searcher()
-    result = searcher.search(tantivy.Query.boolean_query(clauses), limit)
+    narrowing = filters.bm25_clauses(SCHEMA)
+    if narrowing:
+        should = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))] + narrowing
+    result = searcher.search(tantivy.Query.boolean_query(should), limit, count=False)
     return [(searcher.doc(address)["vec_id"][0], score) for score, address in result.hits]
+
+
+def _common_share(searcher: tantivy.Searcher, share: float) -> Callable[[str, str], bool]:
+    """Whether a term occurs in at least `share` of the passages (of their context, for a context field)."""
+    floor = share * searcher.num_docs
+    return lambda field, value: share < 1.0 and searcher.doc_freq(field, value) >= floor
 
 
 def _term(field: str, value: str, boost: float) -> tuple:

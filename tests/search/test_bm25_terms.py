@@ -9,7 +9,7 @@ import tantivy
 from indexer.bm25 import Bm25Writer, open_index
 from indexer.facets import DocumentFacets, Filters
 from indexer.metadata import DocumentMeta
-from search.lexical import lexical_search
+from search.lexical import FieldWeights, lexical_search
 from search.query import parse_query
 from search.terms import query_terms
 
@@ -63,3 +63,17 @@ def test_rare_words_weigh_more_in_a_passages_coverage(bm25):
 def test_a_question_without_diacritics_is_covered_by_its_folded_words_only(bm25):
     terms = query_terms(parse_query("so tai chinh bo tri kinh phi"), bm25.searcher())
     assert terms.exact == {} and terms.coverage(PASSAGES[0][0]) == pytest.approx(1.0)
+
+
+def test_a_context_term_in_most_contexts_is_not_searched(bm25):
+    """`kế hoạch` is in three of the four contexts: it would add about the same to each, so only the passages
+    that say it count; `Huyện ủy`, in one context, is searched there."""
+    heading_weights = FieldWeights(context=1.0)
+    every_term = FieldWeights(context=1.0, common_context=1.0)
+
+    def found(question: str, weights: FieldWeights) -> set[int]:
+        return {vec_id for vec_id, _ in lexical_search(bm25, parse_query(question), 10, weights=weights)}
+
+    assert found("kế hoạch", heading_weights) == {0, 1}
+    assert found("kế hoạch", every_term) == {0, 1, 2}
+    assert found("Huyện ủy", heading_weights) == {2}

@@ -51,6 +51,16 @@ def test_an_approximate_index_answers_like_the_exact_one(approximate, engine):
     assert overlap == 1.0 if approximate.settings.vector_index == HNSW else overlap >= 0.6
 
 
+def test_an_approximate_index_scores_its_candidates_with_the_exact_vectors(approximate, engine):
+    question = "phát triển đội ngũ nhà giáo"
+    exact = {h.chunk_id: h.score for h in engine.search(question, 100, mode="dense")}
+    found = [(h.chunk_id, h.score) for h in approximate.search(question, 10, mode="dense")]
+    assert [score for _, score in found] == sorted((score for _, score in found), reverse=True)
+    assert all(score == exact[chunk] for chunk, score in found)  # float16 or PQ scores differ in the 3rd decimal
+    if approximate.settings.vector_index == HNSW:
+        assert found == list(exact.items())[:10]
+
+
 def test_filters_apply_inside_an_approximate_search(approximate):
     hits = approximate.search("giáo dục", 10, Filters(province="Lạng Sơn"), mode="dense")
     assert hits and {h.doc for h in hits} == {sample("003").name}  # the one plan from Lạng Sơn
