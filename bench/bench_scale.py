@@ -12,10 +12,8 @@
    of the --base chunks, recombined (random-weight mixtures of 3, small noise, normalized): the vector side has the
    structure of real embeddings, not of random ones. The text side is real recombined text.
 3. A fresh process opens each index (memory-mapped vectors) and runs 60 distinct queries per mode (query
-   encoding included, no cache hits): p50/p95 for BM25, dense and hybrid, and the hybrid again with BM25
-   overlapping the question's encoding the other way (`search.engine.OVERLAP_FROM`: in turn below it,
-   overlapped from it); resident memory of the index (process memory after the queries minus the memory
-   with only the model loaded); index size on disk.
+   encoding included, no cache hits): p50/p95 for BM25, dense and hybrid; resident memory of the index
+   (process memory after the queries minus the memory with only the model loaded); index size on disk.
 4. BM25 alone by kind of question (`question_classes`: common syllables, a rare syllable, a plan number,
    no diacritics), as searched and with every context term kept, and how many top 10s differ between the two.
 5. `ask` (retrieval, answer step, checks) on 30 questions.
@@ -48,7 +46,7 @@ from runtime.embed import Embedder
 from indexer.metadata import DocumentMeta
 from indexer.store import Store, StoredDocument, StoredSection
 from indexer.vectors import choose_kind
-from search.engine import CANDIDATES, OVERLAP_FROM
+from search.engine import CANDIDATES
 
 CHUNKS_PER_PLAN = 20
 QUERIES_PER_MODE = 60
@@ -245,10 +243,6 @@ def measure_queries(index_dir: str, vectors_path: str, model: str) -> dict:
         figures[f"{mode}_p50_ms"], figures[f"{mode}_p95_ms"], _ = timed(
             [lambda q=q: engine.search(q, 10, mode=mode) for q in questions])
     figures["index_rss_mb"] = rss_mb() - before
-    engine.overlap_from = 0 if engine.overlap_from > engine.index.vectors.ntotal else sys.maxsize
-    figures["other_hybrid_p50_ms"], figures["other_hybrid_p95_ms"], _ = timed(
-        [lambda q=q: engine.search(q, 10) for q in query_texts(sentences, QUERIES_PER_MODE, seed=110)])
-    engine.overlap_from = OVERLAP_FROM
     # BM25 by kind of question, and whether leaving out common context terms changed any top 10.
     every_clause = replace(DEFAULT_WEIGHTS, common_context=1.0)
     changed = 0
@@ -321,13 +315,13 @@ def table(indexing: dict, rows: list[dict]) -> str:
              f"ratio {indexing['ratio']:.2f}", "",
              f"Process with the model loaded: {rows[0]['model_rss_mb']:.0f} MB resident" if rows else "", "",
              "| chunks | FAISS | write s | disk MB | float32 vectors MB | index RSS MB | open s | BM25 p50/p95 ms "
-             "| dense p50/p95 ms | hybrid p50/p95 ms | hybrid, the other way | ask p50/p95 ms | recall@10 "
-             "| recall@10, ties ±0.001 | FAISS alone recall@10 |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| dense p50/p95 ms | hybrid p50/p95 ms | ask p50/p95 ms | recall@10 | recall@10, ties ±0.001 "
+             "| FAISS alone recall@10 |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['size']:,} | {r['kind']} | {r['write_s']:.0f} | {r['disk_mb']:.0f} | "
                      f"{r['vector_mb_float32']:.0f} | {r['index_rss_mb']:.0f} | {r['open_s']:.1f} | "
-                     + " | ".join(f"{r[f'{m}_p50_ms']:.1f} / {r[f'{m}_p95_ms']:.1f}" for m in (*MODES, "other_hybrid", "ask"))
+                     + " | ".join(f"{r[f'{m}_p50_ms']:.1f} / {r[f'{m}_p95_ms']:.1f}" for m in (*MODES, "ask"))
                      + f" | {r['recall_at_10']:.3f} | {r['recall_at_10_ties']:.3f} | {r['index_recall_at_10']:.3f} |")
     return "\n".join(lines)
 

@@ -135,7 +135,7 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
     result = Answer(question, None, None, [], focus=asked.focus, notes=query_notes(query),
                     details=query_details(query), understood=asked,
                     read_as=query.meaning_text)
-    result.references = references(engine.index.documents, list(asked.codes))
+    result.references = references(engine.index.lineage, list(asked.codes))
     hits = _candidate_passages(engine, query, filters, passages)
     if not hits:
         result.reason = "Không có đoạn văn bản nào khớp với câu hỏi."

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
-from functools import partial
 from typing import Literal
 
 import numpy as np
@@ -30,11 +28,6 @@ QUERY_VECTOR_CACHE = 64
 # Weights of the other forms of a question's words, next to the words themselves (1.0); measured with
 # `edusearch eval` (README, "Retrieval quality").
 EXPANSION_WEIGHTS = {ABBREVIATIONS: 0.6, THESAURUS: 0.3}
-# On a large index BM25 runs here while the question is embedded: tantivy and torch both release the GIL, so a
-# hybrid search takes about the longer of the two sides rather than their sum. Below OVERLAP_FROM chunks BM25
-# takes a few milliseconds and sharing the cores with the model costs more than it saves (BENCHMARKS.md).
-_LEXICAL_SIDE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bm25")
-OVERLAP_FROM = 300_000
 
 
 @dataclass
@@ -77,7 +70,6 @@ class SearchEngine:
         self.profile = profile_for(settings.model)
         self.fusion = self.profile.fusion
         self.field_weights: FieldWeights = DEFAULT_WEIGHTS
-        self.overlap_from = OVERLAP_FROM
         self._query_vectors: dict[str, np.ndarray] = {}
         self._loading = threading.Lock()
         self.lexicon = Lexicon.load(settings.lexicon_dir)
@@ -138,14 +130,12 @@ class SearchEngine:
         weights = weights or self.field_weights
         if FEEDBACK in self.expand and mode != "dense":
             query = with_feedback(self.index, query, filters, weights)
-        search_lexical = partial(lexical_search, self.index.bm25, query, candidates, filters, weights)
-        overlapped = mode == "hybrid" and self.index.vectors.ntotal >= self.overlap_from
-        pending = _LEXICAL_SIDE.submit(search_lexical) if overlapped else None
+        lexical = lexical_search(self.index.bm25, query, candidates, filters, weights) \
+            if mode != "dense" else []
         # A multilingual model reads an English question as asked; the others get its Vietnamese translation.
         dense_text = query.original if query.original and self.profile.multilingual else query.meaning_text
         dense = dense_search(self.index.vectors, self.query_vector(dense_text), candidates,
                              self.index.facets, filters, self.index.store.vectors) if mode != "lexical" else []
-        lexical = [] if mode == "dense" else pending.result() if pending else search_lexical()
         if mode == "lexical":
             fused = lexical
         elif mode == "dense":

@@ -104,7 +104,7 @@ class LineageResult:
 
 class LineageGraph:
     def __init__(self, documents: dict[str, StoredDocument]):
-        self._documents = documents
+        self.documents = documents
         self._shown: dict[str, str] = {}  # node -> code as printed
         own: dict[str, str] = {}  # indexed document -> its node, before undated nodes are joined
         edges: list[tuple[str, str, str]] = []  # (lower, higher, relation)
@@ -146,7 +146,7 @@ class LineageGraph:
         for doc, chains in sorted(by_doc.items()):
             chains.sort(key=lambda c: -len(c.steps))  # through intermediate plans first
             result.implementing.append(PlanLineage(doc, self._label(doc), chains[:MAX_CHAINS]))
-        for doc, stored in sorted(self._documents.items()):
+        for doc, stored in sorted(self.documents.items()):
             meta = stored.meta
             mentioned = [c for c in meta.mentions if code_token(c) == token]
             if doc not in by_doc and mentioned and self._resolve(_node(token, meta.cited_date(token))) in targets:
@@ -162,7 +162,7 @@ class LineageGraph:
 
     def descendants(self, doc: str) -> list[PlanLineage]:
         """The indexed plans that implement this plan, directly or in turn."""
-        number = self._documents[doc].meta.number
+        number = self.documents[doc].meta.number
         return self.lineage(number, _split(self._own[doc])[1]).implementing if number else []
 
     def _code_node(self, code: str, citing: DocumentMeta) -> str:
@@ -187,7 +187,7 @@ class LineageGraph:
         yield from walk(node, [], {node})
 
     def _label(self, doc: str) -> str:
-        return document_label(self._documents[doc].meta)
+        return document_label(self.documents[doc].meta)
 
 
 def asked_code(text: str) -> tuple[str, str | None]:
@@ -245,10 +245,10 @@ class CodeReference:
         return f"{self.code} ngày {display_date(self.date)}" if self.date else self.code
 
 
-def references(documents: dict[str, StoredDocument], codes: list[str]) -> list[CodeReference]:
+def references(graph: LineageGraph, codes: list[str]) -> list[CodeReference]:
     """For each code, the document that bears it as its number first, then those that implement or cite it,
     in path order."""
-    graph = LineageGraph(documents)
+    documents = graph.documents
     out = []
     for code in codes:
         token = code_token(code)

@@ -21,6 +21,7 @@ from indexer.references import changes_to, is_replaced
 from indexer.store import Store
 from indexer.vectors import read_faiss
 from search.cite import document_label, plan_note
+from search.lineage import LineageGraph
 
 IndexUnusable = gen.IndexUnusable
 
@@ -86,6 +87,11 @@ class OpenIndex:
         position = {doc: n for n, doc in enumerate(docs)}
         of_chunk = np.array([position[doc] for doc in self.store.chunk_docs()], dtype=np.int64)
         return VectorFacets.of([self.doc_facets[d] for d in docs], of_chunk)
+
+    @functools.cached_property
+    def lineage(self) -> LineageGraph:
+        """The code relations of every indexed document, built once per open generation."""
+        return LineageGraph(self.documents)
 
     @functools.cached_property
     def chunk_counts(self) -> Counter:

@@ -173,7 +173,7 @@ class SearchService:
         _ = self.engine.embedder
 
     def _graph(self) -> LineageGraph:
-        return LineageGraph(self.documents())
+        return self.engine.index.lineage
 
 
 def model_line(settings: Settings) -> str:

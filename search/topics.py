@@ -154,7 +154,7 @@ def _plan(engine: SearchEngine, doc: str, score: float, matching_sections: int, 
 
 def _references_by_doc(engine: SearchEngine, codes: list[str], filters: Filters) -> dict[str, list[CodeReference]]:
     out: dict[str, list[CodeReference]] = {}
-    for ref in references(engine.index.documents, codes):
+    for ref in references(engine.index.lineage, codes):
         if filters.active() and not filters.accepts(engine.index.doc_facets[ref.doc]):
             continue
         out.setdefault(ref.doc, []).append(ref)

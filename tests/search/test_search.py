@@ -3,7 +3,6 @@
 import pytest
 
 from search.answer import answer
-from search.engine import OVERLAP_FROM
 from search.evaluate import evaluate, load_queries
 from indexer.facets import Filters
 from tests.conftest import SHARED
@@ -54,18 +53,6 @@ def test_odd_queries_do_not_crash(engine, query):
 @pytest.mark.parametrize("query", ["", "   ", "...", "🙂"])
 def test_empty_queries_give_no_results(engine, query):
     assert engine.search(query) == []
-
-
-def test_bm25_beside_the_question_encoding_ranks_as_in_turn(engine):
-    """A large index runs BM25 in a thread while the question is embedded; the ranking is the same."""
-    question = "Sở Tài chính bố trí kinh phí"
-    in_turn = [(h.chunk_id, h.score) for h in engine.search(question, 10, Filters(province="Lạng Sơn"))]
-    engine.overlap_from = 0
-    try:
-        overlapped = [(h.chunk_id, h.score) for h in engine.search(question, 10, Filters(province="Lạng Sơn"))]
-    finally:
-        engine.overlap_from = OVERLAP_FROM
-    assert overlapped == in_turn and in_turn
 
 
 def test_filters_apply_inside_retrieval(engine):
