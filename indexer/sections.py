@@ -36,7 +36,12 @@ _HEADING_PATTERNS: list[tuple[float, re.Pattern[str]]] = [
     (7, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+\S")),
     (8, re.compile(r"^[a-zđ]\)\s+\S")),
 ]
+# A heading that names the agency its text assigns duties to (`3. Sở Tài chính`, `Ban Tuyên giáo Huyện ủy …`).
+AGENCY_HEADING = re.compile(r"^(?:Các\s+)?(?:Sở|Phòng|Ban|Bộ|Ủy ban|Uỷ ban|UBND|HĐND|Văn phòng|Công an|Bộ Chỉ huy|"
+                            r"Đài|Báo|Liên đoàn|Hội|Tỉnh đoàn|Thành đoàn|Huyện đoàn|Mặt trận|Trường|Trung tâm|"
+                            r"Đảng ủy|Đảng uỷ|Huyện ủy|Tỉnh ủy|Thành ủy|sở|phòng|cơ quan)\b")
 _ALL_CAPS_RANK = 2.5
+_CLAUSE_RANK = 5  # `1.`, `2.`: the clauses of an article
 _BARE_MARKER = re.compile(r"^(?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục|PHỤ LỤC|Phụ lục)(?:\s+(?:[IVXLC]+|\d{1,2}[a-z]?|"
                           r"THỨ\s+\w+|thứ\s+\w+))?\s*[.:]?$")
 _ATTACHED = re.compile(r"^\((?:Ban hành\s+)?(?:kèm|Kèm)\s+theo\b")
@@ -230,15 +235,26 @@ def _ranks(paragraphs: list[Paragraph], attachments: set[int]) -> list[float | N
     for i in range(len(paragraphs) - 1, -1, -1):
         below = nominal[i + 1] if i + 1 < len(paragraphs) else ATTACHMENT_RANK - 1
         if ranks[i] is not None and below is not None and below <= ranks[i] and ranks[i] not in _PARTS \
-                and _is_list_item(paragraphs[i]):
+                and _is_list_item(paragraphs[i], ranks[i]):
             ranks[i] = None
     return ranks
 
 
-def _is_list_item(paragraph: Paragraph) -> bool:
-    """A line with nothing beneath it is a list item when it is a heading-length line or one short sentence
-    (`a) Tuyên truyền, phổ biến chính sách … đến người lao động.`), not an item with a report of its own."""
-    return split_heading(paragraph.text)[1] is None or len(paragraph.text.split()) <= LIST_ITEM_WORDS
+def _is_list_item(paragraph: Paragraph, rank: float) -> bool:
+    """A line with nothing beneath it is a list item when it is a heading-length line, one short sentence
+    (`a) Tuyên truyền, phổ biến chính sách … đến người lao động.`), or a numbered clause of one sentence of
+    any length with no name before a colon (`2. Tên gọi của pháp nhân phải thể hiện rõ …`); not an item with
+    a report of its own, nor a duty under its agency's name (`3. Ban Tuyên giáo Huyện ủy: Chủ trì …`)."""
+    text = paragraph.text
+    return split_heading(text)[1] is None or len(text.split()) <= LIST_ITEM_WORDS \
+        or (rank == _CLAUSE_RANK and ":" not in text and not AGENCY_HEADING.match(split_marker(text)[1])
+            and _one_sentence(text))
+
+
+def _one_sentence(text: str) -> bool:
+    stripped = text.strip()
+    marker = _MARKER.match(stripped)
+    return not any(not stripped[m.end()].islower() for m in _SENTENCE_END.finditer(stripped, marker.end() if marker else 0))
 
 
 def _is_cell(paragraphs: list[Paragraph], ranks: list[float | None], i: int) -> bool:

@@ -14,7 +14,6 @@ class ModelProfile:
     dense_weight: float = 1.0  # weight of the dense ranking in fusion; BM25 has 1.0
     fusion: str = "rrf"  # "rrf" (ranks) or "weighted" (min-max normalized scores), see search/fuse.py
     multilingual: bool = True
-    sentence_dense_weight: float = 0.3  # share of embedding similarity in answer-sentence scores
 
 
 # Matched against the lower-cased model name or folder name; the first match wins.
@@ -22,14 +21,13 @@ _PROFILES: list[tuple[str, ModelProfile]] = [
     # English-only: on Vietnamese it ranks far below BM25 (dev MRR@10 0.22 alone). Rank fusion lets it
     # overturn clear BM25 wins (RRF weight 0.1: MRR@10 0.90 -> 0.80), so it adds a small share of its
     # normalized score instead, which only reorders near-ties.
-    ("all-minilm", ModelProfile(dense_weight=0.05, fusion="weighted", multilingual=False,
-                                sentence_dense_weight=0.0)),
+    ("all-minilm", ModelProfile(dense_weight=0.05, fusion="weighted", multilingual=False)),
     # multilingual-e5-small: dense alone reaches dev MRR@10 0.73 (BM25 0.97), and rank fusion at any weight
     # costs BM25's clear wins (RRF 1.0: 0.83); 35% of its normalized score adds meaning without that (the
-    # best mean over the dev sets, 0.15-0.35 a plateau, 0.5 and up lose answers). Its sentence similarity makes answers worse (dev accuracy 0.92 -> 0.84 at 0.3), so answers
-    # rank sentences by their words alone. bench/fusion_sweep.py measures both (README, "Retrieval quality").
-    ("e5", ModelProfile(query_prefix="query: ", passage_prefix="passage: ", dense_weight=0.35, fusion="weighted",
-                        sentence_dense_weight=0.0)),
+    # best mean over the dev sets, 0.15-0.35 a plateau, 0.5 and up lose answers). bench/fusion_sweep.py measures
+    # it (README, "Retrieval quality"). Its question-sentence similarity is one feature of the fitted answer
+    # model (search/evidence.py).
+    ("e5", ModelProfile(query_prefix="query: ", passage_prefix="passage: ", dense_weight=0.35, fusion="weighted")),
     ("bge-m3", ModelProfile(dense_weight=1.0)),
 ]
 _DEFAULT = ModelProfile(dense_weight=0.5)

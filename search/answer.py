@@ -29,16 +29,20 @@ Questions about a document's own date or signer are answered from that document'
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
-from vietnamese.normalize import code_token, fold
-from indexer.sections import split_marker
+from vietnamese.normalize import Analyzed, analyze, code_token, fold
+from indexer.sections import AGENCY_HEADING, split_marker
 from indexer.targets import Target
 from vietnamese.sentences import sentence_spans
-from search.constraints import AGENCY_HEADING, Checker, focus_match
+from search.code_questions import cited_date, implementing_plans
+from search.constraints import Checker, focus_match
+from search.evidence import EMBEDDED, GAPS, SIMILARITY_WORDS, AnswerModel, add_gaps, load_answer_model
 from search.lineage import CodeReference, references
 from search.engine import Hit, SearchEngine
 from search.generate import GeneratedAnswer, GenerationFailed, generate_answer
@@ -52,14 +56,8 @@ from search.terms import QueryTerms, query_terms
 PASSAGES = 5
 HEADING_CANDIDATES = 5  # passages added from the ranking that weighs heading paths fully
 HEADING_WEIGHTS = FieldWeights(context=1.0)
-CONTEXT_SHARE = 0.3  # share of lexical coverage computed with the heading path in front of the sentence
-FOCUS_BONUS = 0.2
-AGENCY_BONUS = 0.3  # the sentence sits under the heading of the agency the question names
-UNIT_BONUS = 0.5  # the sentence (or its heading) opens with the numbered part the question names
-RANK_PRIOR = 0.1  # added as RANK_PRIOR / rank of the passage
-MARK_RATIO = 0.75  # a sentence is marked as answering when it scores this share of its passage's best
-MIN_MARK_SCORE = 0.25
-SUPPORT = 0.45  # share of the question's content a short answer must carry, with its heading path and title
+MARK_RATIO = 0.75  # a sentence is marked as answering when it is this share as likely as its passage's best
+MIN_MARK_SCORE = 0.25  # and at least this likely
 DOCUMENT_SHARE = 0.3  # a question whose words are mostly in a document's title and opening is about it
 MAX_ANSWER_WORDS = 80  # a clause is widened to its whole sentence up to this length
 _MARKER_AHEAD = re.compile(r"[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\))[ \t]+")
@@ -110,10 +108,12 @@ class Answer:
     doc: str | None = None  # the document the short answer comes from
     understood: Question | None = None
     read_as: str = ""  # the question as the search read it: diacritics put back, or translated from English
+    confidence: float | None = None  # the answer model's probability that the short answer answers the question
 
     def to_json(self) -> dict:
         return {"question": self.question, "read_as": self.read_as, "short_answer": self.short, "citation": self.citation,
                 "doc": self.doc, "reason": self.reason, "plan_note": self.plan_note, "focus": self.focus.value,
+                "confidence": self.confidence,
                 "understood": self.understood.to_json() if self.understood else None, "notes": self.notes, "details": self.details,
                 "references": [asdict(r) for r in self.references],
                 "generated": asdict(self.generated) if self.generated else None,
@@ -121,15 +121,41 @@ class Answer:
 
 
 @dataclass
-class _Candidate:
+class Candidate:
+    """A sentence (or a target's clause) that might answer, with its evidence (`search.evidence`)."""
+
     sentence: AnswerSentence
     passage: int  # index into the hits
-    support: float
-    problem: str | None  # why this sentence cannot answer, when it cannot
+    features: dict[str, float]
+    veto: str | None  # why this sentence certainly cannot answer, when it cannot
+    flags: dict[str, str]  # what speaks against it, with the reason in Vietnamese
     target: Target | None = None  # the extracted target whose clause this is
+    kind: str = "sentence"  # or "paragraph", "passage" (the whole passage), "target"
+    probability: float = 0.0  # that it answers the question: the final model's when embedded, else the first's
+    embedded: bool = False
 
 
-def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), passages: int = PASSAGES) -> Answer:
+@dataclass
+class Candidates:
+    hits: list[Hit]
+    by_passage: list[list[Candidate]]
+    dense_text: str  # the question as the embedding model reads it
+
+    @property
+    def open(self) -> list[Candidate]:
+        """The candidates no veto rules out."""
+        return [c for sentences in self.by_passage for c in sentences if c.veto is None]
+
+    def answer_text(self, candidate: Candidate) -> str:
+        """The short answer this candidate would give."""
+        if candidate.target:
+            return _target_answer(candidate, self.by_passage[candidate.passage])
+        return _short_answer(self.hits[candidate.passage], candidate.sentence)
+
+
+def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), passages: int = PASSAGES,
+           model: AnswerModel | None = None) -> Answer:
+    model = model or load_answer_model()
     query = engine.parse(question)
     asked = understand(query)
     result = Answer(question, None, None, [], focus=asked.focus, notes=query_notes(query),
@@ -140,25 +166,50 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
     if not hits:
         result.reason = "Không có đoạn văn bản nào khớp với câu hỏi."
         return result
-    checker = Checker(engine.index, asked, {t for e in query.expansions if e.kind == ABBREVIATIONS for t in e.tokens})
-    if asked.document_fact and _answer_from_document(engine, checker, hits, result):
-        result.passages = [SupportingPassage(h, []) for h in hits[:passages]]
+    checker = _checker(engine, query, asked)
+    if _answer_about_a_code(engine, checker, hits, result) or \
+            (asked.document_fact and _answer_from_document(engine, checker, hits, result)):
+        result.passages = result.passages or [SupportingPassage(h, []) for h in hits[:passages]]
         return result
-    terms = query_terms(query, engine.index.bm25.searcher())
-    scored = _score_sentences(engine, query.text, terms, asked, checker, hits)
-    candidates = [c for sentences in scored for c in sentences]
-    valid = [c for c in candidates if c.problem is None]
-    best = max(valid, key=lambda c: c.sentence.score, default=None)
-    if best is None or best.sentence.score < MIN_MARK_SCORE or best.support < SUPPORT:
-        result.reason = _abstain_reason(candidates)
+    found = candidates(engine, query, asked, checker, hits)
+    threshold = weigh(engine, found, model)
+    best = max(found.open, key=lambda c: c.probability, default=None)
+    if best is None or best.probability < threshold:
+        result.reason = _abstain_reason(found)
         result.passages = [SupportingPassage(h, []) for h in hits[:passages]]
         return result
     hit = hits[best.passage]
-    result.short = _target_answer(best, scored[best.passage]) if best.target else _short_answer(hit, best.sentence)
+    result.short = found.answer_text(best)
     result.citation, result.plan_note, result.doc = hit.citation, hit.plan_note, hit.doc
-    result.passages = _supporting(hits, scored, best.passage, passages)
+    result.confidence = round(best.probability, 3)
+    result.passages = _supporting(hits, found.by_passage, best.passage, passages)
     _add_generated(engine, result)
     return result
+
+
+def _checker(engine: SearchEngine, query: Query, asked: Question) -> Checker:
+    return Checker(engine.index, asked, {t for e in query.expansions if e.kind == ABBREVIATIONS for t in e.tokens})
+
+
+def answer_candidates(engine: SearchEngine, question: str, filters: Filters = Filters(),
+                      passages: int = PASSAGES) -> Candidates:
+    """Every candidate sentence of a question with its evidence, before any model weighs it (for fitting)."""
+    query = engine.parse(question)
+    asked = understand(query)
+    hits = _candidate_passages(engine, query, filters, passages)
+    return candidates(engine, query, asked, _checker(engine, query, asked), hits)
+
+
+def _answer_about_a_code(engine: SearchEngine, checker: Checker, hits: list[Hit], result: Answer) -> bool:
+    """A question about a document known only from the plans that cite or implement it (`search.code_questions`)."""
+    found = cited_date(engine, checker.question, hits) or implementing_plans(engine, checker)
+    if found is None:
+        return False
+    result.short, result.citation, result.doc = found.short, found.citation, found.doc
+    result.plan_note = engine.index.plan_note(found.doc)
+    if found.hit is not None:
+        result.passages = [SupportingPassage(found.hit, [])]
+    return True
 
 
 def _candidate_passages(engine: SearchEngine, query: Query, filters: Filters, k: int) -> list[Hit]:
@@ -172,45 +223,125 @@ def _candidate_passages(engine: SearchEngine, query: Query, filters: Filters, k:
     return hits
 
 
-def _score_sentences(engine: SearchEngine, question: str, terms: QueryTerms, asked: Question, checker: Checker,
-                     hits: list[Hit]) -> list[list[_Candidate]]:
-    spans = [sentence_spans(hit.text) for hit in hits]
-    texts = [hit.text[a:b].strip() for hit, hit_spans in zip(hits, spans) for a, b in hit_spans]
-    similarity = _similarities(engine, question, texts)
-    dense_share = engine.profile.sentence_dense_weight
-    out, n = [], 0
-    for rank, (hit, hit_spans) in enumerate(zip(hits, spans), start=1):
-        number = engine.index.documents[hit.doc].meta.number
-        own = terms.without_codes({code_token(number)}) if number else terms
-        context = f"{checker.document_head(hit.doc)} {hit.section}"
-        known = own.seen_pairs()
-        asks = known.beyond(checker.document_head(hit.doc))
-        about_document = asks.weight < DOCUMENT_SHARE * known.weight
+def candidates(engine: SearchEngine, query: Query, asked: Question, checker: Checker, hits: list[Hit]) -> Candidates:
+    """Each passage's sentences, its paragraphs of several sentences, the whole passage when it is short,
+    and, for a figure, its targets' clauses, with their features."""
+    terms = query_terms(query, engine.index.bm25.searcher())
+    question_terms = math.log1p(len(terms.folded) + len(terms.codes))
+    out = []
+    for rank, hit in enumerate(hits, start=1):
+        passage = _Passage(engine, checker, terms, hit, rank)
+        passage.features["question_terms"] = question_terms
+        targets = [(a, b, target, "target") for a, b, target in checker.targets_in(hit)] \
+            if asked.focus is Focus.QUANTITY else []
         sentences = []
-        targets = checker.targets_in(hit) if asked.focus is Focus.QUANTITY else []
-        for a, b, target in [(a, b, None) for a, b in hit_spans] + targets:
+        for position, (a, b, target, kind) in enumerate(_spans(hit.text) + targets):
             text = hit.text[a:b].strip()
-            agency = checker.agency_fit(hit.section, text)
-            lexical = ((1 - CONTEXT_SHARE) * own.coverage(text)
-                       + CONTEXT_SHARE * own.coverage(f"{context} {_with_previous(hit.text, a, b)}"))
-            similar = float(similarity[n]) if target is None else 0.0
-            score = ((1 - dense_share) * lexical + dense_share * max(similar, 0.0)
-                     + FOCUS_BONUS * focus_match(asked.focus, text, _leaf_heading(hit.section))
-                     + AGENCY_BONUS * max(agency, 0.0) + RANK_PRIOR / min(rank, PASSAGES))
-            opens_unit = _opens_unit(asked, text, hit.section)
-            score += UNIT_BONUS * opens_unit
-            sentence = AnswerSentence(a, a + len(hit.text[a:b].rstrip()), text, round(score, 4))
-            if opens_unit:
-                support = 1.0  # the part of the document the question names, asked for what it says
-            elif about_document:
-                support = known.coverage(f"{context} {_with_previous(hit.text, a, b)}")
-            else:
-                support = asks.coverage(f"{hit.section} {_with_previous(hit.text, a, b)}")
-            sentences.append(_Candidate(sentence, rank - 1, support, checker.problem(hit, text, agency, target),
-                                        target))
-            n += 1 if target is None else 0
+            features = passage.evidence(asked, checker, hit, a, b, text)
+            features.update(position=math.log1p(position), target=float(kind == "target"),
+                            paragraph=float(kind == "paragraph"), whole_passage=float(kind == "passage"))
+            sentence = AnswerSentence(a, a + len(hit.text[a:b].rstrip()), text, 0.0)
+            sentences.append(Candidate(sentence, rank - 1, features, checker.veto(hit, text, target),
+                                       checker.flags(text, features["agency"]), target, kind))
         out.append(sentences)
+    add_gaps([c.features for sentences in out for c in sentences if c.veto is None], GAPS)
+    dense_text = query.original if query.original and engine.profile.multilingual else query.meaning_text
+    return Candidates(hits, out, dense_text)
+
+
+class _Passage:
+    """What a passage's candidates share: its rank features and the analyzed context they are read in."""
+
+    def __init__(self, engine: SearchEngine, checker: Checker, terms: QueryTerms, hit: Hit, rank: int):
+        number = engine.index.documents[hit.doc].meta.number
+        self.own = terms.without_codes({code_token(number)}) if number else terms
+        self.unordered = self.own.unigrams()
+        self.known = self.own.seen_pairs()
+        head = checker.document_head(hit.doc)
+        self.asks = self.known.beyond(head)
+        self.about_document = self.asks.weight < DOCUMENT_SHARE * self.known.weight
+        self.context = _analyzed(f"{head} {hit.section}")
+        self.section = _analyzed(hit.section)
+        self.leaf = _leaf_heading(hit.section)
+        self.features = {"first_passage": float(rank == 1), "reciprocal_rank": 1 / rank,
+                         "heading_candidate": float(rank > PASSAGES), "about_document": float(self.about_document),
+                         "lexical_passage": 1 / hit.lexical_rank if hit.lexical_rank else 0.0,
+                         "dense_passage": 1 / hit.dense_rank if hit.dense_rank else 0.0}
+
+    def evidence(self, asked: Question, checker: Checker, hit: Hit, start: int, end: int, text: str) -> dict[str, float]:
+        """The lexical, focus and agency features of one span of the passage."""
+        own_text = _analyzed(text)
+        with_previous = _analyzed(_with_previous(hit.text, start, end))
+        in_context = _joined(self.context, with_previous)
+        opens_unit = _opens_unit(asked, text, hit.section)
+        if opens_unit:
+            support = 1.0  # the part of the document the question names, asked for what it says
+        elif self.about_document:
+            support = self.known.coverage_of(in_context)
+        else:
+            support = self.asks.coverage_of(_joined(self.section, with_previous))
+        return {**self.features, "coverage": self.own.coverage_of(own_text),
+                "unigram_coverage": self.unordered.coverage_of(own_text),
+                "context_coverage": self.own.coverage_of(in_context), "support": support,
+                "focus": focus_match(asked.focus, text, self.leaf), "agency": checker.agency_fit(hit.section, text),
+                "unit": float(opens_unit),
+                "heading_line": float(fold(split_marker(text)[1].strip(" .:")) == fold(self.leaf.strip(" .:"))),
+                "lead_in": float(text.rstrip().endswith(":")), "words": math.log1p(len(text.split()))}
+
+
+def _spans(text: str) -> list[tuple[int, int, None, str]]:
+    """(start, end, None, kind) of each sentence, each paragraph of several sentences, and the whole
+    passage when it has several paragraphs, as long as the last two fit a short answer."""
+    sentences = sentence_spans(text)
+    out = [(a, b, None, "sentence") for a, b in sentences]
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    for a, b in lines:
+        inside = sum(1 for s, e in sentences if a <= s and e <= b + 1)
+        if inside > 1 and len(text[a:b].split()) <= MAX_ANSWER_WORDS:
+            out.append((a, b, None, "paragraph"))
+    if len(lines) > 1 and len(text.split()) <= MAX_ANSWER_WORDS:
+        out.append((lines[0][0], lines[-1][1], None, "passage"))
     return out
+
+
+@lru_cache(maxsize=16384)
+def _analyzed(text: str) -> Analyzed:
+    return analyze(text)
+
+
+def _joined(first: Analyzed, second: Analyzed) -> Analyzed:
+    return Analyzed(first.exact + second.exact, first.folded + second.folded, first.codes + second.codes)
+
+
+def weigh(engine: SearchEngine, found: Candidates, model: AnswerModel) -> float:
+    """Each open candidate's probability of answering: the first model for all, then the embedding similarity
+    for the first model's best EMBEDDED and the final model for those. Returns the threshold that applies."""
+    pool = found.open
+    first = model.first.probabilities(model.first.rows([c.features for c in pool]))
+    for candidate, p in zip(pool, first):
+        candidate.probability = candidate.sentence.score = float(p)
+    if not model.reads_similarities_of(engine.settings.model):
+        return model.first_threshold
+    top = sorted(pool, key=lambda c: -c.probability)[:EMBEDDED]
+    add_similarities(engine, found, top)
+    final = model.final.probabilities(model.final.rows([c.features for c in top]))
+    for candidate, p in zip(top, final):
+        candidate.probability = candidate.sentence.score = float(p)
+        candidate.embedded = True
+    return model.threshold
+
+
+def add_similarities(engine: SearchEngine, found: Candidates, chosen: list[Candidate]) -> None:
+    """The multilingual model's similarity of the question to each chosen sentence read under its heading,
+    and its gap to the best of them."""
+    if not chosen:
+        return
+    texts = [" ".join(f"{_leaf_heading(found.hits[c.passage].section)}: {c.sentence.text}".split()[:SIMILARITY_WORDS])
+             for c in chosen]
+    similarity = _similarities(engine, found.dense_text, texts)
+    for candidate, value in zip(chosen, similarity):
+        candidate.features["similarity"] = float(value)
+    add_gaps([c.features for c in chosen], ("similarity",))
 
 
 def _opens_unit(asked: Question, sentence: str, section: str) -> bool:
@@ -228,7 +359,7 @@ def _with_previous(text: str, start: int, end: int) -> str:
     return text[max(paragraph_start, start - 200):end]
 
 
-def _supporting(hits: list[Hit], scored: list[list[_Candidate]], best: int, passages: int) -> list[SupportingPassage]:
+def _supporting(hits: list[Hit], scored: list[list[Candidate]], best: int, passages: int) -> list[SupportingPassage]:
     """The answer's passage first, then the other passages in rank order, one card per section, each with
     its answering sentences marked."""
     order = [best] + [n for n in range(len(hits)) if n != best]
@@ -238,18 +369,22 @@ def _supporting(hits: list[Hit], scored: list[list[_Candidate]], best: int, pass
         if key in sections or len(out) >= passages:
             continue
         sections.add(key)
-        valid = [c.sentence for c in scored[n] if c.problem is None]
+        valid = [c.sentence for c in scored[n] if c.veto is None and c.kind in ("sentence", "target")]
         top = max((s.score for s in valid), default=0.0)
         marked = [s for s in valid if s.score >= max(MARK_RATIO * top, MIN_MARK_SCORE)]
         out.append(SupportingPassage(hits[n], marked))
     return out
 
 
-def _abstain_reason(candidates: list[_Candidate]) -> str:
-    """The problem of the best-scoring sentence when it had one, else that no sentence says enough."""
-    top = max(candidates, key=lambda c: c.sentence.score, default=None)
-    if top is not None and top.problem:
-        return f"Các văn bản đã lập chỉ mục không trả lời câu hỏi này: {top.problem}"
+def _abstain_reason(found: Candidates) -> str:
+    """Why the most likely sentence does not answer: its veto or its first flag, else that none says enough."""
+    every = [c for sentences in found.by_passage for c in sentences]
+    top = max(found.open, key=lambda c: c.probability, default=None)
+    if top is None and every:
+        top = max(every, key=lambda c: (c.features["support"], c.features["coverage"]))
+    problem = top and (top.veto or next(iter(top.flags.values()), None))
+    if problem:
+        return f"Các văn bản đã lập chỉ mục không trả lời câu hỏi này: {problem}"
     return "Các văn bản đã lập chỉ mục không trả lời câu hỏi này: không đoạn nào nói đủ về điều được hỏi."
 
 
@@ -279,8 +414,6 @@ def _add_generated(engine: SearchEngine, result: Answer) -> None:
 
 
 def _similarities(engine: SearchEngine, question: str, texts: list[str]) -> np.ndarray:
-    if not texts or engine.profile.sentence_dense_weight <= 0:
-        return np.zeros(len(texts), dtype=np.float32)
     return engine.embedder.embed_passages(texts) @ engine.query_vector(question)
 
 
@@ -300,7 +433,7 @@ def _short_answer(hit: Hit, sentence: AnswerSentence) -> str:
     return f"{agency}: {short}" if agency and fold(agency) not in fold(short) else short
 
 
-def _target_answer(best: _Candidate, passage: list[_Candidate]) -> str:
+def _target_answer(best: Candidate, passage: list[Candidate]) -> str:
     """A target's clause, with its period in front when the clause does not state it alone; when the clause
     sets several targets, the one asked for first (`Đến năm 2030: đạt 98% — Tỷ lệ … đạt 95% vào năm 2025,
     đạt 98% vào năm 2030.`)."""

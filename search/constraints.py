@@ -1,17 +1,17 @@
 """Whether a sentence can answer a question: what the question constrains (`search.question`) checked
 against the sentence and its context (heading path, plan period, document text).
 
-A sentence cannot answer when
+A sentence certainly cannot answer (a veto) when
 - its document does not name a place or proper name the question names (`Cẩm Phả`);
 - its period (the sentence's own, else its headings', else its plan's) does not overlap the period or year
   asked (`năm 2028` against `Giai đoạn 2021 - 2025`); for an extracted target (`indexer.targets`) its own
-  period and levels are checked, and a sentence that holds targets of several periods gives way to them;
+  period and levels are checked, and a sentence that holds targets of several periods gives way to them.
+What speaks against it without ruling it out (flags, weighed by the answer model in `search.evidence`):
 - the question asks for a figure, a person or a place and the sentence gives none;
 - it is a line of a blank form (`ngày …. tháng …. năm ….`);
 - it sits under the heading of another agency than the one the question names;
-- it is the document's subject line or preamble (`V/v ...`, `Thực hiện Công văn số ...`, `... như sau:`),
-  which is context, not an answer.
-Each problem is said in Vietnamese, for the answer that abstains.
+- it is the document's subject line or preamble (`V/v ...`, `Thực hiện Công văn số ...`, `... như sau:`).
+Each is said in Vietnamese, for the answer that abstains.
 """
 
 from __future__ import annotations
@@ -21,15 +21,13 @@ import re
 from indexer.metadata import DocumentMeta
 from vietnamese.normalize import fold, fold_token, has_diacritics, index_syllables
 from indexer.period import period_in
-from indexer.sections import split_marker
+from indexer.sections import AGENCY_HEADING, split_marker
 from indexer.targets import Target
 from search.cite import display_date, document_label
 from search.live_index import OpenIndex
 from search.question import CAPITALIZED, DocumentFact, Focus, Question
 
-AGENCY_HEADING = re.compile(r"^(?:Các\s+)?(?:Sở|Phòng|Ban|Bộ|Ủy ban|Uỷ ban|UBND|HĐND|Văn phòng|Công an|Bộ Chỉ huy|"
-                            r"Đài|Báo|Liên đoàn|Hội|Tỉnh đoàn|Thành đoàn|Huyện đoàn|Mặt trận|Trường|Trung tâm|"
-                            r"Đảng ủy|Đảng uỷ|Huyện ủy|Tỉnh ủy|Thành ủy|sở|phòng|cơ quan)\b")
+FLAGS = ("preamble", "blank_form", "no_figure", "no_measure", "no_person", "no_place", "other_agency")  # `Checker.flags`
 AGENCY_MATCH = 0.8  # share of an agency heading's name that the question must carry to be about it
 # An agency named in a question: `bố`/`bộ`, `bản`/`ban`, `hỏi`/`hội` and `trưởng`/`trường` fold together, so
 # those words count only where the question has diacritics. `Sở nào` asks for an agency, it names none.
@@ -129,6 +127,10 @@ class Checker:
             self._read(doc)
         return self._texts[doc]
 
+    def names(self, doc: str, name: str) -> bool:
+        """Whether the document (its facts or its text) names `name`, diacritics and hyphens aside."""
+        return _flat(name) in self.document_text(doc)
+
     def document_head(self, doc: str) -> str:
         """What a passage of the document is about besides its own words: the title, number and issuer and
         the opening of the text (`Báo cáo ... của Đảng ủy Khối ...`)."""
@@ -164,17 +166,13 @@ class Checker:
         words = [w for w in (fold_token(t) for t in index_syllables(name)) if w not in _FILLER]
         return sum(1 for w in words if w in self._tokens) / len(words) if words else 0.0
 
-    def problem(self, hit, sentence: str, agency_fit: float, target: Target | None = None) -> str | None:
-        """Why `sentence` of `hit` cannot answer, or None. For a target's clause, the target's own period and
-        levels are the ones checked."""
+    def veto(self, hit, sentence: str, target: Target | None = None) -> str | None:
+        """Why `sentence` of `hit` certainly cannot answer, or None: its document does not name a place or
+        name the question names, its period is another than the one asked, it holds the targets of several
+        periods (each of which is a candidate of its own), or its target is of another level."""
         q = self.question
-        if _PREAMBLE.search(sentence):
-            return "câu dẫn hoặc trích yếu của văn bản, không phải câu trả lời."
-        if len(_BLANK.findall(sentence)) >= BLANKS_OF_A_FORM:
-            return "dòng của một mẫu để trống (…), không phải câu trả lời."
-        text = self.document_text(hit.doc)
         for name in q.places + q.names:
-            if _flat(name) not in text:
+            if not self.names(hit.doc, name):
                 return f"văn bản {self._label(hit.doc)} không nhắc đến {name}."
         if q.years and not self._overlaps(hit, sentence, target):
             asked = str(q.years[0]) if q.years[0] == q.years[1] else f"{q.years[0]} - {q.years[1]}"
@@ -183,17 +181,27 @@ class Checker:
             return "câu nêu chỉ tiêu của nhiều giai đoạn; câu trả lời là chỉ tiêu của giai đoạn được hỏi."
         if q.levels and target and target.levels and not set(q.levels) & set(target.levels):
             return f"chỉ tiêu của cấp học khác ({', '.join(target.levels)})."
-        if q.focus is Focus.QUANTITY and not has_quantity(sentence):
-            return "các đoạn liên quan không nêu con số được hỏi."
-        if q.focus is Focus.QUANTITY and q.measure and not counts_in(sentence, q.measure):
-            return f"các đoạn liên quan không nêu số {q.measure} được hỏi."
-        if q.focus is Focus.PERSON and not _PERSON.search(sentence):
-            return "các đoạn liên quan không nêu tên người được hỏi."
-        if q.focus is Focus.PLACE and not _PLACE_NAME.search(sentence):
-            return "các đoạn liên quan không nêu tên địa phương được hỏi."
-        if agency_fit < 0:
-            return "các đoạn tìm được giao nhiệm vụ cho cơ quan khác."
         return None
+
+    def flags(self, sentence: str, agency_fit: float) -> dict[str, str]:
+        """What speaks against `sentence` as an answer without ruling it out, by name, each with its reason in
+        Vietnamese: evidence weighed by the answer model (`search.evidence`), not vetoes."""
+        q = self.question
+        checks = (
+            ("preamble", _PREAMBLE.search(sentence), "câu dẫn hoặc trích yếu của văn bản, không phải câu trả lời."),
+            ("blank_form", len(_BLANK.findall(sentence)) >= BLANKS_OF_A_FORM,
+             "dòng của một mẫu để trống (…), không phải câu trả lời."),
+            ("no_figure", q.focus is Focus.QUANTITY and not has_quantity(sentence),
+             "các đoạn liên quan không nêu con số được hỏi."),
+            ("no_measure", q.focus is Focus.QUANTITY and q.measure and not counts_in(sentence, q.measure),
+             f"các đoạn liên quan không nêu số {q.measure} được hỏi."),
+            ("no_person", q.focus is Focus.PERSON and not _PERSON.search(sentence),
+             "các đoạn liên quan không nêu tên người được hỏi."),
+            ("no_place", q.focus is Focus.PLACE and not _PLACE_NAME.search(sentence),
+             "các đoạn liên quan không nêu tên địa phương được hỏi."),
+            ("other_agency", agency_fit < 0, "các đoạn tìm được giao nhiệm vụ cho cơ quan khác."),
+        )
+        return {name: reason for name, failed, reason in checks if failed}
 
     def _overlaps(self, hit, sentence: str, target: Target | None) -> bool:
         start, end = self.question.years
@@ -242,7 +250,7 @@ class Checker:
                 if stored.meta.number and fold(stored.meta.number) == fold(code):
                     return doc
         names = self.question.places + self.question.names
-        return next((h.doc for h in hits if all(_flat(n) in self.document_text(h.doc) for n in names)), None)
+        return next((h.doc for h in hits if all(self.names(h.doc, n) for n in names)), None)
 
     def document_fact(self, doc: str, fact: DocumentFact) -> tuple[str, str] | None:
         """(answer, citation) for a document's date or signer, read from its header or signature."""

@@ -13,7 +13,7 @@ comparator, value and unit equal, the wording contained, the level among the lev
 Answer questions (lines with `cat` or `abstain`, as `../shared/eval/dev_answers.jsonl`): a question with
 `gold` is right when the short answer comes from one of its `docs` and contains a gold string (both
 normalized: NFC, one tone placement, lowercase, collapsed spaces); an `abstain` question is right when there
-is no short answer. Reported: accuracy per category and overall, answered precision (right answers among
+is no short answer. A document is named by its 3-character prefix, its file name or its file stem. Reported: accuracy per category and overall, answered precision (right answers among
 all questions answered), abstention recall and false abstention (answerable questions left unanswered).
 
 Topic queries (no `gold`): the plans `plans_for_topic` lists, scored by recall@3, recall@5 and recall
@@ -163,12 +163,11 @@ def evaluate_answers(engine: SearchEngine, questions: list[dict], strip_diacriti
     results = []
     for item in questions:
         result = answer(engine, fold(item["q"]) if strip_diacritics else item["q"])
-        golds = [normalize_for_index(g) for g in item.get("gold") or []]
         if item.get("abstain"):
             right = result.short is None
         else:
-            right = (result.short is not None and doc_prefix(result.doc or "") in [str(d) for d in item["docs"]]
-                     and any(g in normalize_for_index(result.short) for g in golds))
+            right = (result.short is not None and is_gold_document(result.doc or "", item["docs"])
+                     and has_gold(result.short, item["gold"]))
         results.append(AnswerResult(item["id"], item["q"], item.get("cat", "-"), bool(item.get("abstain")),
                                     result.short, result.doc, right))
     return AnswerReport(results)
@@ -232,6 +231,19 @@ def load_queries(path: Path) -> list[dict]:
 
 def doc_prefix(doc: str) -> str:
     return doc.rsplit("/", 1)[-1][:3]
+
+
+def is_gold_document(doc: str, docs: list) -> bool:
+    """Whether an indexed document is one a question's `docs` names: by its 3-character prefix (`003`), its
+    file name, or its file stem (`91-2015-qh13__7`)."""
+    name = doc.rsplit("/", 1)[-1]
+    return any(str(d) in (name[:3], name, name.rsplit(".", 1)[0]) for d in docs)
+
+
+def has_gold(short: str, gold: list[str]) -> bool:
+    """Whether a short answer contains one of the gold strings, both normalized."""
+    text = normalize_for_index(short)
+    return any(normalize_for_index(g) in text for g in gold)
 
 
 def evaluate(engine: SearchEngine, queries: list[dict], mode: Mode = "hybrid",

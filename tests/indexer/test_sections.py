@@ -86,3 +86,14 @@ def test_short_clauses_of_an_article_are_its_text_not_sections_of_their_own(tmp_
         ("Điều 6. Hiệu lực thi hành", "Điều 6. Hiệu lực thi hành"),  # an article with nothing beneath is its text
         ("Điều 7. Tổ chức thực hiện", "Các bộ, ngành chịu trách nhiệm thi hành."),
     ]
+
+
+def test_a_long_one_sentence_clause_followed_by_its_sibling_is_text_not_a_heading(tmp_path):
+    path = tmp_path / "dieu.txt"
+    path.write_text("Tên gọi của tổ chức\n\n1. Tổ chức phải có tên gọi bằng tiếng Việt.\n\n"
+                    "2. Tên gọi của tổ chức phải thể hiện rõ loại hình của tổ chức và phân biệt với các tổ chức khác "
+                    "cùng hoạt động trong một lĩnh vực trên cùng địa bàn tỉnh, thành phố trực thuộc trung ương.\n\n"
+                    "3. Tổ chức phải sử dụng tên gọi của mình trong giao dịch.\n", encoding="utf-8")
+    sections = parse_file(path, path.name).sections
+    assert [s.path_text for s in sections] == [""]
+    assert sections[0].text.startswith("1. Tổ chức") and sections[0].text.endswith("trong giao dịch.")

@@ -1,0 +1,77 @@
+"""The answer model: weights fitted on data and written with the sets they were fitted on; questions about
+documents the index knows only from the plans that cite them; answers on text nobody tuned the rules on."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from search.answer import answer
+from search.evidence import FINAL_FEATURES, FIRST_FEATURES, load_answer_model
+from search.logistic import fit
+
+ARTICLES = Path(__file__).parent / "data" / "articles"
+
+
+def test_a_logistic_fit_finds_which_feature_carries_the_label():
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(400, 3))
+    y = (x[:, 1] - 0.5 * x[:, 2] + 0.3 * rng.normal(size=400) > 0).astype(float)
+    model = fit(x, y, ("noise", "signal", "against"))
+    weights = dict(zip(model.features, model.weights))
+    assert weights["signal"] > 1.0 and weights["against"] < -0.3 and abs(weights["noise"]) < 0.3
+    assert model.probabilities(np.array([[0.0, 3.0, 0.0]]))[0] > 0.9
+
+
+def test_the_shipped_answer_model_says_what_it_was_fitted_on():
+    model = load_answer_model()
+    assert model.first.features == FIRST_FEATURES and model.final.features == FINAL_FEATURES
+    fitted = model.fitted_on
+    assert "dev_answers.jsonl" in fitted["sets"] and fitted["fitted_questions"] > 200
+    assert fitted["held_out_questions"] > 50 and "all" in fitted["held_out"] and "all" in fitted["cross_validated"]
+    assert 0.0 < model.threshold < 1.0
+
+
+def test_the_date_of_a_document_a_plan_cites_is_the_date_the_plan_gives_it(engine):
+    result = answer(engine, "Kết luận 01-KL/TW của Bộ Chính trị được ban hành ngày nào?")
+    assert result.doc.startswith("003") and result.short.startswith("Ngày 18/05/2021")
+    assert "01-KL/TW" in result.short and "43/KH-UBND" in result.citation
+
+
+def test_the_plan_that_implements_a_code_is_answered_with_its_number(engine):
+    result = answer(engine, "Kế hoạch nào của UBND tỉnh Lạng Sơn triển khai Nghị quyết 63-NQ/TU?")
+    assert result.doc.startswith("003") and "43/KH-UBND" in result.short
+    through = answer(engine, "Ban Thường vụ Huyện ủy cụ thể hóa Kết luận 51-KL/TW bằng văn bản nào?")
+    assert through.doc.startswith("001") and "97-KH/TU" in through.short
+
+
+def test_a_question_for_the_agency_is_answered_with_the_agency(engine):
+    result = answer(engine, "Cơ quan nào chủ trì tham mưu xây dựng đề án về nhà giáo và cán bộ quản lý ở Lạng Sơn?")
+    assert result.doc.startswith("003") and result.short.startswith("Sở Giáo dục và Đào tạo")
+
+
+def test_an_english_question_is_answered_in_the_documents_words(engine):
+    result = answer(engine, "Which law must the education units follow when they spend state budget money?")
+    assert result.short and "Luật Ngân sách" in result.short and result.confidence >= load_answer_model().threshold
+
+
+@pytest.fixture(scope="module")
+def articles_engine(tmp_path_factory, embedder):
+    from indexer.build import build_index
+    from runtime.settings import Settings
+    from search.engine import SearchEngine
+
+    settings = Settings(index_dir=tmp_path_factory.mktemp("articles-index"))
+    build_index(ARTICLES, settings, show_progress=False, embedder=embedder)
+    return SearchEngine(settings, embedder)
+
+
+@pytest.mark.parametrize(("question", "article", "gold"), [
+    ("Hợp đồng lao động bắt đầu có hiệu lực từ lúc nào?", "hop-dong__1", "kể từ ngày hai bên giao kết"),
+    ("Cơ quan nào giúp Chính phủ quản lý việc sử dụng mật mã để bảo vệ bí mật công tác?", "hop-dong__4",
+     "Ban Cơ yếu Chính phủ"),
+    ("nguoi lao dong chua thanh nien duoc nghi hang nam bao nhieu ngay", "hop-dong__5", "14 ngày làm việc"),
+])
+def test_a_legal_article_question_is_answered_from_its_article(articles_engine, question, article, gold):
+    result = answer(articles_engine, question)
+    assert result.doc.endswith(f"{article}.txt") and gold in result.short, (result.short, result.reason)
