@@ -38,13 +38,15 @@ from search.answer import add_similarities, answer_candidates  # noqa: E402
 from search.engine import SearchEngine  # noqa: E402
 from search.evaluate import has_gold, is_gold_document, load_queries  # noqa: E402
 from search.evidence import EMBEDDED, FINAL_FEATURES, FIRST_FEATURES, MODEL_FILE, AnswerModel  # noqa: E402
-from search.logistic import LogisticModel, fit  # noqa: E402
+from search.logistic import L2, LogisticModel, fit, fit_ranker  # noqa: E402
 from vietnamese.normalize import fold  # noqa: E402
 
 HELD_OUT = 0.3
 FOLDS = 5
 MAX_FALSE_ABSTENTION = 0.05
 MIN_ABSTENTION_RECALL = 0.85
+RANKER = "--pointwise" not in sys.argv
+PENALTY = float(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--l2=")), L2))
 
 
 @dataclass
@@ -95,14 +97,24 @@ def _gaps(features: list[dict[str, float]]) -> list[dict[str, float]]:
     return [{**f, "similarity_gap": f["similarity"] - best} for f in features]
 
 
-def fit_models(train: list[Asked]) -> tuple[LogisticModel, LogisticModel]:
+def fit_models(train: list[Asked]) -> tuple[LogisticModel, LogisticModel, LogisticModel | None]:
+    """The first model on every candidate; on each question's best EMBEDDED by it, the final model (the
+    probability of being right) and, with RANKER, a conditional logit that picks among them."""
     weights = _set_weights(train)
     first = _fit([(a, a.features, a.labels) for a in train], FIRST_FEATURES, weights)
     chosen = []
     for a in train:
         top = _top(first, a)
         chosen.append((a, _gaps([a.features[i] for i in top]), a.labels[top]))
-    return first, _fit(chosen, FINAL_FEATURES, weights)
+    final = _fit(chosen, FINAL_FEATURES, weights)
+    if not RANKER:
+        return first, final, None
+    rows = [f for _, fs, _ in chosen for f in fs]
+    groups = np.concatenate([np.full(len(fs), n) for n, (_, fs, _) in enumerate(chosen)])
+    labels = np.concatenate([labels for _, _, labels in chosen])
+    group_weights = np.array([weights[a.set_name] for a, _, labels in chosen if labels.any()])
+    ranker = fit_ranker(final.rows(rows), groups, labels, FINAL_FEATURES, l2=PENALTY, group_weights=group_weights)
+    return first, final, ranker
 
 
 def _fit(rows: list[tuple[Asked, list[dict], np.ndarray]], names: tuple[str, ...], weights: dict[str, float]) -> LogisticModel:
@@ -110,7 +122,7 @@ def _fit(rows: list[tuple[Asked, list[dict], np.ndarray]], names: tuple[str, ...
     x = np.array([[f.get(n, 0.0) for n in names] for f in features])
     y = np.concatenate([labels for _, _, labels in rows])
     w = np.concatenate([np.full(len(labels), weights[a.set_name]) for a, _, labels in rows])
-    return fit(x, y, names, sample_weights=w)
+    return fit(x, y, names, l2=PENALTY, sample_weights=w)
 
 
 def _set_weights(questions: list[Asked]) -> dict[str, float]:
@@ -128,18 +140,20 @@ def _top(first: LogisticModel, a: Asked) -> list[int]:
     return list(np.argsort(-p, kind="stable")[:EMBEDDED])
 
 
-def predict(models: tuple[LogisticModel, LogisticModel], a: Asked, first_only: bool = False) -> tuple[float, bool, str]:
-    """(confidence, whether the best candidate is right, its short answer) of one question; `first_only`: as an embedding model
-    the final model was not fitted with gets it."""
-    first, final = models
+def predict(models: tuple, a: Asked, first_only: bool = False) -> tuple[float, bool, str]:
+    """(confidence, whether the chosen candidate is right, its short answer) of one question; `first_only`:
+    as an embedding model the final model was not fitted with gets it."""
+    first, final, ranker = models
     top = _top(first, a)
     if not top:
         return 0.0, False, ""
     if first_only:
         p = first.probabilities(first.rows([a.features[i] for i in top]))
+        best = int(np.argmax(p))
     else:
-        p = final.probabilities(final.rows(_gaps([a.features[i] for i in top])))
-    best = int(np.argmax(p))
+        rows = final.rows(_gaps([a.features[i] for i in top]))
+        p = final.probabilities(rows)
+        best = int(np.argmax(ranker.probabilities(rows) if ranker else p))
     return float(p[best]), bool(a.labels[top[best]]), a.texts[top[best]]
 
 
@@ -156,21 +170,28 @@ def scores(outcomes: list[tuple[Asked, float, bool, str]], threshold: float) -> 
 
 def choose_threshold(outcomes: list[tuple[Asked, float, bool, str]]) -> float:
     """The threshold with the best mean accuracy over the sets among those that keep false abstention at most
-    MAX_FALSE_ABSTENTION and abstention recall at least MIN_ABSTENTION_RECALL on the pooled questions; when
-    none keeps both, the one that keeps false abstention and withholds the most."""
+    MAX_FALSE_ABSTENTION and abstention recall at least MIN_ABSTENTION_RECALL, each a mean over the sets
+    (every set weighs the same, as in the fit); when none keeps both, the one that keeps false abstention
+    and withholds the most."""
     sets = sorted({a.set_name for a, _, _, _ in outcomes})
     candidates = sorted({round(c, 3) for _, c, _, _ in outcomes} | {0.0})
     best, best_key = 0.0, None
     for t in candidates:
-        pooled = scores(outcomes, t)
-        if pooled["false abstention"] is not None and pooled["false abstention"] > MAX_FALSE_ABSTENTION:
+        per_set = [scores([o for o in outcomes if o[0].set_name == s], t) for s in sets]
+        false_abstention = _mean(p["false abstention"] for p in per_set)
+        recall = _mean(p["abstention recall"] for p in per_set)
+        if false_abstention is not None and false_abstention > MAX_FALSE_ABSTENTION:
             continue
-        keeps = pooled["abstention recall"] is None or pooled["abstention recall"] >= MIN_ABSTENTION_RECALL
-        mean = np.mean([scores([o for o in outcomes if o[0].set_name == s], t)["accuracy"] for s in sets])
-        key = (keeps, mean if keeps else pooled["abstention recall"] or 0.0)
+        keeps = recall is None or recall >= MIN_ABSTENTION_RECALL
+        key = (keeps, np.mean([p["accuracy"] for p in per_set]) if keeps else recall)
         if best_key is None or key > best_key:
             best, best_key = t, key
     return best
+
+
+def _mean(values) -> float | None:
+    present = [v for v in values if v is not None]
+    return float(np.mean(present)) if present else None
 
 
 def cross_validate(questions: list[Asked]) -> tuple[list, list]:
@@ -228,6 +249,9 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/edusearch-answer-features"),
                         help="folder of the features computed per question set and index")
     parser.add_argument("--write", action="store_true", help=f"write {MODEL_FILE.name}")
+    parser.add_argument("--pointwise", action="store_true",
+                        help="pick by the final model's probability, not by the conditional logit (to compare)")
+    parser.add_argument("--l2", type=float, default=L2, help="the penalty on standardized weights")
     parser.add_argument("--misses", type=int, default=0, help="print this many cross-validated misses per set")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -257,10 +281,12 @@ def main() -> None:
     if args.write:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
         fitted_on = {"sets": sorted({a.set_name for a in questions}), "fitted_questions": len(fitting),
+                     "selection": "conditional logit (ranker)" if RANKER else "final model",
                      "held_out_questions": len(held_out), "held_out_share": HELD_OUT, "date": date.today().isoformat(),
                      "commit": commit, "cross_validated": cv, "held_out": held,
-                     "threshold_rule": f"best mean accuracy with false abstention <= {MAX_FALSE_ABSTENTION} and "
-                                       f"abstention recall >= {MIN_ABSTENTION_RECALL} (pooled, out of fold)"}
+                     "threshold_rule": f"best mean accuracy over the sets with false abstention <= "
+                                       f"{MAX_FALSE_ABSTENTION} and abstention recall >= {MIN_ABSTENTION_RECALL} "
+                                       f"(means over the sets, out of fold)"}
         model = AnswerModel(*models, threshold=threshold, first_threshold=first_threshold,
                             embedding_model=next(iter(engines.values())).settings.model if engines else
                             load_settings().model, fitted_on=fitted_on)

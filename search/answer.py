@@ -59,7 +59,7 @@ HEADING_WEIGHTS = FieldWeights(context=1.0)
 MARK_RATIO = 0.75  # a sentence is marked as answering when it is this share as likely as its passage's best
 MIN_MARK_SCORE = 0.25  # and at least this likely
 DOCUMENT_SHARE = 0.3  # a question whose words are mostly in a document's title and opening is about it
-MAX_ANSWER_WORDS = 80  # a clause is widened to its whole sentence up to this length
+MAX_ANSWER_WORDS = 120  # a clause is widened to its whole sentence up to this length
 _MARKER_AHEAD = re.compile(r"[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\))[ \t]+")
 _ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+\d+")
 _LIST_MARKER = re.compile(r"^\s*(?:[-–•+*]|[a-zđ]\)|\d{1,2}[.)])\s+")
@@ -130,8 +130,9 @@ class Candidate:
     veto: str | None  # why this sentence certainly cannot answer, when it cannot
     flags: dict[str, str]  # what speaks against it, with the reason in Vietnamese
     target: Target | None = None  # the extracted target whose clause this is
-    kind: str = "sentence"  # or "paragraph", "passage" (the whole passage), "target"
+    kind: str = "sentence"  # or "item" (with its lead-in), "paragraph", "passage" (the whole passage), "target"
     probability: float = 0.0  # that it answers the question: the final model's when embedded, else the first's
+    rank_score: float = 0.0  # how it ranks among the question's candidates: the ranker's when embedded
     embedded: bool = False
 
 
@@ -148,9 +149,12 @@ class Candidates:
 
     def answer_text(self, candidate: Candidate) -> str:
         """The short answer this candidate would give."""
+        hit = self.hits[candidate.passage]
         if candidate.target:
             return _target_answer(candidate, self.by_passage[candidate.passage])
-        return _short_answer(self.hits[candidate.passage], candidate.sentence)
+        if candidate.kind == "item":
+            return _with_agency(hit, " ".join(candidate.sentence.text.split()))
+        return _short_answer(hit, candidate.sentence)
 
 
 def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), passages: int = PASSAGES,
@@ -173,7 +177,7 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
         return result
     found = candidates(engine, query, asked, checker, hits)
     threshold = weigh(engine, found, model)
-    best = max(found.open, key=lambda c: c.probability, default=None)
+    best = max(found.open, key=lambda c: (c.embedded, c.rank_score), default=None)
     if best is None or best.probability < threshold:
         result.reason = _abstain_reason(found)
         result.passages = [SupportingPassage(h, []) for h in hits[:passages]]
@@ -232,17 +236,21 @@ def candidates(engine: SearchEngine, query: Query, asked: Question, checker: Che
     for rank, hit in enumerate(hits, start=1):
         passage = _Passage(engine, checker, terms, hit, rank)
         passage.features["question_terms"] = question_terms
-        targets = [(a, b, target, "target") for a, b, target in checker.targets_in(hit)] \
-            if asked.focus is Focus.QUANTITY else []
+        spans = [(a, b, kind, lead, None) for a, b, kind, lead in _spans(hit.text)]
+        if asked.focus is Focus.QUANTITY:
+            spans += [(a, b, "target", "", target) for a, b, target in checker.targets_in(hit)]
         sentences = []
-        for position, (a, b, target, kind) in enumerate(_spans(hit.text) + targets):
-            text = hit.text[a:b].strip()
+        for position, (a, b, kind, lead, target) in enumerate(spans):
+            text = f"{lead} {hit.text[a:b].strip()}" if lead else hit.text[a:b].strip()
             features = passage.evidence(asked, checker, hit, a, b, text)
             features.update(position=math.log1p(position), target=float(kind == "target"),
-                            paragraph=float(kind == "paragraph"), whole_passage=float(kind == "passage"))
+                            paragraph=float(kind == "paragraph"), whole_passage=float(kind == "passage"),
+                            item=float(kind == "item"))
+            flags = checker.flags(text, features["agency"])
+            features.update({name: 1.0 for name in flags})
             sentence = AnswerSentence(a, a + len(hit.text[a:b].rstrip()), text, 0.0)
-            sentences.append(Candidate(sentence, rank - 1, features, checker.veto(hit, text, target),
-                                       checker.flags(text, features["agency"]), target, kind))
+            sentences.append(Candidate(sentence, rank - 1, features, checker.veto(hit, text, target), flags,
+                                       target, kind))
         out.append(sentences)
     add_gaps([c.features for sentences in out for c in sentences if c.veto is None], GAPS)
     dense_text = query.original if query.original and engine.profile.multilingual else query.meaning_text
@@ -289,19 +297,39 @@ class _Passage:
                 "lead_in": float(text.rstrip().endswith(":")), "words": math.log1p(len(text.split()))}
 
 
-def _spans(text: str) -> list[tuple[int, int, None, str]]:
-    """(start, end, None, kind) of each sentence, each paragraph of several sentences, and the whole
-    passage when it has several paragraphs, as long as the last two fit a short answer."""
+def _spans(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, lead) of each sentence; each list item under a lead-in that ends with `:`, read
+    with its lead-in (`Phạm tội thuộc một trong các trường hợp sau đây, thì bị phạt tù từ 02 năm đến 05
+    năm: a) Dẫn đến nạn nhân tự sát;`); each paragraph of several sentences; and the whole passage when it
+    has several paragraphs, as long as the last two fit a short answer."""
     sentences = sentence_spans(text)
-    out = [(a, b, None, "sentence") for a, b in sentences]
+    out = [(a, b, "sentence", "") for a, b in sentences]
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    lead, items = "", None  # the lead-in, and the kind of marker its items have
     for a, b in lines:
+        line = text[a:b].strip()
+        marker = _marker_kind(line)
+        if lead and marker and marker != _marker_kind(lead) and items in (None, marker):
+            out.append((a, b, "item", lead))
+            items = marker
+        else:
+            lead = line if line.endswith(":") and len(line.split()) <= MAX_ANSWER_WORDS else ""
+            items = None
         inside = sum(1 for s, e in sentences if a <= s and e <= b + 1)
         if inside > 1 and len(text[a:b].split()) <= MAX_ANSWER_WORDS:
-            out.append((a, b, None, "paragraph"))
+            out.append((a, b, "paragraph", ""))
     if len(lines) > 1 and len(text.split()) <= MAX_ANSWER_WORDS:
-        out.append((lines[0][0], lines[-1][1], None, "passage"))
+        out.append((lines[0][0], lines[-1][1], "passage", ""))
     return out
+
+
+def _marker_kind(line: str) -> str | None:
+    """`digit` for `2.`, `letter` for `a)`, `dash` for `-`; None for a line without a list marker."""
+    match = _LIST_MARKER.match(line)
+    if not match:
+        return None
+    mark = match.group(0).strip()
+    return "digit" if mark[0].isdigit() else "letter" if mark[0].isalpha() else "dash"
 
 
 @lru_cache(maxsize=16384)
@@ -315,19 +343,20 @@ def _joined(first: Analyzed, second: Analyzed) -> Analyzed:
 
 def weigh(engine: SearchEngine, found: Candidates, model: AnswerModel) -> float:
     """Each open candidate's probability of answering: the first model for all, then the embedding similarity
-    for the first model's best EMBEDDED and the final model for those. Returns the threshold that applies."""
+    for the first model's best EMBEDDED, the ranker's score and the final model's probability for those.
+    Returns the threshold that applies."""
     pool = found.open
     first = model.first.probabilities(model.first.rows([c.features for c in pool]))
     for candidate, p in zip(pool, first):
-        candidate.probability = candidate.sentence.score = float(p)
+        candidate.probability = candidate.sentence.score = candidate.rank_score = float(p)
     if not model.reads_similarities_of(engine.settings.model):
         return model.first_threshold
     top = sorted(pool, key=lambda c: -c.probability)[:EMBEDDED]
     add_similarities(engine, found, top)
-    final = model.final.probabilities(model.final.rows([c.features for c in top]))
-    for candidate, p in zip(top, final):
+    rows = model.final.rows([c.features for c in top])
+    for candidate, p, rank in zip(top, model.final.probabilities(rows), model.ranker.probabilities(rows)):
         candidate.probability = candidate.sentence.score = float(p)
-        candidate.embedded = True
+        candidate.rank_score, candidate.embedded = float(rank), True
     return model.threshold
 
 
@@ -428,7 +457,10 @@ def _short_answer(hit: Hit, sentence: AnswerSentence) -> str:
         end = _sentence_end(text, end + 1)
     whole = text[start:end].strip()
     short = whole if len(whole.split()) <= MAX_ANSWER_WORDS else sentence.text
-    short = _LIST_MARKER.sub("", " ".join(short.split()))
+    return _with_agency(hit, _LIST_MARKER.sub("", " ".join(short.split())))
+
+
+def _with_agency(hit: Hit, short: str) -> str:
     agency = _agency_heading(hit.section)
     return f"{agency}: {short}" if agency and fold(agency) not in fold(short) else short
 

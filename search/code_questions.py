@@ -39,8 +39,12 @@ class CodeAnswer:
 
 
 def asks_implementing_plan(asked: Question) -> bool:
+    """`Văn bản nào triển khai 63-NQ/TU?`: a document asked for, and a code after the verb (`Kế hoạch
+    43/KH-UBND thực hiện nghị quyết nào?` asks the other way)."""
     folded = fold(asked.asked)
-    return bool(asked.codes) and bool(_WHICH_DOCUMENT.search(folded)) and bool(_IMPLEMENTS.search(folded))
+    verb = _IMPLEMENTS.search(folded)
+    return bool(asked.codes and verb and _WHICH_DOCUMENT.search(folded)) \
+        and fold(asked.codes[0]) in folded[verb.end():]
 
 
 def unindexed_codes(engine: SearchEngine, asked: Question) -> list[str]:

@@ -5,7 +5,8 @@ A sentence certainly cannot answer (a veto) when
 - its document does not name a place or proper name the question names (`Cẩm Phả`);
 - its period (the sentence's own, else its headings', else its plan's) does not overlap the period or year
   asked (`năm 2028` against `Giai đoạn 2021 - 2025`); for an extracted target (`indexer.targets`) its own
-  period and levels are checked, and a sentence that holds targets of several periods gives way to them.
+  period and levels are checked, and a sentence that holds targets of several periods gives way to them;
+- the question asks what was done (`đã`) in a period that starts after its document was issued.
 What speaks against it without ruling it out (flags, weighed by the answer model in `search.evidence`):
 - the question asks for a figure, a person or a place and the sentence gives none;
 - it is a line of a blank form (`ngày …. tháng …. năm ….`);
@@ -58,6 +59,7 @@ _PERSON = re.compile(rf"(?<!\w)(?:{_SURNAMES})(?:\s{CAPITALIZED}){{1,3}}(?!\w)")
 _PLACE_NAME = re.compile(rf"\b(?i:tỉnh|huyện|thành phố|thị xã|quận|xã|phường)\s+{CAPITALIZED}")
 _PREAMBLE = re.compile(r"^\W*(?:Thực hiện|Triển khai|Căn cứ|Theo|V/v|Về việc)\b(?=.*(?:\d+/|\d+-[A-ZĐ]|như sau))|"
                        r"như sau\s*:\s*$", re.IGNORECASE | re.DOTALL)
+_DONE = re.compile(r"\b(?:da|did|was|were|has|have|achieved|completed)\b")  # folded: `đã hoàn thành`, `what did`
 _YEAR_IN_TEXT = re.compile(r"\bnăm(?: học)?\s+((?:19|20)\d\d)(?:\s*-\s*((?:19|20)\d\d))?\b", re.IGNORECASE)
 _DATE_TEXT = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\b\d{1,2}\s+tháng\s+[\wà-ỹ ]{2,9}?\s+\d{4}\b|"
                         r"\b\d{1,2}/\d{1,2}/\d{4}\b", re.IGNORECASE)
@@ -174,7 +176,7 @@ class Checker:
         for name in q.places + q.names:
             if not self.names(hit.doc, name):
                 return f"văn bản {self._label(hit.doc)} không nhắc đến {name}."
-        if q.years and not self._overlaps(hit, sentence, target):
+        if q.years and (not self._overlaps(hit, sentence, target) or self._issued_before(hit.doc)):
             asked = str(q.years[0]) if q.years[0] == q.years[1] else f"{q.years[0]} - {q.years[1]}"
             return f"không đoạn nào nói về {asked} (gần nhất: {self._label(hit.doc)})."
         if q.years and target is None and len(self._periods_within(hit, sentence)) > 1:
@@ -210,6 +212,13 @@ class Checker:
         else:
             span = _years_of(sentence) or _years_of(hit.section) or self._plan_years(hit.doc)
         return span is None or (span[0] <= end and start <= span[1])
+
+    def _issued_before(self, doc: str) -> bool:
+        """A question about what was done (`đã`) in a period that starts after the document was issued: a
+        report cannot tell what happened after it was written."""
+        meta = self.index.documents[doc].meta
+        return bool(_DONE.search(fold(self.question.asked))) and meta.year is not None \
+            and meta.year < self.question.years[0]
 
     def _deadline_start(self, hit, target: Target) -> int:
         """The first year a deadline target (`đạt 98% vào năm 2030`) is in force: the year after the

@@ -7,11 +7,12 @@ not, the agency, the passage's ranks on each side of retrieval, and the checks o
 flags. Features relative to the question's best candidate (`*_gap`) let one model compare sentences across
 questions of any length.
 
-Two logistic models (`search.logistic`) weigh them, both fitted by `bench/fit_answers.py` on the dev
+Three linear models (`search.logistic`) weigh them, all fitted by `bench/fit_answers.py` on the dev
 question sets, which `answer_model.json` names with the figures measured on questions held out of the fit:
-- `first` ranks every candidate without the embedding similarity (cheap);
-- `final` re-ranks the first model's best `EMBEDDED` candidates with it.
-The final probability of the best candidate is the answer's one confidence; below `threshold` (chosen on the
+- `first` (logistic) ranks every candidate without the embedding similarity (cheap);
+- the first model's best `EMBEDDED` candidates get the similarity; `ranker` (a conditional logit: which
+  candidate of a question is the right one) picks one of them;
+- `final` (logistic) gives the probability that the pick is right: the answer's one confidence; below `threshold` (chosen on the
 dev sets for at most 5% false abstention and at least 85% of unanswerable questions withheld) the answer
 abstains. With an embedding model of another profile than the one the final model was fitted with (the
 English-only fallback), similarities mean something else: the first model decides alone, against its own
@@ -33,7 +34,7 @@ MODEL_FILE = Path(__file__).with_name("answer_model.json")
 EMBEDDED = 8  # candidates the embedding similarity is computed for (its cost grows with them)
 SIMILARITY_WORDS = 48  # of the heading and the candidate, read by the model (its cost grows with them too)
 BASE = ("coverage", "unigram_coverage", "context_coverage", "support", "focus", "agency", "unit", "target",
-        "paragraph", "whole_passage", "heading_line", "position", "lead_in", "words", "first_passage", "reciprocal_rank", "heading_candidate",
+        "item", "paragraph", "whole_passage", "heading_line", "position", "lead_in", "words", "first_passage", "reciprocal_rank", "heading_candidate",
         "lexical_passage", "dense_passage", "about_document", "question_terms")
 GAPS = ("coverage", "unigram_coverage", "context_coverage", "support")  # also as a gap to the question's best candidate
 FIRST_FEATURES = BASE + tuple(f"{name}_gap" for name in GAPS) + FLAGS
@@ -44,6 +45,7 @@ FINAL_FEATURES = FIRST_FEATURES + ("similarity", "similarity_gap")
 class AnswerModel:
     first: LogisticModel
     final: LogisticModel
+    ranker: LogisticModel  # a conditional logit over the final features: which of the embedded candidates
     threshold: float  # the least confidence of an answer that is given
     first_threshold: float  # the same for the first model alone (an embedding model it was not fitted with)
     embedding_model: str  # the embedding model whose similarities `final` was fitted on
@@ -56,12 +58,12 @@ class AnswerModel:
     def to_json(self) -> dict:
         return {"threshold": self.threshold, "first_threshold": self.first_threshold,
                 "embedding_model": self.embedding_model, "embedded": EMBEDDED, "fitted_on": self.fitted_on,
-                "first": self.first.to_json(), "final": self.final.to_json()}
+                "first": self.first.to_json(), "final": self.final.to_json(), "ranker": self.ranker.to_json()}
 
     @classmethod
     def from_json(cls, data: dict) -> "AnswerModel":
         return cls(LogisticModel.from_json(data["first"]), LogisticModel.from_json(data["final"]),
-                   float(data["threshold"]), float(data["first_threshold"]), data["embedding_model"],
+                   LogisticModel.from_json(data["ranker"]), float(data["threshold"]), float(data["first_threshold"]), data["embedding_model"],
                    data.get("fitted_on", {}))
 
 

@@ -63,3 +63,41 @@ def fit(rows: np.ndarray, labels: np.ndarray, features: tuple[str, ...], l2: flo
             break
     return LogisticModel(tuple(features), tuple(float(b) for b in beta[:-1]), float(beta[-1]),
                          tuple(float(m) for m in mean), tuple(float(s) for s in scale))
+
+
+RANKER_STEPS = 400
+
+
+def fit_ranker(rows: np.ndarray, groups: np.ndarray, labels: np.ndarray, features: tuple[str, ...],
+               l2: float = L2, group_weights: np.ndarray | None = None) -> LogisticModel:
+    """Weights of a conditional logit: within each group (a question's candidates), the softmax of the
+    linear scores puts as much probability as it can on the right candidates. Groups without a right
+    candidate teach nothing here. The bias is 0: only differences within a group count."""
+    x = np.asarray(rows, dtype=np.float64)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = (x - mean) / scale
+    groups = np.asarray(groups)
+    y = np.asarray(labels, dtype=np.float64)
+    order = [np.flatnonzero(groups == g) for g in np.unique(groups)]
+    order = [idx for idx in order if y[idx].any()]
+    weights = np.ones(len(order)) if group_weights is None else np.asarray(group_weights, dtype=np.float64)
+    w = np.zeros(z.shape[1])
+    for _ in range(RANKER_STEPS):
+        gradient, hessian = l2 * w, l2 * np.eye(len(w))
+        for weight, idx in zip(weights, order):
+            zg, yg = z[idx], y[idx]
+            s = zg @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            q = np.where(yg > 0, np.exp(s - s[yg > 0].max()), 0.0)  # the softmax over the right ones only
+            q /= q.sum()
+            gradient += weight * (zg.T @ (p - q))
+            hessian += weight * ((zg * p[:, None]).T @ zg - np.outer(zg.T @ p, zg.T @ p)
+                                 - (zg * q[:, None]).T @ zg + np.outer(zg.T @ q, zg.T @ q))
+        step = np.linalg.solve(hessian + 1e-6 * np.eye(len(w)), gradient)
+        w -= step
+        if np.abs(step).max() < 1e-7:
+            break
+    return LogisticModel(tuple(features), tuple(float(v) for v in w), 0.0, tuple(float(m) for m in mean),
+                         tuple(float(s) for s in scale))
