@@ -43,7 +43,8 @@ from vietnamese.normalize import fold  # noqa: E402
 
 HELD_OUT = 0.3
 FOLDS = 5
-MAX_FALSE_ABSTENTION = 0.05
+MAX_FALSE_ABSTENTION = float(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--max-false-abstention=")),
+                                 0.05))
 MIN_ABSTENTION_RECALL = 0.85
 RANKER = "--pointwise" not in sys.argv
 PENALTY = float(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--l2=")), L2))
@@ -251,6 +252,8 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help=f"write {MODEL_FILE.name}")
     parser.add_argument("--pointwise", action="store_true",
                         help="pick by the final model's probability, not by the conditional logit (to compare)")
+    parser.add_argument("--max-false-abstention", type=float, default=MAX_FALSE_ABSTENTION,
+                        help="the most false abstention the threshold may cost (to explore the trade-off)")
     parser.add_argument("--l2", type=float, default=L2, help="the penalty on standardized weights")
     parser.add_argument("--misses", type=int, default=0, help="print this many cross-validated misses per set")
     args = parser.parse_args()
