@@ -33,6 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.splits import HELD_OUT, split  # noqa: E402
 from runtime.settings import load_settings  # noqa: E402
 from search.answer import add_similarities, answer_candidates  # noqa: E402
 from search.engine import SearchEngine  # noqa: E402
@@ -41,7 +42,6 @@ from search.evidence import EMBEDDED, FINAL_FEATURES, FIRST_FEATURES, MODEL_FILE
 from search.logistic import L2, LogisticModel, fit, fit_ranker  # noqa: E402
 from vietnamese.normalize import fold  # noqa: E402
 
-HELD_OUT = 0.3
 FOLDS = 5
 MAX_FALSE_ABSTENTION = float(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--max-false-abstention=")),
                                  0.05))
@@ -61,11 +61,6 @@ class Asked:
     features: list[dict[str, float]]
     labels: np.ndarray
     texts: list[str]  # the short answer of each candidate, to read the misses
-
-
-def split(question_id: str) -> str:
-    digest = int(hashlib.sha1(question_id.encode()).hexdigest(), 16)
-    return "held_out" if digest % 100 < HELD_OUT * 100 else "fit"
 
 
 def fold_of(group: str) -> int:

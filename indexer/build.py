@@ -32,6 +32,7 @@ from indexer.ingest import ParsedDocument
 from indexer.metadata import SIDECAR_SUFFIX, DocumentMeta, sidecar_path
 from vietnamese.normalize import NORMALIZATION_VERSION
 from indexer.references import changes_to, is_replaced
+from indexer.sections import SECTION_SEPARATOR
 from indexer.sandbox import Limits, parse_bounded
 from indexer.store import Store, StoredDocument, StoredSection, StoreWriter
 from indexer.targets import Target
@@ -114,6 +115,17 @@ def embedding_text(meta: DocumentMeta, chunk: Chunk) -> str:
     title = (meta.printed("title") or "")[:120]
     head = " › ".join(part for part in (title, chunk.section) if part)
     return f"{head}: {chunk.text}" if head else chunk.text
+
+
+def lexical_text(meta: DocumentMeta, chunk: Chunk) -> str:
+    """What the BM25 passage fields score: the passage under its own heading (the last part of its heading
+    path) or, for a passage outside any section, under the document's title (a law article's title line);
+    a passage that opens with its heading (a section's first) is scored as it is. A heading scored with its
+    text, not only as context, is what a plain bigram BM25 gets right on legal articles (BENCHMARKS.md,
+    "Retrieval fused on every dev set")."""
+    head = chunk.section.rsplit(SECTION_SEPARATOR, 1)[-1] if chunk.section else meta.printed("title") or ""
+    head = head.removesuffix("…").strip()  # a long heading is cut with an ellipsis
+    return f"{head}\n{chunk.text}" if head and not chunk.text.startswith(head) else chunk.text
 
 
 def chunk_context(meta: DocumentMeta, section: str) -> str:
@@ -370,7 +382,7 @@ def _write_parts(generation: Path, prepared: list[Prepared], dimension: int, set
         facts = DocumentFacets.of(meta, is_replaced(changes.get(item.document.doc, [])))
         searchable = restore if restore and item.without_diacritics else str
         for chunk in item.chunks:
-            bm25.add(vec_id, searchable(chunk.text), searchable(chunk_context(meta, chunk.section)), facts)
+            bm25.add(vec_id, searchable(lexical_text(meta, chunk)), searchable(chunk_context(meta, chunk.section)), facts)
             vec_id += 1
         if len(item.chunks):
             all_vectors.append(item.vectors)

@@ -20,7 +20,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 6  # 5: signer, fields read from the text, the syllable vocabulary; 6: dates of cited codes
+SCHEMA_VERSION = 7  # 5: signer, fields read from the text, the syllable vocabulary; 6: dates of cited codes;
+# 7: a passage scored in BM25 with its own heading (`indexer.build.lexical_text`)
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 STORE = "store.sqlite"

@@ -57,6 +57,8 @@ _PARTS = (ATTACHMENT_RANK, 0, 1, 2, 4)  # Phụ lục, Phần, Chương, Mục, 
 LIST_ITEM_WORDS = 20  # a numbered line of at most this many words with nothing beneath it is a list item
 LONG_TITLE_WORDS = 12  # a heading longer than this is also an item of content: it is kept as body too
 
+SECTION_SEPARATOR = " › "  # between the headings of a heading path
+
 
 @dataclass
 class Block:
@@ -82,7 +84,7 @@ class Section:
 
     @property
     def path_text(self) -> str:
-        return " › ".join(self.path)
+        return SECTION_SEPARATOR.join(self.path)
 
     @property
     def text(self) -> str:

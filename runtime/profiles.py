@@ -22,11 +22,9 @@ _PROFILES: list[tuple[str, ModelProfile]] = [
     # overturn clear BM25 wins (RRF weight 0.1: MRR@10 0.90 -> 0.80), so it adds a small share of its
     # normalized score instead, which only reorders near-ties.
     ("all-minilm", ModelProfile(dense_weight=0.05, fusion="weighted", multilingual=False)),
-    # multilingual-e5-small: dense alone reaches dev MRR@10 0.73 (BM25 0.97), and rank fusion at any weight
-    # costs BM25's clear wins (RRF 1.0: 0.83); 35% of its normalized score adds meaning without that (the
-    # best mean over the dev sets, 0.15-0.35 a plateau, 0.5 and up lose answers). bench/fusion_sweep.py measures
-    # it (README, "Retrieval quality"). Its question-sentence similarity is one feature of the fitted answer
-    # model (search/evidence.py).
+    # multilingual-e5-small: its index is ranked by the fitted rank model (search/rerank.py, fitted with
+    # bench/retrieval_sweep.py on every retrieval dev set); this weight fuses it only where that model is
+    # absent. 35% of its normalized score was the best mean over the plan dev sets before the fitted model.
     ("e5", ModelProfile(query_prefix="query: ", passage_prefix="passage: ", dense_weight=0.35, fusion="weighted")),
     ("bge-m3", ModelProfile(dense_weight=1.0)),
 ]

@@ -51,6 +51,7 @@ _NUMBERS_A_PART = re.compile(r"\b(?:chương trình|điều|chương|mục|phụ
 # The blanks of a form to fill in (`ngày …. tháng …. năm ….`, `Số: …./GP-….`): a line with two is a template.
 _BLANK = re.compile(r"(?:\.{3,}|…+)[.…]*")
 BLANKS_OF_A_FORM = 2
+_FILL_IN = re.compile(r"\.[.…]{3,}|…[.…]+")  # one blank to fill in: more dots than an ellipsis
 _TIME = re.compile(r"\b(?:19|20)\d{2}\b|\btháng\s+\w+\b|\bngày\s+\d{1,2}\b|\b\d{1,2}/\d{4}\b|\bgiai đoạn\b|"
                    r"\bquý\s+[IV\d]+|\bhằng năm\b|\bhàng năm\b|\bđịnh kỳ\b", re.IGNORECASE)
 _SURNAMES = ("Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Đoàn|Trịnh|Lương|Lâm|"
@@ -210,7 +211,7 @@ class Checker:
         if target is not None and target.year_to:
             span = (target.year_from or self._deadline_start(hit, target), target.year_to)
         else:
-            span = _years_of(sentence) or _years_of(hit.section) or self._plan_years(hit.doc)
+            span = years_of(sentence) or years_of(hit.section) or self.plan_years(hit.doc)
         return span is None or (span[0] <= end and start <= span[1])
 
     def _issued_before(self, doc: str) -> bool:
@@ -227,7 +228,7 @@ class Checker:
                    if t.sentence == target.sentence and t.year_from is None and t.year_to and t.year_to < target.year_to]
         if earlier:
             return max(earlier) + 1
-        plan = self._plan_years(hit.doc)
+        plan = self.plan_years(hit.doc)
         return plan[0] if plan and plan[0] <= target.year_to else target.year_to
 
     def targets_in(self, hit) -> list[tuple[int, int, Target]]:
@@ -244,7 +245,7 @@ class Checker:
     def _periods_within(self, hit, sentence: str) -> set[tuple[int | None, int | None]]:
         return {(t.year_from, t.year_to) for _, _, t in self.targets_in(hit) if t.sentence in sentence}
 
-    def _plan_years(self, doc: str) -> tuple[int, int] | None:
+    def plan_years(self, doc: str) -> tuple[int, int] | None:
         meta = self.index.documents[doc].meta
         return (meta.period_start or meta.period_end, meta.period_end) if meta.period_end else None
 
@@ -305,7 +306,14 @@ def _date_text(text: str, meta: DocumentMeta) -> str:
     return f"Ngày {display_date(meta.date)}"
 
 
-def _years_of(text: str) -> tuple[int, int] | None:
+def blank_form_share(text: str) -> float:
+    """The share of a passage's lines that have a blank to fill in (`Tháng...... năm 2022`): a form's."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return sum(1 for line in lines if _FILL_IN.search(line)) / len(lines) if lines else 0.0
+
+
+def years_of(text: str) -> tuple[int, int] | None:
+    """The years a text's first period or year spans (`(0, 2025)` for `đến năm 2025`)."""
     period = period_in(text)
     if period:
         return (period.start or period.end, period.end) if period.start else (0, period.end)

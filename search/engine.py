@@ -15,12 +15,15 @@ from search.cite import citation
 from search.dense import dense_search, single_threaded
 from search.english import is_english, translate
 from search.feedback import FEEDBACK, with_feedback
+from search.constraints import Checker
 from search.fuse import fuse
 from search.live_index import OpenIndex
 from search.lexicon import ABBREVIATIONS, GLOSSARY, THESAURUS, Lexicon
 from search.lexical import DEFAULT_WEIGHTS, FieldWeights, lexical_search
 from indexer.facets import Filters
 from search.query import Query, parse_query
+from search.question import understand
+from search import rerank
 
 Mode = Literal["hybrid", "lexical", "dense"]
 CANDIDATES = 100
@@ -69,6 +72,7 @@ class SearchEngine:
         self._embedder = embedder
         self.profile = profile_for(settings.model)
         self.fusion = self.profile.fusion
+        self.rank_model: rerank.RankModel | None = _rank_model_for(settings.model)
         self.field_weights: FieldWeights = DEFAULT_WEIGHTS
         self._query_vectors: dict[str, np.ndarray] = {}
         self._loading = threading.Lock()
@@ -126,7 +130,9 @@ class SearchEngine:
 
     def rank(self, query: Query, filters: Filters = Filters(), mode: Mode = "hybrid",
              candidates: int = CANDIDATES, weights: FieldWeights | None = None) -> Ranked:
-        """Each side's best `candidates` passages, fused; `weights` replace the lexical field weights."""
+        """Each side's best `candidates` passages, fused: by the fitted rank model (`search.rerank`) where it
+        was fitted with this embedding model, else by the model's profile; `weights` replace the lexical
+        field weights."""
         weights = weights or self.field_weights
         if FEEDBACK in self.expand and mode != "dense":
             query = with_feedback(self.index, query, filters, weights)
@@ -140,6 +146,11 @@ class SearchEngine:
             fused = lexical
         elif mode == "dense":
             fused = dense
+        elif self.rank_model:
+            question = understand(query)
+            features = rerank.candidates(self.index, question, Checker(self.index, question), lexical, dense,
+                                         self.rank_model)
+            fused = rerank.ranked(features, self.rank_model)
         else:
             fused = fuse(self.fusion, [(lexical, 1.0), (dense, self.profile.dense_weight)])
         return Ranked(fused, {v: r for r, (v, _) in enumerate(lexical, 1)},
@@ -173,3 +184,9 @@ class SearchEngine:
                 dense_rank=ranked.dense_ranks.get(vec_id),
             ))
         return out
+
+
+def _rank_model_for(model: str) -> rerank.RankModel | None:
+    """The fitted rank model, where it weighs scores of an embedding model of this model's profile."""
+    fitted = rerank.load_rank_model()
+    return fitted if fitted and profile_for(fitted.embedding_model) == profile_for(model) else None

@@ -83,21 +83,41 @@ def fit_ranker(rows: np.ndarray, groups: np.ndarray, labels: np.ndarray, feature
     order = [idx for idx in order if y[idx].any()]
     weights = np.ones(len(order)) if group_weights is None else np.asarray(group_weights, dtype=np.float64)
     w = np.zeros(z.shape[1])
+    loss = _ranker_loss(w, z, y, order, weights, l2)
     for _ in range(RANKER_STEPS):
         gradient, hessian = l2 * w, l2 * np.eye(len(w))
         for weight, idx in zip(weights, order):
             zg, yg = z[idx], y[idx]
-            s = zg @ w
-            p = np.exp(s - s.max())
-            p /= p.sum()
-            q = np.where(yg > 0, np.exp(s - s[yg > 0].max()), 0.0)  # the softmax over the right ones only
-            q /= q.sum()
+            p = _softmax(zg @ w)
+            q = _softmax(np.where(yg > 0, zg @ w, -np.inf))  # the softmax over the right ones only
             gradient += weight * (zg.T @ (p - q))
-            hessian += weight * ((zg * p[:, None]).T @ zg - np.outer(zg.T @ p, zg.T @ p)
-                                 - (zg * q[:, None]).T @ zg + np.outer(zg.T @ q, zg.T @ q))
+            hessian += weight * ((zg * p[:, None]).T @ zg - np.outer(zg.T @ p, zg.T @ p))
+        # The covariance under p bounds the curvature (with several right candidates the exact Hessian is not
+        # positive): a descent direction, its length halved until the loss falls.
         step = np.linalg.solve(hessian + 1e-6 * np.eye(len(w)), gradient)
-        w -= step
+        for _ in range(30):
+            trial = _ranker_loss(w - step, z, y, order, weights, l2)
+            if trial <= loss:
+                break
+            step /= 2
+        w, loss = w - step, min(trial, loss)
         if np.abs(step).max() < 1e-7:
             break
     return LogisticModel(tuple(features), tuple(float(v) for v in w), 0.0, tuple(float(m) for m in mean),
                          tuple(float(s) for s in scale))
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    p = np.exp(scores - scores.max())
+    return p / p.sum()
+
+
+def _ranker_loss(w: np.ndarray, z: np.ndarray, y: np.ndarray, order: list[np.ndarray], weights: np.ndarray,
+                 l2: float) -> float:
+    """The penalized negative log-probability that a group's pick is one of its right candidates."""
+    total = 0.5 * l2 * float(w @ w)
+    for weight, idx in zip(weights, order):
+        s = z[idx] @ w
+        right = s[y[idx] > 0]
+        total += weight * (np.logaddexp.reduce(s) - np.logaddexp.reduce(right))
+    return total

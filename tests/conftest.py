@@ -42,5 +42,15 @@ def engine(sample_settings, embedder):
     return SearchEngine(sample_settings, embedder=embedder)
 
 
+@pytest.fixture(scope="session")
+def articles_engine(tmp_path_factory, embedder):
+    """Six law articles written for the tests, one per file, each titled by its first line."""
+    from search.engine import SearchEngine
+
+    settings = Settings(index_dir=tmp_path_factory.mktemp("articles-index"))
+    build_index(REPO / "tests" / "search" / "data" / "articles", settings, show_progress=False, embedder=embedder)
+    return SearchEngine(settings, embedder)
+
+
 def sample(prefix: str) -> Path:
     return next(DOCUMENTS.glob(f"{prefix}_*"))

@@ -1,8 +1,6 @@
 """The answer model: weights fitted on data and written with the sets they were fitted on; questions about
 documents the index knows only from the plans that cite them; answers on text nobody tuned the rules on."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -12,9 +10,6 @@ from search.evidence import FINAL_FEATURES, FIRST_FEATURES, load_answer_model
 from search.logistic import fit, fit_ranker
 from search.question import Focus, Question
 from vietnamese.normalize import find_codes
-
-ARTICLES = Path(__file__).parent / "data" / "articles"
-
 
 def test_a_logistic_fit_finds_which_feature_carries_the_label():
     rng = np.random.default_rng(7)
@@ -69,17 +64,6 @@ def test_a_question_for_the_agency_is_answered_with_the_agency(engine):
 def test_an_english_question_is_answered_in_the_documents_words(engine):
     result = answer(engine, "Which law must the education units follow when they spend state budget money?")
     assert result.short and "Luật Ngân sách" in result.short and result.confidence >= load_answer_model().threshold
-
-
-@pytest.fixture(scope="module")
-def articles_engine(tmp_path_factory, embedder):
-    from indexer.build import build_index
-    from runtime.settings import Settings
-    from search.engine import SearchEngine
-
-    settings = Settings(index_dir=tmp_path_factory.mktemp("articles-index"))
-    build_index(ARTICLES, settings, show_progress=False, embedder=embedder)
-    return SearchEngine(settings, embedder)
 
 
 @pytest.mark.parametrize(("question", "article", "gold"), [
