@@ -16,9 +16,12 @@ normalized: NFC, one tone placement, lowercase, collapsed spaces); an `abstain` 
 is no short answer. A document is named by its 3-character prefix, its file name or its file stem. Reported: accuracy per category and overall, answered precision (right answers among
 all questions answered), abstention recall and false abstention (answerable questions left unanswered).
 
-Topic queries (no `gold`): the plans `plans_for_topic` lists, scored by recall@3, recall@5 and recall
-of the whole list (over topics that have relevant plans), and precision of the whole list (a topic that
-no plan addresses scores 1 when the list is empty).
+Topic queries (no `gold`): the plans `plans_for_topic` lists as addressing the topic, scored by recall@3,
+recall@5 and recall of the whole list (over topics that have relevant plans), and precision of the whole
+list (a topic that no plan addresses scores 1 when the list is empty). Where a topic file also names the
+plans that only mention a topic (`mentions`), the second tier is scored too: the share of those listed as
+mentions, the share of listed mentions that are relevant at all, and the share of every named plan
+listed in either tier.
 """
 
 from __future__ import annotations
@@ -44,8 +47,10 @@ class QueryResult:
     rank: int | None = None  # passage: rank of the first relevant passage (1-based) within DEPTH
     answer: str | None = None  # passage: the short answer
     answer_has_gold: bool | None = None  # passage: None when no relevant passage is retrieved
-    docs_ranked: list[str] = field(default_factory=list)  # topic: the listed plans' prefixes in rank order
+    docs_ranked: list[str] = field(default_factory=list)  # topic: the plans that address it, in rank order
     relevant_docs: list[str] = field(default_factory=list)
+    mentions_listed: list[str] = field(default_factory=list)  # topic: the plans listed as only mentioning it
+    mentioned_docs: list[str] = field(default_factory=list)  # topic: the plans a person found only mention it
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -95,6 +100,21 @@ class EvalReport:
             out["precision"] = sum(r.precision() for r in topics) / len(topics)
         if with_relevant:
             out["MAP"] = sum(r.average_precision() for r in with_relevant) / len(with_relevant)
+        judged = [r for r in topics if r.mentioned_docs or r.mentions_listed]
+        if judged:
+            found = [r for r in judged if r.mentioned_docs]
+            listing = [r for r in judged if r.mentions_listed]
+            if found:
+                out["mentions recall"] = sum(len(set(r.mentions_listed) & set(r.mentioned_docs)) / len(r.mentioned_docs)
+                                             for r in found) / len(found)
+            if listing:
+                out["mentions precision"] = sum(
+                    len(set(r.mentions_listed) & set(r.relevant_docs + r.mentioned_docs)) / len(r.mentions_listed)
+                    for r in listing) / len(listing)
+            seen = [r for r in topics if r.relevant_docs or r.mentioned_docs]
+            out["recall, both tiers"] = sum(
+                len(set(r.docs_ranked + r.mentions_listed) & set(r.relevant_docs + r.mentioned_docs))
+                / len(set(r.relevant_docs + r.mentioned_docs)) for r in seen) / len(seen)
         return {key: round(value, 4) for key, value in out.items()}
 
     def answer_counts(self) -> tuple[int, int]:
@@ -233,6 +253,11 @@ def doc_prefix(doc: str) -> str:
     return doc.rsplit("/", 1)[-1][:3]
 
 
+def gold_name(doc: str, docs: list[str]) -> str:
+    """An indexed document as the question file names it: the name in `docs` it matches, else its prefix."""
+    return next((d for d in docs if is_gold_document(doc, [d])), doc_prefix(doc))
+
+
 def is_gold_document(doc: str, docs: list) -> bool:
     """Whether an indexed document is one a question's `docs` names: by its 3-character prefix (`003`), its
     file name, or its file stem (`91-2015-qh13__7`)."""
@@ -255,9 +280,14 @@ def evaluate(engine: SearchEngine, queries: list[dict], mode: Mode = "hybrid",
         if item.get("gold"):
             results.append(_passage_result(engine, item, text, relevant, mode))
         else:
-            plans = plans_for_topic(engine, text).plans
-            results.append(QueryResult(item["id"], item["q"], "topic", docs_ranked=[doc_prefix(p.doc) for p in plans],
-                                       relevant_docs=relevant))
+            result = plans_for_topic(engine, text)
+            mentioned = [str(d) for d in item.get("mentions", [])]
+            named = relevant + mentioned
+            results.append(QueryResult(item["id"], item["q"], "topic",
+                                       docs_ranked=[gold_name(p.doc, named) for p in result.plans],
+                                       relevant_docs=relevant,
+                                       mentions_listed=[gold_name(p.doc, named) for p in result.mentions],
+                                       mentioned_docs=mentioned))
     return EvalReport(results)
 
 

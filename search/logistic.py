@@ -20,12 +20,16 @@ class LogisticModel:
     mean: tuple[float, ...]
     scale: tuple[float, ...]
 
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        """P(label 1) for each row of raw feature values (columns in `features` order)."""
+    def log_odds(self, rows: np.ndarray) -> np.ndarray:
+        """The linear score of each row of raw feature values (columns in `features` order)."""
         if len(rows) == 0:
             return np.zeros(0)
         z = (np.asarray(rows, dtype=np.float64) - np.array(self.mean)) / np.array(self.scale)
-        return 1.0 / (1.0 + np.exp(-(z @ np.array(self.weights) + self.bias)))
+        return z @ np.array(self.weights) + self.bias
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """P(label 1) for each row of raw feature values."""
+        return 1.0 / (1.0 + np.exp(-self.log_odds(rows)))
 
     def rows(self, features: list[dict[str, float]]) -> np.ndarray:
         """Feature records (name -> value; a missing name is 0) as the matrix `probabilities` takes."""

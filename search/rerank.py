@@ -8,7 +8,9 @@ normalized within that side's list (0 when that side did not find it). The first
   does not overlap);
 - `name_missing`: the share of the places and proper names the question names that the passage's document
   does not carry (`Hạ Long`, `Lạng Sơn`);
-- `blank_form`: the share of the passage's lines that are lines of a blank form (`Tháng...... năm 2022`).
+- `blank_form`: the share of the passage's lines that are lines of a blank form (`Tháng...... năm 2022`);
+- `heading_only`: the passage is nothing but a part's heading (`Chương II. HỖ TRỢ NGƯỜI LAO ĐỘNG …`), which
+  repeats a question's words without saying anything about them.
 The weights are those of a conditional logit (`search.logistic.fit_ranker`: which candidate of a question is
 a relevant one), fitted by `bench/retrieval_sweep.py --write` on part of every retrieval dev set and written
 to `rank_model.json` with the figures of the part held out. The model is used with the embedding model it
@@ -18,6 +20,7 @@ was fitted with (their scores are what it weighs); another model's index is fuse
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.chunks import Chunk
+from indexer.layout import is_all_caps
 from search.constraints import Checker, blank_form_share, years_of
 from search.live_index import OpenIndex
 from search.logistic import LogisticModel
@@ -32,9 +36,10 @@ from search.question import Question
 
 MODEL_FILE = Path(__file__).with_name("rank_model.json")
 SIDES = ("lexical", "dense")
-CHECKS = ("period_match", "period_conflict", "name_missing", "blank_form")
+CHECKS = ("period_match", "period_conflict", "name_missing", "blank_form", "heading_only")
 FEATURES = SIDES + CHECKS
 Ranking = list[tuple[int, float]]
+_PART = re.compile(r"^(?:Chương|Phần|Mục|Phụ lục)\s+[\dIVXLC]+\.?\s*[A-ZĐ]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -72,10 +77,17 @@ def side_scores(lexical: Ranking, dense: Ranking) -> dict[int, dict[str, float]]
     return out
 
 
+def is_heading_only(chunk: Chunk) -> bool:
+    """A passage that is nothing but a part's heading (`Chương II. HỖ TRỢ NGƯỜI LAO ĐỘNG …`, `Phụ lục`): a
+    title line with no text under it in this passage."""
+    text = " ".join(chunk.text.split())
+    return "\n" not in chunk.text.strip() and (bool(_PART.match(text)) or is_all_caps(text))
+
+
 def check_features(index: OpenIndex, question: Question, checker: Checker, chunk: Chunk) -> dict[str, float]:
     """The checks of one passage (see the module's docstring)."""
     out = {"blank_form": blank_form_share(chunk.text), "period_match": 0.0, "period_conflict": 0.0,
-           "name_missing": 0.0}
+           "name_missing": 0.0, "heading_only": float(is_heading_only(chunk))}
     if question.years:
         start, end = question.years
         span = years_of(chunk.text) or years_of(chunk.section)
@@ -98,7 +110,7 @@ def candidates(index: OpenIndex, question: Question, checker: Checker, lexical: 
     vec_ids = list(features)
     if not vec_ids:
         return features
-    first = model.model.probabilities(model.model.rows([features[v] for v in vec_ids]))
+    first = model.model.log_odds(model.model.rows([features[v] for v in vec_ids]))
     head = [vec_ids[i] for i in np.argsort(-first, kind="stable")[:model.depth]]
     chunks = index.store.chunks_by_vec_ids(head)
     for vec_id in head:
@@ -107,8 +119,8 @@ def candidates(index: OpenIndex, question: Question, checker: Checker, lexical: 
 
 
 def ranked(features: dict[int, dict[str, float]], model: RankModel) -> Ranking:
-    """(vec_id, the model's score) in rank order."""
+    """(vec_id, the model's linear score) in rank order (a probability would round to 1.0 at the top)."""
     vec_ids = list(features)
-    scores = model.model.probabilities(model.model.rows([features[v] for v in vec_ids]))
+    scores = model.model.log_odds(model.model.rows([features[v] for v in vec_ids]))
     order = np.argsort(-scores, kind="stable")
     return [(vec_ids[i], float(scores[i])) for i in order]

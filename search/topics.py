@@ -10,8 +10,11 @@ A passage matches when
 A plan addresses the topic when a meaningful share of it matches: a section whose heading carries the topic,
 SEVERAL passages that carry its wording, or a SHARE of its passages. (A national text on labour or health
 shares many of a descriptive topic's words, `phát triển`, `cán bộ`, `quản lý`, in a few of its hundred
-passages; a plan about the topic has them in a third of its own.) A plan with fewer matches only mentions it: counted, not
-listed, as is one whose best passage has MENTION_MATCH of the wording. Plans are ranked by a graded score:
+passages; a plan about the topic has them in a third of its own.) Footnotes (`Chú thích`) and the quoted
+titles of the documents a passage cites (`Quyết định số 522/QĐ-TTg ... phê duyệt Đề án "Giáo dục hướng
+nghiệp ..."`) are not evidence that a plan addresses a topic. Two tiers, both listed: the plans that
+address the topic, ranked; below them, `mentions`, the plans that only mention it (fewer matches, a
+footnote or a citation, or a best passage with MENTION_MATCH of the wording), each with its sentence. Plans are ranked by a graded score:
 the strength of the best match times how broad the matching is (a heading, or BROAD sections, is full
 breadth). The constants are set with `edusearch eval` on the dev topic file, on bench/topic_phrases.jsonl
 and on the dev plans with the legal texts as distractors (README, "Retrieval quality"). A topic that names
@@ -20,8 +23,10 @@ a document code also lists every plan that bears or cites it, with how.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from indexer.sections import SECTION_SEPARATOR
 from vietnamese.normalize import analyze, find_codes
 from vietnamese.sentences import sentence_spans
 from search.cite import display_date, document_label
@@ -37,6 +42,10 @@ BEST = 3  # passages averaged for a descriptive topic, and evidence shown
 PHRASE_MATCH = 0.8
 WORDS_MATCH = 0.5
 MENTION_MATCH = 0.5
+ADDRESSES, MENTIONS = "addresses", "mentions"
+_FOOTNOTES = re.compile(r"^(?:Chú thích|Chú giải)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“][^\"”“]{3,400}[\"”]")
+CITATION_REACH = 160  # characters before a quoted title within which a document code makes it a citation
 LONG_TOPIC = 7
 BROAD = 3  # matching sections for full breadth
 SEVERAL = 2  # matching passages for a plan to address the topic (one is a mention)
@@ -59,6 +68,7 @@ class PlanMatch:
     evidence: list[Hit]  # matching passages only, best first
     sentences: list[tuple[int, int]] = field(default_factory=list)  # the best matching sentence of each
     references: list[str] = field(default_factory=list)  # "thực hiện 51-KL/TW", when the topic names a code
+    tier: str = ADDRESSES  # or MENTIONS
 
     def evidence_sentence(self, n: int) -> str:
         start, end = self.sentences[n]
@@ -68,7 +78,7 @@ class PlanMatch:
         return {"doc": self.doc, "label": self.label, "title": self.title, "number": self.number,
                 "issuer": self.issuer, "date": self.date, "province": self.province,
                 "locality": self.locality, "score": self.score,
-                "matching_sections": self.matching_sections, "references": self.references,
+                "matching_sections": self.matching_sections, "references": self.references, "tier": self.tier,
                 "evidence": [{"citation": h.citation, "section": h.section, "text": h.text,
                               "sentence": self.evidence_sentence(n)} for n, h in enumerate(self.evidence)]}
 
@@ -76,42 +86,47 @@ class PlanMatch:
 @dataclass
 class TopicResult:
     topic: str
-    plans: list[PlanMatch]
-    left_out: int  # plans that mention the topic without addressing it
+    plans: list[PlanMatch]  # the plans that address the topic, ranked
+    mentions: list[PlanMatch]  # the plans that only mention it, each with its best passage
     notes: list[str] = field(default_factory=list)  # what was understood of the topic, for everyone
     details: list[str] = field(default_factory=list)  # how the search widened it: technical, shown on request
     read_as: str = ""  # the topic as the search read it: diacritics put back, or translated from English
 
     def to_json(self) -> dict:
-        return {"topic": self.topic, "read_as": self.read_as, "left_out": self.left_out, "notes": self.notes,
-                "details": self.details,
-                "plans": [p.to_json() for p in self.plans]}
+        return {"topic": self.topic, "read_as": self.read_as, "notes": self.notes, "details": self.details,
+                "plans": [p.to_json() for p in self.plans], "mentions": [p.to_json() for p in self.mentions]}
 
 
 @dataclass
 class _Scored:
     hit: Hit
-    relevance: float  # order-free coverage of the topic's words
-    phrase: float  # coverage with bigrams: the topic's wording kept
+    relevance: float  # order-free coverage of the topic's words, by the passage's own words
+    phrase: float  # coverage with bigrams: the topic's wording kept, by the passage's own words
+    cited: float  # the same as `phrase`, counting footnotes and the titles of cited documents too
+
+    @property
+    def order(self) -> tuple[float, float]:
+        return -(self.relevance + self.phrase), -self.hit.score
 
 
 def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters()) -> TopicResult:
     query = engine.parse(topic)
     notes = query_notes(query)
     if query.empty:
-        return TopicResult(topic, [], 0, notes, query_details(query), query.meaning_text)
+        return TopicResult(topic, [], [], notes, query_details(query), query.meaning_text)
     terms = query_terms(query, engine.index.bm25.searcher()).folded_only()  # which plans, not which spelling
     words = terms.unigrams()
     descriptive = len(words.folded) >= LONG_TOPIC
     ranked = engine.rank(query, filters, candidates=CANDIDATES)
     by_doc: dict[str, list[_Scored]] = {}
     for hit in engine.hits(ranked, len(ranked.fused)):
-        analyzed = analyze(f"{hit.section} {hit.text}")
-        by_doc.setdefault(hit.doc, []).append(_Scored(hit, words.coverage_of(analyzed), terms.coverage_of(analyzed)))
+        own = analyze(f"{hit.section} {own_words(hit)}")
+        by_doc.setdefault(hit.doc, []).append(_Scored(hit, words.coverage_of(own), terms.coverage_of(own),
+                                                      terms.coverage_of(analyze(f"{hit.section} {hit.text}"))))
     cited = _references_by_doc(engine, find_codes(query.text), filters)
-    plans, left_out = [], 0
+    plans, mentions = [], []
     for doc, scored in by_doc.items():
-        scored.sort(key=lambda s: (-(s.relevance + s.phrase), -s.hit.score))
+        scored.sort(key=lambda s: s.order)
         matches = [s for s in scored if s.phrase >= PHRASE_MATCH or (descriptive and s.relevance >= WORDS_MATCH)]
         words_mean = sum(sorted((s.relevance for s in scored), reverse=True)[:BEST]) / BEST
         phrase = max(s.phrase for s in scored)
@@ -122,17 +137,29 @@ def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters
         worded = sum(1 for s in matches if s.phrase >= PHRASE_MATCH)
         addresses = bool(matches) and (in_heading or worded >= SEVERAL
                                        or len(matches) >= SHARE * engine.index.chunk_counts[doc])
-        if not addresses and doc not in cited:
-            left_out += phrase >= MENTION_MATCH or bool(matches)
-            continue
-        score = strength * (NARROW + (1 - NARROW) * breadth)
-        evidence = [s.hit for s in matches[:BEST]]
-        plans.append(_plan(engine, doc, score, len(sections), evidence, _sentences(terms, evidence),
-                           cited.get(doc, [])))
+        if addresses or doc in cited:
+            score = strength * (NARROW + (1 - NARROW) * breadth)
+            evidence = [s.hit for s in matches[:BEST]]
+            plans.append(_plan(engine, doc, score, len(sections), evidence, _sentences(terms, evidence),
+                               cited.get(doc, [])))
+        elif matches or max(s.cited for s in scored) >= MENTION_MATCH:
+            best = matches[:1] or sorted(scored, key=lambda s: -s.cited)[:1]
+            mentions.append(_plan(engine, doc, max(s.cited for s in scored) * NARROW, len(sections),
+                                  [s.hit for s in best], _sentences(terms, [s.hit for s in best]), [], MENTIONS))
     for doc in cited.keys() - {p.doc for p in plans}:
         plans.append(_plan(engine, doc, 0.0, 0, [], [], cited[doc]))
     plans.sort(key=lambda p: (not p.references, -p.score, -p.matching_sections))
-    return TopicResult(topic, plans, left_out, notes, query_details(query), query.meaning_text)
+    mentions.sort(key=lambda p: -p.score)
+    return TopicResult(topic, plans, mentions, notes, query_details(query), query.meaning_text)
+
+
+def own_words(hit: Hit) -> str:
+    """What a passage says in its own words: nothing for a footnote, and its text without the quoted titles
+    of the documents it cites (a quoted title with a document code shortly before it)."""
+    if any(_FOOTNOTES.match(heading.strip()) for heading in hit.section.split(SECTION_SEPARATOR)):
+        return ""
+    return _QUOTED.sub(lambda m: " " if find_codes(m.string[max(0, m.start() - CITATION_REACH):m.start()])
+                       else m.group(0), hit.text)
 
 
 def _sentences(terms: QueryTerms, hits: list[Hit]) -> list[tuple[int, int]]:
@@ -143,13 +170,13 @@ def _sentences(terms: QueryTerms, hits: list[Hit]) -> list[tuple[int, int]]:
 
 
 def _plan(engine: SearchEngine, doc: str, score: float, matching_sections: int, evidence: list[Hit],
-          sentences: list[tuple[int, int]], refs: list[CodeReference]) -> PlanMatch:
+          sentences: list[tuple[int, int]], refs: list[CodeReference], tier: str = ADDRESSES) -> PlanMatch:
     meta = engine.index.documents[doc].meta
     return PlanMatch(doc=doc, label=document_label(meta), title=meta.title, number=meta.number,
                      issuer=meta.issuer_short or meta.issuer, date=meta.date, province=meta.province,
                      locality=meta.locality,
                      score=round(score, 4), matching_sections=matching_sections, evidence=evidence,
-                     sentences=sentences, references=[f"{r.relation} {r.target}" for r in refs])
+                     sentences=sentences, references=[f"{r.relation} {r.target}" for r in refs], tier=tier)
 
 
 def _references_by_doc(engine: SearchEngine, codes: list[str], filters: Filters) -> dict[str, list[CodeReference]]:
@@ -161,20 +188,22 @@ def _references_by_doc(engine: SearchEngine, codes: list[str], filters: Filters)
     return out
 
 
-CSV_COLUMNS = ["Văn bản", "Số hiệu", "Cơ quan ban hành", "Ngày", "Tỉnh/thành", "Huyện/thành phố/xã", "Điểm", "Số mục phù hợp",
+TIER_NAMES = {ADDRESSES: "Đề cập chủ đề", MENTIONS: "Chỉ nhắc đến"}
+CSV_COLUMNS = ["Mức độ", "Văn bản", "Số hiệu", "Cơ quan ban hành", "Ngày", "Tỉnh/thành", "Huyện/thành phố/xã", "Điểm", "Số mục phù hợp",
                "Thực hiện hay nhắc đến", *(f"{column} {n}" for n in range(1, BEST + 1)
                                           for column in ("Trích dẫn", "Câu phù hợp", "Đoạn")), "Tệp"]
 
 
 def topic_csv(result: TopicResult) -> str:
-    """The plan table as CSV text (`search.spreadsheet`)."""
+    """The plan table as CSV text (`search.spreadsheet`): the plans that address the topic, then those that
+    only mention it, the tier in the first column."""
     rows = []
-    for plan in result.plans:
+    for plan in result.plans + result.mentions:
         evidence = []
         for i in range(BEST):
             hit = plan.evidence[i] if i < len(plan.evidence) else None
             evidence += [hit.citation, plan.evidence_sentence(i), hit.text] if hit else ["", "", ""]
-        rows.append([plan.title or plan.label, plan.number or "", plan.issuer or "",
+        rows.append([TIER_NAMES[plan.tier], plan.title or plan.label, plan.number or "", plan.issuer or "",
                      display_date(plan.date), plan.province or "", plan.locality or "", f"{plan.score:.2f}",
                      plan.matching_sections, "; ".join(plan.references), *evidence, plan.doc])
     return csv_text(CSV_COLUMNS, rows)

@@ -16,7 +16,8 @@ from search.service import (MAX_QUERY_CHARS, Filters, IndexLocked, InputTooLong,
 from ui import admin
 from ui.downloads import CSV_FILES
 from ui.views import (answer_html, esc, lineage_html, login_html, metadata_html, plan_evidence_html, reader_html,
-                      target_cards_html, target_sentence_html, topic_cards_html, topic_summary_html)
+                      target_cards_html, target_sentence_html, topic_cards_html, topic_mentions_html,
+                      topic_summary_html)
 
 ALL = "Tất cả"
 LOGIN_MESSAGES = {"sai": "Sai mật khẩu quản trị.", "khoa": f"Đã nhập sai mật khẩu {admin.MAX_FAILURES} lần; hãy thử "
@@ -145,15 +146,18 @@ class Views:
         return answer_html(result, sections)
 
     def topic_page(self, topic: str, province: str, doc_type: str, year: str, period: str, current: bool) -> tuple:
-        """Summary, table rows, phone cards, CSV download, the first plan's evidence, every plan's evidence."""
+        """Summary, table rows, phone cards, the plans that only mention the topic, CSV download, the first
+        plan's evidence, every plan's evidence."""
         filters = filters_from(province, doc_type, year, period, current)
         result = self.state.service.topics(bounded(topic), filters)
         rows = [[n, p.label, p.issuer or "", display_date(p.date), f"{p.score:.2f}", p.matching_sections,
                  "; ".join(p.references), shorten(p.evidence_sentence(0), 200) if p.evidence else ""]
                 for n, p in enumerate(result.plans, 1)]
         evidence_pages = [plan_evidence_html(p, result.read_as) for p in result.plans]
-        csv_path = CSV_FILES.write("van-ban-theo-chu-de", result.topic, topic_csv(result)) if result.plans else None
+        csv_path = CSV_FILES.write("van-ban-theo-chu-de", result.topic, topic_csv(result)) \
+            if result.plans or result.mentions else None
         return (topic_summary_html(result), rows, topic_cards_html(result.plans, result.read_as),
+                topic_mentions_html(result),
                 gr.update(value=csv_path, visible=csv_path is not None),
                 evidence_pages[0] if evidence_pages else "", evidence_pages)
 

@@ -67,7 +67,7 @@ def topics_text(result: TopicResult) -> str:
     lines = [*result.notes, *result.details]
     if not result.plans:
         lines.append(f"Không có văn bản nào đề cập rõ chủ đề “{result.topic}”"
-                     + ("." if result.left_out else "; không văn bản nào trong thư viện nhắc đến nó."))
+                     + ("." if result.mentions else "; không văn bản nào trong thư viện nhắc đến nó."))
     else:
         lines.append(f"{len(result.plans)} văn bản đề cập chủ đề “{result.topic}”:")
     for rank, plan in enumerate(result.plans, 1):
@@ -75,8 +75,10 @@ def topics_text(result: TopicResult) -> str:
         lines.append(f"{rank}. {plan.label}{refs}  (điểm {plan.score:.2f}, {plan.matching_sections} mục phù hợp)")
         for n, hit in enumerate(plan.evidence):
             lines.append(f"   - {hit.citation}: {_clip(' '.join(plan.evidence_sentence(n).split()), 200)}")
-    if result.left_out:
-        lines.append(f"({result.left_out} văn bản khác chỉ nhắc thoáng qua nên không được liệt kê.)")
+    if result.mentions:
+        lines.append(f"\n{len(result.mentions)} văn bản chỉ nhắc đến chủ đề:")
+        for plan in result.mentions:
+            lines.append(f"- {plan.evidence[0].citation}: {_clip(' '.join(plan.evidence_sentence(0).split()), 200)}")
     return "\n".join(lines)
 
 

@@ -126,14 +126,25 @@ def plan_evidence_html(plan: PlanMatch, topic: str) -> str:
 def topic_summary_html(result: TopicResult) -> str:
     """What was understood of the topic, how many plans address it and how many only mention it; how the
     search widened it, collapsed."""
+    mentioned = f" {len(result.mentions)} văn bản khác chỉ nhắc đến (xem bên dưới bảng)." if result.mentions else ""
     if not result.plans:
         counted = "Không có văn bản nào đề cập rõ chủ đề này." + (
-            f" ({result.left_out} văn bản chỉ nhắc thoáng qua.)" if result.left_out else
-            " Không văn bản nào trong thư viện nhắc đến nó.")
+            mentioned or " Không văn bản nào trong thư viện nhắc đến nó.")
     else:
-        counted = f"<b>{len(result.plans)} văn bản</b> đề cập chủ đề này." + (
-            f" {result.left_out} văn bản khác chỉ nhắc thoáng qua nên không được liệt kê." if result.left_out else "")
+        counted = f"<b>{len(result.plans)} văn bản</b> đề cập chủ đề này." + mentioned
     return "".join(notes_html(result.notes)) + f"<p>{counted}</p>" + details_html(result.details)
+
+
+def topic_mentions_html(result: TopicResult) -> str:
+    """The second tier, collapsed: each plan that only mentions the topic, with its sentence and citation."""
+    if not result.mentions:
+        return ""
+    cards = "".join(
+        f"<div class='card'><div class='cite'>{esc(plan.label)}</div><div class='passage'>"
+        f"{highlight(plan.evidence_sentence(0), result.read_as)}</div>"
+        f"<div class='file evidence-cite'>{esc(plan.evidence[0].citation)}</div></div>" for plan in result.mentions)
+    return (f"<details class='mentions'><summary>{len(result.mentions)} văn bản chỉ nhắc đến chủ đề này "
+            f"(bấm để xem câu nhắc đến)</summary>{cards}</details>")
 
 
 def topic_cards_html(plans: list[PlanMatch], read_as: str) -> str:
@@ -282,6 +293,8 @@ table.meta th {text-align: left; padding-right: 12px; vertical-align: top; white
 .reader-section h4 {margin: 14px 0 4px;}
 details.tech {margin: 10px 0; color: #57606a; font-size: 0.85em;}
 details.tech summary {cursor: pointer;}
+details.mentions {margin: 12px 0;}
+details.mentions summary {cursor: pointer; color: #0969da; min-height: 44px; display: flex; align-items: center;}
 .card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin: 8px 0;}
 .card .figure {font-size: 1.15em; font-weight: 600;}
 .phone-cards {display: none;}

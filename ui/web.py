@@ -127,7 +127,8 @@ def _topic_tab(views: Views, filters: FilterControls) -> None:
         table, cards, download, evidence, pages = _result_table(
             "topic", TOPIC_COLUMNS, ["4%", "26%", "14%", "8%", "6%", "8%", "12%", "22%"],
             "Văn bản đề cập chủ đề (bấm vào một dòng để xem bằng chứng)", "evidence")
-    outputs = [summary, table, cards, download, evidence, pages]
+        mentions = gr.HTML(elem_id="topic-mentions")
+    outputs = [summary, table, cards, mentions, download, evidence, pages]
     for searched in (topic.submit, button.click, examples.load_input_event.then):
         searched(views.topic_page, [topic, *filters.inputs()], outputs, api_visibility="private").then(
             None, js=scroll_to("topic-summary"))

@@ -8,7 +8,7 @@ from search.constraints import Checker, blank_form_share
 from search.engine import _rank_model_for
 from search.lexical import lexical_search
 from search.question import understand
-from search.rerank import FEATURES, check_features, load_rank_model
+from search.rerank import FEATURES, check_features, is_heading_only, load_rank_model
 
 
 def _chunk(section: str, text: str) -> Chunk:
@@ -38,6 +38,12 @@ def test_a_blank_form_is_told_from_text_with_an_ellipsis():
     form = "Tháng...... năm 2022\nKính gửi: Ủy ban nhân dân quận/huyện..............\nHọ và tên người lao động"
     assert blank_form_share(form) == 2 / 3
     assert blank_form_share("Căn cứ … Luật Giáo dục...\nCác nhiệm vụ khác.") == 0.0
+
+
+def test_a_passage_that_is_only_a_chapters_heading_is_told_from_a_clause():
+    chapter = _chunk("Chương II. HỖ TRỢ NGƯỜI LAO ĐỘNG", "Chương II. HỖ TRỢ NGƯỜI LAO ĐỘNG ĐANG LÀM VIỆC TRONG DOANH NGHIỆP")
+    clause = _chunk("Điều 5 › 2. Đối với người dưới 18 tuổi", "2. Đối với người dưới 18 tuổi phạm nhiều tội thì …")
+    assert is_heading_only(chapter) and not is_heading_only(clause)
 
 
 def test_the_period_and_the_place_a_question_names_are_checked_for_each_passage(engine):

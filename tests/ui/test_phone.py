@@ -108,6 +108,27 @@ def _fonts_of(page, selector: str) -> list[dict]:
     return session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
 
 
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_both_tiers_of_a_topic_are_shown_and_the_mentions_open_with_a_tap(app_url, viewport, tmp_path):
+    """`phân luồng học sinh sau THCS`: 001 and 003 address it; the Gia Lai article (002) says it once."""
+    with browser_page(viewport) as page:
+        open_app(page, app_url)
+        page.get_by_role("tab", name="Theo chủ đề").click()
+        _search(page, "#topic", "phân luồng học sinh sau THCS", "#topic-mentions details.mentions")
+        first_tier = page.locator("#topic-cards" if viewport is PHONE else "#topic-table").inner_text()
+        assert "43/KH-UBND" in first_tier and "Huyện ủy" in first_tier and "ĐẢNG ỦY SỞ" not in first_tier
+        assert "1 văn bản khác chỉ nhắc đến" in page.locator("#topic-summary").inner_text()
+        summary = page.locator("#topic-mentions summary")
+        assert summary.is_visible() and summary.bounding_box()["height"] >= 44, "a tap target"
+        mention = page.locator("#topic-mentions .card").first
+        assert not mention.is_visible(), "the second tier is collapsed"
+        summary.click()
+        assert mention.is_visible() and "ĐẢNG ỦY SỞ GIÁO DỤC VÀ ĐÀO TẠO" in mention.inner_text()
+        assert "phân luồng học sinh sau trung học cơ sở" in mention.locator(".passage").inner_text()
+        assert mention.bounding_box()["width"] <= viewport["width"]
+        page.screenshot(path=str(screenshot_target(tmp_path, f"topic-tiers-{viewport['width']}.png")), full_page=True)
+
+
 def test_bold_headings_and_table_headers_are_drawn_in_one_font_that_has_every_vietnamese_letter(app_url):
     """Gradio's bundled Source Sans Pro semibold lacks some capitals and combining marks: Chromium drew
     those letters from another font (`UʙND`, `CÁN ʙỘ`, tone marks beside their vowels); table cells in a
