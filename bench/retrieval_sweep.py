@@ -121,8 +121,7 @@ def collect(engine: SearchEngine, set_name: str, paths: list[Path], whole_docume
         text = fold(item["q"]) if strip_diacritics else item["q"]
         query = engine.parse(text)
         lexical = lexical_search(engine.index.bm25, query, CANDIDATES, weights=engine.field_weights)
-        dense_text = query.original if query.original and engine.profile.multilingual else query.meaning_text
-        dense = dense_search(engine.index.vectors, engine.query_vector(dense_text), CANDIDATES,
+        dense = dense_search(engine.index.vectors, engine.query_vector(engine.dense_text(query)), CANDIDATES,
                              engine.index.facets, exact_vectors=engine.index.store.vectors)
         base = bigram.search(text, CANDIDATES) if bigram else []
         pool = {v for v, _ in lexical} | {v for v, _ in dense} | {v for v, _ in base}

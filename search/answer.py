@@ -253,8 +253,7 @@ def candidates(engine: SearchEngine, query: Query, asked: Question, checker: Che
                                        target, kind))
         out.append(sentences)
     add_gaps([c.features for sentences in out for c in sentences if c.veto is None], GAPS)
-    dense_text = query.original if query.original and engine.profile.multilingual else query.meaning_text
-    return Candidates(hits, out, dense_text)
+    return Candidates(hits, out, engine.dense_text(query))
 
 
 class _Passage:

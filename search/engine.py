@@ -138,9 +138,7 @@ class SearchEngine:
             query = with_feedback(self.index, query, filters, weights)
         lexical = lexical_search(self.index.bm25, query, candidates, filters, weights) \
             if mode != "dense" else []
-        # A multilingual model reads an English question as asked; the others get its Vietnamese translation.
-        dense_text = query.original if query.original and self.profile.multilingual else query.meaning_text
-        dense = dense_search(self.index.vectors, self.query_vector(dense_text), candidates,
+        dense = dense_search(self.index.vectors, self.query_vector(self.dense_text(query)), candidates,
                              self.index.facets, filters, self.index.store.vectors) if mode != "lexical" else []
         if mode == "lexical":
             fused = lexical
@@ -155,6 +153,17 @@ class SearchEngine:
             fused = fuse(self.fusion, [(lexical, 1.0), (dense, self.profile.dense_weight)])
         return Ranked(fused, {v: r for r, (v, _) in enumerate(lexical, 1)},
                       {v: r for r, (v, _) in enumerate(dense, 1)})
+
+    def dense_text(self, query: Query) -> str:
+        """What the model embeds: a multilingual model reads an English question as asked; the others get its
+        Vietnamese translation."""
+        return query.original if query.original and self.profile.multilingual else query.meaning_text
+
+    def similarities(self, query: Query, vec_ids: list[int]) -> list[float]:
+        """The model's cosine between the query and each passage, from the passages' stored vectors."""
+        if not vec_ids:
+            return []
+        return (self.index.store.vectors(vec_ids) @ self.query_vector(self.dense_text(query))).tolist()
 
     def section_text(self, doc: str, ordinal: int) -> str:
         """The whole text of one section of a plan, heading first."""

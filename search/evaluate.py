@@ -101,7 +101,7 @@ class EvalReport:
         if with_relevant:
             out["MAP"] = sum(r.average_precision() for r in with_relevant) / len(with_relevant)
         judged = [r for r in topics if r.mentioned_docs or r.mentions_listed]
-        if judged:
+        if any(r.mentioned_docs for r in topics):  # a topic file that names the plans that only mention topics
             found = [r for r in judged if r.mentioned_docs]
             listing = [r for r in judged if r.mentions_listed]
             if found:
@@ -254,8 +254,8 @@ def doc_prefix(doc: str) -> str:
 
 
 def gold_name(doc: str, docs: list[str]) -> str:
-    """An indexed document as the question file names it: the name in `docs` it matches, else its prefix."""
-    return next((d for d in docs if is_gold_document(doc, [d])), doc_prefix(doc))
+    """An indexed document as the question file names it: the name in `docs` it matches, else its file stem."""
+    return next((d for d in docs if is_gold_document(doc, [d])), doc.rsplit("/", 1)[-1].rsplit(".", 1)[0])
 
 
 def is_gold_document(doc: str, docs: list) -> bool:

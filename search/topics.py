@@ -23,6 +23,7 @@ a document code also lists every plan that bears or cites it, with how.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -34,7 +35,7 @@ from search.lineage import CodeReference, references
 from search.engine import Hit, SearchEngine
 from search.spreadsheet import csv_text
 from indexer.facets import Filters
-from search.query import query_details, query_notes
+from search.query import Query, query_details, query_notes
 from search.terms import QueryTerms, query_terms
 
 CANDIDATES = 300  # passages per retrieval side
@@ -43,6 +44,9 @@ PHRASE_MATCH = 0.8
 WORDS_MATCH = 0.5
 MENTION_MATCH = 0.5
 ADDRESSES, MENTIONS = "addresses", "mentions"
+NEAR_TOP = 0.03  # a passage this close to the topic's most similar passage (cosine) is near the top
+TOPIC_FEATURES = ("phrase", "words_mean", "worded", "share", "in_heading", "similarity", "similarity_gap", "near",
+                  "near_share")
 _FOOTNOTES = re.compile(r"^(?:Chú thích|Chú giải)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“][^\"”“]{3,400}[\"”]")
 CITATION_REACH = 160  # characters before a quoted title within which a document code makes it a citation
@@ -103,10 +107,69 @@ class _Scored:
     relevance: float  # order-free coverage of the topic's words, by the passage's own words
     phrase: float  # coverage with bigrams: the topic's wording kept, by the passage's own words
     cited: float  # the same as `phrase`, counting footnotes and the titles of cited documents too
+    similarity: float  # the embedding model's cosine between the topic and the passage
 
     @property
     def order(self) -> tuple[float, float]:
         return -(self.relevance + self.phrase), -self.hit.score
+
+
+@dataclass
+class _Plan:
+    """How one plan's retrieved passages match a topic, by wording and by meaning."""
+
+    doc: str
+    scored: list[_Scored]  # best match first
+    matches: list[_Scored]  # the passages that carry the topic's wording
+    in_heading: bool
+    addresses_by_wording: bool
+    features: dict[str, float]  # TOPIC_FEATURES: measured for bench/fit_topics.py, which weighs meaning against wording
+
+
+@dataclass
+class TopicEvidence:
+    """A topic's retrieved passages grouped by plan, each plan described by TOPIC_FEATURES."""
+
+    query: Query
+    terms: QueryTerms
+    descriptive: bool
+    plans: list[_Plan]
+
+
+def topic_evidence(engine: SearchEngine, query: Query, filters: Filters = Filters()) -> TopicEvidence:
+    terms = query_terms(query, engine.index.bm25.searcher()).folded_only()  # which plans, not which spelling
+    words = terms.unigrams()
+    descriptive = len(words.folded) >= LONG_TOPIC
+    ranked = engine.rank(query, filters, candidates=CANDIDATES)
+    hits = engine.hits(ranked, len(ranked.fused))
+    similarities = engine.similarities(query, [v for v, _ in ranked.fused])
+    by_doc: dict[str, list[_Scored]] = {}
+    for hit, similarity in zip(hits, similarities):
+        own = analyze(f"{hit.section} {own_words(hit)}")
+        by_doc.setdefault(hit.doc, []).append(_Scored(hit, words.coverage_of(own), terms.coverage_of(own),
+                                                      terms.coverage_of(analyze(f"{hit.section} {hit.text}")),
+                                                      similarity))
+    top = max(similarities, default=0.0)
+    return TopicEvidence(query, terms, descriptive,
+                         [_described(engine, doc, scored, terms, descriptive, top) for doc, scored in by_doc.items()])
+
+
+def _described(engine: SearchEngine, doc: str, scored: list[_Scored], terms: QueryTerms, descriptive: bool,
+               top: float) -> _Plan:
+    scored.sort(key=lambda s: s.order)
+    matches = [s for s in scored if s.phrase >= PHRASE_MATCH or (descriptive and s.relevance >= WORDS_MATCH)]
+    in_heading = any(terms.coverage_of(analyze(s.hit.section)) >= PHRASE_MATCH for s in matches)
+    worded = sum(1 for s in matches if s.phrase >= PHRASE_MATCH)
+    passages = engine.index.chunk_counts[doc]
+    by_wording = bool(matches) and (in_heading or worded >= SEVERAL or len(matches) >= SHARE * passages)
+    best_similarity = max(s.similarity for s in scored)
+    near = sum(1 for s in scored if s.similarity >= top - NEAR_TOP)
+    features = {"phrase": max(s.phrase for s in scored),
+                "words_mean": sum(sorted((s.relevance for s in scored), reverse=True)[:BEST]) / BEST,
+                "worded": math.log1p(worded), "share": len(matches) / passages, "in_heading": float(in_heading),
+                "similarity": best_similarity, "similarity_gap": best_similarity - top, "near": math.log1p(near),
+                "near_share": near / passages}
+    return _Plan(doc, scored, matches, in_heading, by_wording, features)
 
 
 def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters()) -> TopicResult:
@@ -114,30 +177,17 @@ def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters
     notes = query_notes(query)
     if query.empty:
         return TopicResult(topic, [], [], notes, query_details(query), query.meaning_text)
-    terms = query_terms(query, engine.index.bm25.searcher()).folded_only()  # which plans, not which spelling
-    words = terms.unigrams()
-    descriptive = len(words.folded) >= LONG_TOPIC
-    ranked = engine.rank(query, filters, candidates=CANDIDATES)
-    by_doc: dict[str, list[_Scored]] = {}
-    for hit in engine.hits(ranked, len(ranked.fused)):
-        own = analyze(f"{hit.section} {own_words(hit)}")
-        by_doc.setdefault(hit.doc, []).append(_Scored(hit, words.coverage_of(own), terms.coverage_of(own),
-                                                      terms.coverage_of(analyze(f"{hit.section} {hit.text}"))))
+    found = topic_evidence(engine, query, filters)
+    terms = found.terms
     cited = _references_by_doc(engine, find_codes(query.text), filters)
     plans, mentions = [], []
-    for doc, scored in by_doc.items():
-        scored.sort(key=lambda s: s.order)
-        matches = [s for s in scored if s.phrase >= PHRASE_MATCH or (descriptive and s.relevance >= WORDS_MATCH)]
-        words_mean = sum(sorted((s.relevance for s in scored), reverse=True)[:BEST]) / BEST
-        phrase = max(s.phrase for s in scored)
-        strength = max(phrase, words_mean) if descriptive else phrase
+    for plan in found.plans:
+        doc, scored, matches = plan.doc, plan.scored, plan.matches
+        phrase, words_mean = plan.features["phrase"], plan.features["words_mean"]
+        strength = max(phrase, words_mean) if found.descriptive else phrase
         sections = {s.hit.section for s in matches}
-        in_heading = any(terms.coverage_of(analyze(s.hit.section)) >= PHRASE_MATCH for s in matches)
-        breadth = 1.0 if in_heading else min(1.0, len(sections) / BROAD)
-        worded = sum(1 for s in matches if s.phrase >= PHRASE_MATCH)
-        addresses = bool(matches) and (in_heading or worded >= SEVERAL
-                                       or len(matches) >= SHARE * engine.index.chunk_counts[doc])
-        if addresses or doc in cited:
+        breadth = 1.0 if plan.in_heading else min(1.0, len(sections) / BROAD)
+        if plan.addresses_by_wording or doc in cited:
             score = strength * (NARROW + (1 - NARROW) * breadth)
             evidence = [s.hit for s in matches[:BEST]]
             plans.append(_plan(engine, doc, score, len(sections), evidence, _sentences(terms, evidence),
