@@ -22,11 +22,13 @@ from search.query import Query
 class FieldWeights:
     """Boosts per field, tuned with `edusearch eval` on the dev queries (README, "Retrieval quality"):
     folded as strong as exact keeps queries typed without diacritics at MRR@10 0.87 with no loss on
-    accented ones; the context fields (title, number, issuer, heading path) help only lightly."""
+    accented ones; the context fields (title, number, issuer, heading path) help only lightly. With a
+    passage's own heading scored in its text (`indexer.build.lexical_text`), context 0.2 is the best of
+    0-0.3 over every retrieval dev set (`bench/retrieval_sweep.py`; legal-qa 0.918 -> 0.925)."""
 
     exact: float = 1.0
     folded: float = 1.0
-    context: float = 0.1
+    context: float = 0.2
     codes: float = 2.0
     # a context term in at least this share of the passages' contexts is not searched (1.0: every one is)
     common_context: float = 0.5
