@@ -7,8 +7,10 @@ import errno
 import functools
 import hashlib
 import os
+import queue
 import sqlite3
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
@@ -30,6 +32,7 @@ from runtime.embed import Embedder
 from indexer.extract import SUPPORTED_SUFFIXES, ExtractionError, UnsupportedFile
 from indexer.ingest import ParsedDocument
 from indexer.metadata import SIDECAR_SUFFIX, DocumentMeta, sidecar_path
+from indexer.progress import EmbeddingProgress, clear_progress, write_progress
 from vietnamese.normalize import NORMALIZATION_VERSION
 from indexer.references import changes_to, is_replaced
 from indexer.sections import SECTION_SEPARATOR
@@ -60,6 +63,7 @@ EMBED_WINDOW = 1024  # chunks embedded together (sorted by length inside) while 
 # The first window is small and each next one twice as large, up to EMBED_WINDOW: the model starts as soon as
 # a few files are read instead of waiting for a thousand chunks (7 s of 104 on 1,300 chunks, BENCHMARKS.md).
 FIRST_EMBED_WINDOW = 64
+SEARCHABLE = "searchable"  # the stage at which a lexical generation is live (`build_index`'s on_stage)
 
 
 @dataclass
@@ -90,6 +94,7 @@ class BuildReport:
     chunks_embedded: int
     seconds: float
     embed_seconds: float
+    searchable_seconds: float | None = None  # when a lexical generation was published first: after how long
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -135,7 +140,12 @@ def chunk_context(meta: DocumentMeta, section: str) -> str:
 
 def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, show_progress: bool = True,
                 embedder: Embedder | None = None, on_stage: Callable[[str], None] | None = None) -> BuildReport:
-    """Index `documents` into `settings.index_dir`. Raises IndexUnusable (or IndexLocked) with advice."""
+    """Index `documents` into `settings.index_dir`. Raises IndexUnusable (or IndexLocked) with advice.
+
+    Passages are embedded in a thread while files are still read. When at least
+    `settings.lexical_first_chunks` passages are left to embed once every file is read, a lexical generation
+    is published first (searchable in seconds, `on_stage(SEARCHABLE)`), and the hybrid one when embedding
+    ends; meanwhile the index folder's PROGRESS file says how far embedding has gone."""
     started = time.perf_counter()
     if not documents.is_dir():
         raise FileNotFoundError(f"documents folder not found: {documents}")
@@ -143,6 +153,7 @@ def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, s
         raise ValueError(f"the loaded model is {embedder.name} but the settings name {settings.index_model}: "
                          "an index must record the model that embedded it")
     index_dir = settings.index_dir
+    searchable_seconds = None
     with gen.WriterLock(index_dir):
         gen.remove_partial(index_dir)
         previous, previous_manifest = (None, None) if rebuild else _open_previous(index_dir, settings.index_model)
@@ -155,24 +166,35 @@ def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, s
                 reports.extend(FileReport(d.doc, REMOVED) for d in previous.documents(with_text=False)
                                if d.doc not in present)
                 previous.close()
-            embedding.finish(need_embedder=previous_manifest is None)
+            if embedding.left() >= max(settings.lexical_first_chunks, 1):
+                write_index(index_dir, prepared, 0, settings, on_stage, stage=gen.LEXICAL)
+                searchable_seconds = time.perf_counter() - started
+                embedding.report_progress(index_dir)
+                if on_stage:
+                    on_stage(SEARCHABLE)
+            try:
+                embedding.finish(need_embedder=previous_manifest is None)
+            finally:
+                clear_progress(index_dir)
         embedder, embed_seconds, embedded = embedding.embedder, embedding.seconds, embedding.count
         dimension = embedder.dimension if embedder else previous_manifest.dimension
 
         generation, total = write_index(index_dir, prepared, dimension, settings, on_stage)
-    return BuildReport(reports, generation.name, total, embedded, time.perf_counter() - started, embed_seconds)
+    return BuildReport(reports, generation.name, total, embedded, time.perf_counter() - started, embed_seconds,
+                       searchable_seconds)
 
 
 def write_index(index_dir: Path, prepared: list[Prepared], dimension: int, settings: Settings,
-                on_stage: Callable[[str], None] | None = None) -> tuple[Path, int]:
-    """Write embedded documents as a new generation and publish it: (the generation, its chunk count).
-    On a write error the previous generation stays live and IndexWriteFailed says what happened. The caller
-    holds the index's WriterLock."""
+                on_stage: Callable[[str], None] | None = None, stage: str = gen.HYBRID) -> tuple[Path, int]:
+    """Write prepared documents as a new generation and publish it: (the generation, its chunk count). A
+    hybrid generation needs every passage embedded; a lexical one keeps the vectors that are ready (a later
+    build reuses them) and has no vector index. On a write error the previous generation stays live and
+    IndexWriteFailed says what happened. The caller holds the index's WriterLock."""
     if on_stage:
         on_stage("writing")
     generation = gen.new_generation_dir(index_dir)
     try:
-        total = _write_generation(generation, prepared, dimension, settings)
+        total = _write_generation(generation, prepared, dimension, settings, stage)
         manifest = gen.Manifest(
             schema_version=gen.SCHEMA_VERSION, normalization_version=NORMALIZATION_VERSION,
             chunker_version=CHUNKER_VERSION, model=settings.index_model, dimension=dimension,
@@ -180,6 +202,7 @@ def write_index(index_dir: Path, prepared: list[Prepared], dimension: int, setti
             documents={p.document.doc: p.document.sha256 for p in prepared},
             counts={"documents": len(prepared), "chunks": total,
                     "sections": sum(len(p.sections) for p in prepared)},
+            stage=stage,
         )
         if on_stage:
             on_stage("publishing")
@@ -243,8 +266,9 @@ def _decide(path: Path, doc: str, previous: Store | None, root: Path) -> tuple[F
         stored = previous.document(doc)
         if stored is not None and stored.sha256 == sha:
             pairs = previous.chunks_of(doc)
-            item = Prepared(stored, previous.sections(doc), [c for c, _ in pairs],
-                            np.vstack([v for _, v in pairs]) if pairs else np.zeros((0, 1), np.float32),
+            embedded = all(len(v) for _, v in pairs)  # a lexical generation may hold passages not yet embedded
+            vectors = np.vstack([v for _, v in pairs]) if pairs else np.zeros((0, 1), np.float32)
+            item = Prepared(stored, previous.sections(doc), [c for c, _ in pairs], vectors if embedded else None,
                             previous.targets(doc))
             return FileReport.of(doc, UNCHANGED, len(pairs), stored.notes, stored.coverage), item
     return sha
@@ -295,16 +319,22 @@ def _read_all(files: list[Path], documents: Path, previous: Store | None, limits
 
 
 class _Embedding:
-    """Embeds prepared documents in windows of chunks as they arrive (the model sorts each window by length,
-    so batches pad little), loading the model only when something needs embedding."""
+    """Embeds prepared documents in windows of chunks as they arrive, in a thread of its own so that reading
+    goes on meanwhile (the model sorts each window by length, so batches pad little), loading the model only
+    when something needs embedding. Once asked (`report_progress`), it writes its progress into the index
+    folder after each window."""
 
     def __init__(self, embedder: Embedder | None, settings: Settings, show_progress: bool):
         self.embedder, self.settings, self.show_progress = embedder, settings, show_progress
-        self.seconds, self.count = 0.0, 0
+        self.seconds, self.count, self.total = 0.0, 0, 0
         self.window = FIRST_EMBED_WINDOW
         self._pending: list[Prepared] = []
         self._without_diacritics: list[Prepared] = []  # embedded last, with diacritics put back
         self._accented: list[Prepared] = []  # whose words put them back
+        self._windows: queue.Queue = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._progress_dir: Path | None = None
         self._bar = tqdm(total=0, desc="Mã hóa đoạn văn", unit="đoạn", disable=not show_progress, file=sys.stderr,
                          position=1, leave=False)
 
@@ -312,6 +342,8 @@ class _Embedding:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._worker:
+            self._windows.put(None)  # a window being embedded ends; the thread is a daemon on an interruption
         self._bar.close()
 
     def add(self, item: Prepared) -> None:
@@ -321,52 +353,88 @@ class _Embedding:
         if item.vectors is not None:
             return
         (self._without_diacritics if restoring else self._pending).append(item)
-        self._bar.total += len(item.chunks)
+        self.total += len(item.chunks)
+        self._bar.total = self.total
         self._bar.refresh()
         if sum(len(p.chunks) for p in self._pending) >= self.window:
-            self._flush()
+            self._submit()
             self.window = min(2 * self.window, EMBED_WINDOW)
+
+    def left(self) -> int:
+        """Passages not embedded yet."""
+        return self.total - self.count
+
+    def report_progress(self, index_dir: Path) -> None:
+        self._progress_dir = index_dir
+        self._write_progress()
 
     def finish(self, need_embedder: bool) -> None:
         """Embed what is left, documents without diacritics last, with them put back from the words of all
-        the others (a model reads `ty le hoc sinh` poorly); load the model anyway when the vector dimension
-        is not known otherwise."""
-        self._flush()
+        the others (a model reads `ty le hoc sinh` poorly), and wait for every window; load the model anyway
+        when the vector dimension is not known otherwise."""
+        self._submit()
         if self._without_diacritics:
             self._pending, self._without_diacritics = self._without_diacritics, []
-            self._flush(_vocabulary(self._accented).restore)
+            self._submit(_vocabulary(self._accented).restore)
+        if self._worker:
+            self._windows.put(None)
+            self._worker.join()
+            self._worker = None
+        if self._error:
+            raise self._error
         if self.embedder is None and need_embedder:
             self.embedder = Embedder.from_settings(self.settings)
 
-    def _flush(self, restore: Callable[[str], str] = str) -> None:
+    def _submit(self, restore: Callable[[str], str] = str) -> None:
         if not self._pending:
             return
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._run, name="embed", daemon=True)
+            self._worker.start()
+        self._windows.put((self._pending, restore))
+        self._pending = []
+
+    def _run(self) -> None:
+        while (window := self._windows.get()) is not None:
+            if self._error is None:
+                try:
+                    self._embed(*window)
+                except BaseException as error:  # noqa: BLE001 - raised again by `finish` in the caller's thread
+                    self._error = error
+
+    def _embed(self, items: list[Prepared], restore: Callable[[str], str]) -> None:
         started = time.perf_counter()
         if self.embedder is None:
             self.embedder = Embedder.from_settings(self.settings)
-        texts = [restore(embedding_text(item.document.meta, c)) for item in self._pending for c in item.chunks]
+        texts = [restore(embedding_text(item.document.meta, c)) for item in items for c in item.chunks]
         vectors = self.embedder.embed_passages(texts, self.settings.batch_size)
         offset = 0
-        for item in self._pending:
+        for item in items:
             item.vectors = vectors[offset:offset + len(item.chunks)]
             offset += len(item.chunks)
-        self._pending = []
         self.seconds += time.perf_counter() - started
         self.count += len(texts)
         self._bar.update(len(texts))
+        self._write_progress()
+
+    def _write_progress(self) -> None:
+        if self._progress_dir:
+            write_progress(self._progress_dir, EmbeddingProgress(os.getpid(), time.time(), self.count, self.total,
+                                                                 self.count / self.seconds if self.seconds else 0.0))
 
 
-def _write_generation(generation: Path, prepared: list[Prepared], dimension: int, settings: Settings) -> int:
+def _write_generation(generation: Path, prepared: list[Prepared], dimension: int, settings: Settings,
+                      stage: str) -> int:
     bm25 = Bm25Writer(generation / gen.BM25)
     try:
-        return _write_parts(generation, prepared, dimension, settings, bm25)
+        return _write_parts(generation, prepared, dimension, settings, bm25, stage)
     except BaseException:
         bm25.abort()
         raise
 
 
 def _write_parts(generation: Path, prepared: list[Prepared], dimension: int, settings: Settings,
-                 bm25: Bm25Writer) -> int:
+                 bm25: Bm25Writer, stage: str) -> int:
     store = StoreWriter(generation / gen.STORE)
     all_vectors = []
     vec_id = 0
@@ -376,21 +444,23 @@ def _write_parts(generation: Path, prepared: list[Prepared], dimension: int, set
     any_without = any(item.without_diacritics for item in prepared)
     restore = vocabulary.restore if settings.restore_diacritics and any_without else None
     for item in prepared:
-        assert item.vectors is not None
+        vectors = item.vectors  # read once: the embedding thread may be setting it during a lexical write
+        assert vectors is not None or stage == gen.LEXICAL
         meta = item.document.meta
-        store.add_document(item.document, item.sections, item.chunks, item.vectors, item.targets)
+        store.add_document(item.document, item.sections, item.chunks, vectors, item.targets)
         facts = DocumentFacets.of(meta, is_replaced(changes.get(item.document.doc, [])))
         searchable = restore if restore and item.without_diacritics else str
         for chunk in item.chunks:
             bm25.add(vec_id, searchable(lexical_text(meta, chunk)), searchable(chunk_context(meta, chunk.section)), facts)
             vec_id += 1
-        if len(item.chunks):
-            all_vectors.append(item.vectors)
+        if len(item.chunks) and vectors is not None:
+            all_vectors.append(vectors)
     store.close()
     bm25.commit()
-    vectors = np.vstack(all_vectors) if all_vectors else np.zeros((0, dimension), dtype=np.float32)
-    kind = choose_kind(len(vectors), settings.vector_index, settings.hnsw_threshold)
-    write_faiss(build_faiss(vectors, dimension, kind), generation / gen.VECTORS)
+    if stage == gen.HYBRID:
+        vectors = np.vstack(all_vectors) if all_vectors else np.zeros((0, dimension), dtype=np.float32)
+        kind = choose_kind(len(vectors), settings.vector_index, settings.hnsw_threshold)
+        write_faiss(build_faiss(vectors, dimension, kind), generation / gen.VECTORS)
     return vec_id
 
 

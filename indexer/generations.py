@@ -28,6 +28,9 @@ STORE = "store.sqlite"
 VECTORS = "vectors.faiss"
 BM25 = "bm25"
 VOCABULARY = "vocabulary.json"
+# What a generation can answer: a lexical one is published as soon as the text is in BM25, before its
+# passages are embedded (no vectors file); a hybrid one has both sides.
+LEXICAL, HYBRID = "lexical", "hybrid"
 
 
 class IndexUnusable(RuntimeError):
@@ -53,6 +56,7 @@ class Manifest:
     documents: dict[str, str]  # doc -> sha256 of its content (and sidecar)
     counts: dict[str, int]
     files: dict[str, str] = field(default_factory=dict)  # file in the generation -> sha256
+    stage: str = HYBRID  # LEXICAL or HYBRID
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -66,6 +70,8 @@ class Manifest:
                                 "rebuild with: edusearch index --rebuild") from None
         wrong = [name for name, kind in _MANIFEST_TYPES.items() if not isinstance(getattr(manifest, name), kind)
                  or isinstance(getattr(manifest, name), bool)]
+        if manifest.stage not in (LEXICAL, HYBRID):
+            wrong.append("stage")
         if wrong:
             raise IndexUnusable(f"the index manifest {path} has fields of the wrong type ({', '.join(wrong)}); "
                                 "rebuild with: edusearch index --rebuild")
@@ -73,7 +79,7 @@ class Manifest:
 
 
 _MANIFEST_TYPES = {"schema_version": int, "normalization_version": int, "chunker_version": int, "model": str,
-                   "dimension": int, "created": str, "documents": dict, "counts": dict, "files": dict}
+                   "dimension": int, "created": str, "documents": dict, "counts": dict, "files": dict, "stage": str}
 
 
 def generations_dir(index_dir: Path) -> Path:

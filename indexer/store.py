@@ -68,7 +68,8 @@ class StoreWriter:
         self._next_vec_id = 0
 
     def add_document(self, document: StoredDocument, sections: list[StoredSection],
-                     chunks: list[Chunk], vectors: np.ndarray, targets: list[Target]) -> None:
+                     chunks: list[Chunk], vectors: np.ndarray | None, targets: list[Target]) -> None:
+        """A document and its parts; `vectors` None for passages not embedded yet (stored empty)."""
         self._db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
                          (document.doc, document.sha256, json.dumps(document.meta.to_json(), ensure_ascii=False),
                           document.text, document.page_count, json.dumps(document.notes, ensure_ascii=False),
@@ -77,10 +78,11 @@ class StoreWriter:
                              [(s.doc, s.ordinal, s.heading, s.path, s.level, s.start, s.end, s.page_start,
                                s.page_end) for s in sections])
         rows = []
-        for chunk, vector in zip(chunks, vectors):
+        for n, chunk in enumerate(chunks):
+            vector = b"" if vectors is None else np.asarray(vectors[n], dtype=np.float32).tobytes()
             rows.append((self._next_vec_id, chunk.id, chunk.doc, chunk.ordinal, chunk.section,
                          chunk.section_ordinal, chunk.text, chunk.start, chunk.end, chunk.page_start,
-                         chunk.page_end, np.asarray(vector, dtype=np.float32).tobytes()))
+                         chunk.page_end, vector))
             self._next_vec_id += 1
         self._db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self._db.executemany("INSERT INTO targets VALUES (?, ?, ?)",

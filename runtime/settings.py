@@ -2,7 +2,7 @@
 
 Environment: EDUSEARCH_MODEL, EDUSEARCH_INDEX_DIR, EDUSEARCH_DOCUMENTS, EDUSEARCH_HNSW_THRESHOLD,
 EDUSEARCH_VECTOR_INDEX, EDUSEARCH_EMBED_BACKEND, EDUSEARCH_TRUST_REMOTE_CODE,
-EDUSEARCH_BATCH_SIZE, EDUSEARCH_EXTRACT_TIMEOUT_S, EDUSEARCH_EXTRACT_MEMORY_MB, EDUSEARCH_EXPAND, EDUSEARCH_LEXICON_DIR, EDUSEARCH_LLM_URL, EDUSEARCH_LLM_MODEL, EDUSEARCH_LLM_API_KEY, EDUSEARCH_CONFIG (path
+EDUSEARCH_BATCH_SIZE, EDUSEARCH_LEXICAL_FIRST_CHUNKS, EDUSEARCH_EXTRACT_TIMEOUT_S, EDUSEARCH_EXTRACT_MEMORY_MB, EDUSEARCH_EXPAND, EDUSEARCH_LEXICON_DIR, EDUSEARCH_LLM_URL, EDUSEARCH_LLM_MODEL, EDUSEARCH_LLM_API_KEY, EDUSEARCH_CONFIG (path
 of a TOML file; by default `edusearch.toml` in the current folder if present).
 """
 
@@ -46,6 +46,9 @@ class Settings:
     vector_index: str = "auto"  # auto (by size), flat, hnsw or ivfpq: see indexer/vectors.py
     embed_backend: str = "torch"  # torch, or int8 (dynamically quantized linear layers: faster, slightly less exact)
     batch_size: int = 32
+    # A build with at least this many passages to embed publishes a lexical generation first (searchable in
+    # seconds) and the hybrid one when embedding ends; 0: always.
+    lexical_first_chunks: int = 256
     trust_remote_code: bool = False  # run Python code shipped in a model folder (some models need it); off: never
     restore_diacritics: bool = True  # index documents written without diacritics with them put back
     extract_timeout_s: float = 600.0  # per file, OCR included; a slower file fails alone
@@ -76,6 +79,7 @@ class Settings:
 _ENV = {"model": "EDUSEARCH_MODEL", "index_dir": "EDUSEARCH_INDEX_DIR", "documents": "EDUSEARCH_DOCUMENTS",
         "hnsw_threshold": "EDUSEARCH_HNSW_THRESHOLD", "vector_index": "EDUSEARCH_VECTOR_INDEX",
         "embed_backend": "EDUSEARCH_EMBED_BACKEND", "batch_size": "EDUSEARCH_BATCH_SIZE",
+        "lexical_first_chunks": "EDUSEARCH_LEXICAL_FIRST_CHUNKS",
         "trust_remote_code": "EDUSEARCH_TRUST_REMOTE_CODE",
         "extract_timeout_s": "EDUSEARCH_EXTRACT_TIMEOUT_S", "extract_memory_mb": "EDUSEARCH_EXTRACT_MEMORY_MB",
         "expand": "EDUSEARCH_EXPAND", "lexicon_dir": "EDUSEARCH_LEXICON_DIR", "llm_url": "EDUSEARCH_LLM_URL", "llm_model": "EDUSEARCH_LLM_MODEL", "llm_api_key": "EDUSEARCH_LLM_API_KEY"}
@@ -96,7 +100,7 @@ def load_settings(**overrides: object) -> Settings:
     for key, variable in _ENV.items():
         if os.environ.get(variable):
             value: object = os.environ[variable]
-            if key in ("hnsw_threshold", "batch_size", "extract_memory_mb"):
+            if key in ("hnsw_threshold", "batch_size", "extract_memory_mb", "lexical_first_chunks"):
                 value = int(str(value))
             elif key == "extract_timeout_s":
                 value = float(str(value))

@@ -20,6 +20,7 @@ from search.fuse import fuse
 from search.live_index import OpenIndex
 from search.lexicon import ABBREVIATIONS, GLOSSARY, THESAURUS, Lexicon
 from search.lexical import DEFAULT_WEIGHTS, FieldWeights, lexical_search
+from indexer.build import embedding_text
 from indexer.facets import Filters
 from search.query import Query, parse_query
 from search.question import understand
@@ -134,12 +135,15 @@ class SearchEngine:
         was fitted with this embedding model, else by the model's profile; `weights` replace the lexical
         field weights."""
         weights = weights or self.field_weights
+        ready = self.index.semantic_ready  # False: a lexical generation, live while its passages are embedded
+        if mode == "dense" and not ready:
+            mode = "lexical"
         if FEEDBACK in self.expand and mode != "dense":
             query = with_feedback(self.index, query, filters, weights)
         lexical = lexical_search(self.index.bm25, query, candidates, filters, weights) \
             if mode != "dense" else []
         dense = dense_search(self.index.vectors, self.query_vector(self.dense_text(query)), candidates,
-                             self.index.facets, filters, self.index.store.vectors) if mode != "lexical" else []
+                             self.index.facets, filters, self.index.store.vectors) if mode != "lexical" and ready else []
         if mode == "lexical":
             fused = lexical
         elif mode == "dense":
@@ -160,10 +164,17 @@ class SearchEngine:
         return query.original if query.original and self.profile.multilingual else query.meaning_text
 
     def similarities(self, query: Query, vec_ids: list[int]) -> list[float]:
-        """The model's cosine between the query and each passage, from the passages' stored vectors."""
+        """The model's cosine between the query and each passage, from the passages' stored vectors (embedded
+        now for a lexical generation, whose passages may not be yet)."""
         if not vec_ids:
             return []
-        return (self.index.store.vectors(vec_ids) @ self.query_vector(self.dense_text(query))).tolist()
+        if self.index.semantic_ready:
+            vectors = self.index.store.vectors(vec_ids)
+        else:
+            chunks = self.index.store.chunks_by_vec_ids(vec_ids)
+            vectors = self.embedder.embed_passages(
+                [embedding_text(self.index.documents[chunks[v].doc].meta, chunks[v]) for v in vec_ids])
+        return (vectors @ self.query_vector(self.dense_text(query))).tolist()
 
     def section_text(self, doc: str, ordinal: int) -> str:
         """The whole text of one section of a plan, heading first."""

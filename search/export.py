@@ -15,7 +15,7 @@ from indexer.build import chunk_context
 from indexer.facets import FACETS, bm25_fields
 from runtime.profiles import ModelProfile
 from search.cite import citation
-from search.live_index import OpenIndex
+from search.live_index import IndexUnusable, OpenIndex
 from vietnamese.normalize import find_codes
 
 INDEX_NAME = "edusearch"
@@ -65,6 +65,9 @@ def search_pipeline(profile: ModelProfile) -> dict:
 def export_opensearch(index: OpenIndex, profile: ModelProfile, bulk: Path) -> Exported:
     """Write the bulk file at `bulk` and, beside it, `<name>.index.json` and `<name>.pipeline.json`. Passages
     are read one document at a time, so memory stays bounded whatever the corpus."""
+    if not index.semantic_ready:
+        raise IndexUnusable("the index's passages are still being embedded (only search by keywords is ready); "
+                            "export once 'edusearch index' has finished")
     body, pipeline = bulk.with_suffix(".index.json"), bulk.with_suffix(".pipeline.json")
     bulk.parent.mkdir(parents=True, exist_ok=True)
     body.write_text(json.dumps(index_body(index.manifest.dimension), ensure_ascii=False, indent=1), encoding="utf-8")

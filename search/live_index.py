@@ -62,7 +62,9 @@ class OpenIndex:
                                     "it will not be used. Rebuild with: edusearch index --rebuild")
         self.generation = generation
         self.store = Store(generation / gen.STORE)
-        self.vectors: faiss.Index = read_faiss(generation / gen.VECTORS)
+        # A lexical generation is searched by BM25 alone while its passages are embedded (`semantic_ready`).
+        self.semantic_ready = self.manifest.stage == gen.HYBRID
+        self.vectors: faiss.Index | None = read_faiss(generation / gen.VECTORS) if self.semantic_ready else None
         self.bm25: tantivy.Index = open_index(generation / gen.BM25)
         self.documents = {d.doc: d for d in self.store.documents(with_text=False)}  # text: store.document
         self.changes = changes_to({doc: d.meta for doc, d in self.documents.items()})
@@ -114,7 +116,7 @@ class OpenIndex:
         """Every chunk in the store has its vector and its BM25 entry, and nothing more."""
         chunks = self.store.count("chunks")
         problems = []
-        if self.vectors.ntotal != chunks:
+        if self.vectors is not None and self.vectors.ntotal != chunks:
             problems.append(f"{self.vectors.ntotal} vectors for {chunks} chunks")
         searcher = self.bm25.searcher()
         if searcher.num_docs != chunks:

@@ -10,15 +10,18 @@ are re-exported here so that a view can name them.
 
 from __future__ import annotations
 
+import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.build import FAILED, BuildReport, FileStatus, build_index
+from indexer.build import FAILED, SEARCHABLE, BuildReport, FileStatus, build_index
 from runtime.settings import Settings
 from indexer.coverage import LOW_COVERAGE, Coverage
 from runtime.embed import Embedder, ModelUnavailable, default_model_folder, local_copy
 from indexer.extract import SUPPORTED_SUFFIXES
-from indexer.generations import IndexLocked, IndexUnusable, IndexWriteFailed
+from indexer.generations import IndexLocked, IndexUnusable, IndexWriteFailed, live_generation
+from indexer.progress import EmbeddingProgress, read_progress
 from indexer.metadata import SIDECAR_SUFFIX, DocumentMeta
 from runtime.profiles import describe, profile_for
 from vietnamese.normalize import fold
@@ -39,7 +42,8 @@ from search.spreadsheet import write_csv
 from search.topics import PlanMatch, TopicResult, plans_for_topic, topic_csv
 
 __all__ = [
-    "FAILED", "LEVELS", "LOW_COVERAGE", "MAX_INPUT_CHARS", "MAX_QUERY_CHARS", "SIDECAR_SUFFIX", "SUPPORTED_SUFFIXES",
+    "FAILED", "LEVELS", "LOW_COVERAGE", "MAX_INPUT_CHARS", "MAX_QUERY_CHARS", "SEARCHABLE", "SIDECAR_SUFFIX",
+    "SUPPORTED_SUFFIXES",
     "Answer", "AnswerSentence", "BuildReport", "Exported", "FileStatus", "Chain", "Coverage", "DocumentMeta", "Facets", "Filters", "Hit",
     "IndexLocked", "IndexStatus", "IndexUnusable", "IndexWriteFailed", "InputTooLong", "LineageResult",
     "ModelUnavailable", "PlanLineage", "PlanMatch", "SearchService", "StoredDocument", "StoredSection",
@@ -69,15 +73,51 @@ class IndexStatus:
     model: str  # what the embedding model does for Vietnamese (model_line): technical
     model_name: str  # the model whose vectors the index holds
     dimension: int
+    semantic_ready: bool = True  # False while a lexical generation is live and its passages are embedded
+    embedding: EmbeddingProgress | None = None  # how far that embedding has gone, when it is under way
+
+    def semantic_note(self) -> str:
+        """For a lexical generation, in Vietnamese: that search is by keywords for now, and until when; ""
+        once search by meaning is ready."""
+        if self.semantic_ready:
+            return ""
+        progress = self.embedding
+        if progress is None or not progress.running():
+            return ("Hiện chỉ tìm được theo từ khóa: việc chuẩn bị tìm theo nghĩa đã dừng giữa chừng. "
+                    "Chạy lại `edusearch index` để hoàn tất (các đoạn đã mã hóa được giữ lại).")
+        eta = progress.eta_s()
+        when = f"sau khoảng {_duration(eta)}" if eta is not None else "sau ít phút"
+        return (f"Đang tìm theo từ khóa; tìm theo nghĩa sẽ sẵn sàng {when} "
+                f"(đã mã hóa {progress.done:,}/{progress.total:,} đoạn).").replace(",", ".")
 
 
 class SearchService:
-    """One open index and, once needed, its embedding model."""
+    """One open index and, once needed, its embedding model. It follows the live generation: when a build
+    (here or in another process) publishes a new one, the next call opens it."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, verify: bool = True,
                  engine: SearchEngine | None = None):
-        self.engine = engine or SearchEngine(settings, embedder=embedder, verify=verify)
-        self.settings = self.engine.settings
+        self._engine = engine or SearchEngine(settings, embedder=embedder, verify=verify)
+        self.settings = self._engine.settings
+        self._switching = threading.Lock()
+        self._refused: Path | None = None  # a newer generation that could not be opened: not tried again
+
+    @property
+    def engine(self) -> SearchEngine:
+        """The engine over the live generation. Calls made while a new one is being opened keep the previous
+        one; a new one that cannot be opened (another model, damaged) leaves the previous one answering."""
+        live = live_generation(self.settings.index_dir)
+        if live in (None, self._refused, self._engine.index.generation) or not self._switching.acquire(blocking=False):
+            return self._engine
+        try:
+            self._engine = self._engine.reopened()
+        except (IndexUnusable, OSError, ValueError, RuntimeError) as error:
+            self._refused = live
+            print(f"edusearch: the new index generation {live.name} is not used ({error}); the previous one "
+                  "still answers", file=sys.stderr)
+        finally:
+            self._switching.release()
+        return self._engine
 
     def search(self, question: str, k: int = 10, filters: Filters = Filters(), mode: Mode = "hybrid") -> list[Hit]:
         """Ranked passages with citations."""
@@ -131,10 +171,12 @@ class SearchService:
         return self.engine.index.plan_note(doc)
 
     def status(self) -> IndexStatus:
-        manifest = self.engine.index.manifest
+        index = self.engine.index
+        manifest = index.manifest
         return IndexStatus(manifest.counts["documents"], manifest.counts["chunks"], manifest.created,
-                           self.engine.index.generation.name, model_line(self.settings), manifest.model,
-                           manifest.dimension)
+                           index.generation.name, model_line(self.settings), manifest.model, manifest.dimension,
+                           index.semantic_ready,
+                           None if index.semantic_ready else read_progress(self.settings.index_dir))
 
     def integrity_problems(self) -> list[str]:
         return self.engine.index.integrity_problems()
@@ -161,7 +203,7 @@ class SearchService:
         """Index the documents folder again (only changed files are read) with the loaded model, and switch
         to the result."""
         report = build_index(documents, self.settings, embedder=self.engine.embedder)
-        self.engine = self.engine.reopened()
+        self._engine = self._engine.reopened()
         return report
 
     def export_opensearch(self, bulk: Path) -> Exported:
@@ -174,6 +216,15 @@ class SearchService:
 
     def _graph(self) -> LineageGraph:
         return self.engine.index.lineage
+
+
+def _duration(seconds: float) -> str:
+    """`dưới 1 phút`, `12 phút`, `1 giờ 25 phút`."""
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return "dưới 1 phút"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} giờ {minutes} phút" if hours else f"{minutes} phút"
 
 
 def model_line(settings: Settings) -> str:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from runtime.settings import DEFAULT_MODEL, EMBED_BACKENDS, FALLBACK_MODEL, Settings, load_settings
-from search.service import LEVELS, Filters, IndexUnusable, IndexWriteFailed, ModelUnavailable, SearchService
+from search.service import LEVELS, SEARCHABLE, Filters, IndexUnusable, IndexWriteFailed, ModelUnavailable, SearchService
 
 EXIT_ERROR = 1
 
@@ -156,7 +156,8 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     from search.service import FAILED, LOW_COVERAGE, build_index
 
     folder = Path(args.folder) if args.folder else settings.documents
-    report = build_index(folder, settings, rebuild=args.rebuild, show_progress=not args.quiet)
+    report = build_index(folder, settings, rebuild=args.rebuild, show_progress=not args.quiet,
+                         on_stage=None if args.quiet else _say_searchable)
     if args.json:
         print(json.dumps([f.to_json() for f in report.files], ensure_ascii=False, indent=1))
     else:
@@ -173,9 +174,27 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
               f"{report.count('removed')} đã xóa, {report.count('skipped')} bỏ qua, {report.count(FAILED)} lỗi; "
               f"{report.chunks_total} đoạn trong chỉ mục ({report.chunks_embedded} mã hóa mới), "
               f"{report.seconds:.1f} s. Chỉ mục: {settings.index_dir}")
+        if report.searchable_seconds is not None:
+            print(f"Tìm theo từ khóa đã dùng được sau {report.searchable_seconds:.1f} s, trước khi mã hóa xong.")
     return EXIT_ERROR if report.count(FAILED) and not (report.count("indexed") or report.count("unchanged")) else 0
 
 
+
+
+def _service(settings: Settings) -> SearchService:
+    """The service over the live index; while only search by keywords is ready, stderr says so and until
+    when."""
+    service = SearchService(settings)
+    note = service.status().semantic_note()
+    if note:
+        print(f"edusearch: {note}", file=sys.stderr)
+    return service
+
+
+def _say_searchable(stage: str) -> None:
+    if stage == SEARCHABLE:
+        print("\nĐã có thể tìm theo từ khóa (edusearch search/ask, hoặc trang web). Tìm theo nghĩa sẽ sẵn sàng khi "
+              "mã hóa xong các đoạn văn.", file=sys.stderr)
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
@@ -183,7 +202,7 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
     if not args.question and not args.queries:
         raise ValueError("give a question, or --queries FILE.jsonl")
-    service = SearchService(settings)
+    service = _service(settings)
     filters = _filters(args)
     if args.queries:
         for item in load_queries(args.queries):
@@ -211,7 +230,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from search.service import load_queries
     from ui.text import answer_text
 
-    service = SearchService(settings)
+    service = _service(settings)
     if args.queries:
         for item in load_queries(args.queries):
             result = service.ask(item["q"], _filters(args), args.k)
@@ -231,7 +250,7 @@ def _topics(args: argparse.Namespace, settings: Settings) -> int:
     from search.service import topic_csv, write_csv
     from ui.text import topics_text
 
-    result = SearchService(settings).topics(args.topic, _filters(args))
+    result = _service(settings).topics(args.topic, _filters(args))
     if args.csv:
         write_csv(args.csv, topic_csv(result))
     if args.json:
@@ -247,7 +266,7 @@ def _targets(args: argparse.Namespace, settings: Settings) -> int:
     from search.service import TargetFilters, targets_csv, write_csv
     from ui.text import targets_text
 
-    rows = SearchService(settings).targets(TargetFilters(args.indicator, args.level, args.period, args.province,
+    rows = _service(settings).targets(TargetFilters(args.indicator, args.level, args.period, args.province,
                                                          args.current))
     if args.csv:
         write_csv(args.csv, targets_csv(rows))
@@ -263,7 +282,7 @@ def _targets(args: argparse.Namespace, settings: Settings) -> int:
 def _lineage(args: argparse.Namespace, settings: Settings) -> int:
     from ui.text import lineage_text
 
-    result = SearchService(settings).lineage(args.code)
+    result = _service(settings).lineage(args.code)
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if args.json else lineage_text(result))
     return 0
 
@@ -272,7 +291,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from search.service import is_answer_question, is_target_annotation, load_queries
 
     items = load_queries(args.queries)
-    service = SearchService(settings)
+    service = _service(settings)
     if items and all(is_target_annotation(i) for i in items):
         return _eval_targets(args, service, items)
     if items and all(is_answer_question(i) for i in items):
@@ -367,7 +386,7 @@ def _install_model() -> int:
 
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:
-    service = SearchService(settings)
+    service = _service(settings)
     status = service.status()
     print(f"Chỉ mục {settings.index_dir} (thế hệ {status.generation}, lập lúc {status.created})")
     print(f"Mô hình {status.model_name} ({status.dimension} chiều); {status.documents} văn bản, {status.chunks} đoạn")
@@ -386,7 +405,7 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    exported = SearchService(settings).export_opensearch(args.opensearch)
+    exported = _service(settings).export_opensearch(args.opensearch)
     print(f"{exported.passages} đoạn: {exported.bulk} (_bulk NDJSON)\n"
           f"thiết lập và mapping: {exported.index_body}\npipeline tìm kết hợp: {exported.pipeline}\n"
           "Nạp vào OpenSearch: xem docs/scaling.md.")

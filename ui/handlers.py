@@ -16,7 +16,7 @@ from search.service import (MAX_QUERY_CHARS, Filters, IndexLocked, InputTooLong,
 from ui import admin
 from ui.downloads import CSV_FILES
 from ui.views import (answer_html, esc, lineage_html, login_html, metadata_html, plan_evidence_html, reader_html,
-                      target_cards_html, target_sentence_html, topic_cards_html, topic_mentions_html,
+                      stage_html, target_cards_html, target_sentence_html, topic_cards_html, topic_mentions_html,
                       topic_summary_html)
 
 ALL = "Tất cả"
@@ -204,6 +204,11 @@ class Library:
     def status(self) -> str:
         status = self.state.service.status()
         return f"**{status.documents} văn bản, {status.chunks} đoạn** · cập nhật lúc {status.created[:16].replace('T', ' ')}"
+
+    def stage(self) -> tuple[str, dict]:
+        """The notice while only search by keywords is ready, and whether to look again later."""
+        note = self.state.service.status().semantic_note()
+        return stage_html(note), gr.update(active=bool(note))
 
     def technical(self) -> str:
         """For whoever runs the service: the model and the index generation being served."""

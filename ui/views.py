@@ -177,6 +177,11 @@ def target_cards_html(rows: list[TargetRow]) -> str:
     return f"<div class='phone-cards'>{''.join(cards)}</div>" if cards else ""
 
 
+def stage_html(note: str) -> str:
+    """The notice that search is by keywords only for now (a lexical generation), or nothing."""
+    return f"<p class='stage-note' role='status'>{esc(note.replace('`', ''))}</p>" if note else ""
+
+
 def metadata_html(stored: StoredDocument, plan_note: str = "") -> str:
     meta = stored.meta
     signer = ", ".join(part for part in (meta.signer, meta.signer_title) if part)
@@ -279,6 +284,7 @@ mark.answer {background: #d4f0d4; padding: 1px 0;}
 mark.answer mark {background: #b6e3a8; font-weight: 600;}
 .answer-box {border-left: 5px solid #2da44e; background: #f0fff4; padding: 10px 14px; margin: 6px 0 12px;}
 .answer-box.none {border-left-color: #bf8700; background: #fff8e5;}
+.stage-note {border-left: 5px solid #bf8700; background: #fff8e5; padding: 8px 12px; margin: 4px 0;}
 .answer-box .short {font-size: 1.1em; margin: 4px 0;}
 .label {font-size: 0.8em; text-transform: uppercase; color: #57606a; letter-spacing: .04em;}
 .source {color: #24292f; font-style: italic;}

@@ -14,7 +14,8 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from runtime.settings import Settings
-from search.service import FAILED, LEVELS, MAX_INPUT_CHARS, MAX_QUERY_CHARS, SearchService, build_index
+from search.service import (FAILED, LEVELS, MAX_INPUT_CHARS, MAX_QUERY_CHARS, SEARCHABLE, SearchService,
+                            build_index)
 from ui import admin
 from ui.gate import AdminGate
 from ui.handlers import ALL, Admin, Api, AppState, Library, Views
@@ -33,6 +34,7 @@ TARGET_COLUMNS = ["Văn bản", "Tỉnh/thành", "Chỉ tiêu", "Cấp học", "
 # Gradio keeps per-session state in memory, and every API call is a new session: its default capacity of
 # 10,000 sessions let the server grow by about 110 MB per 1,000 calls (bench/load_web.py).
 SESSION_CAPACITY = 300
+STAGE_REFRESH_S = 20  # how often a page looks again whether search by meaning is ready, until it is
 # Gradio's own copies of served and uploaded files are deleted after an hour, checked every 10 minutes.
 CACHE_CLEANUP = (600, 3600)
 # System fonts with complete Vietnamese coverage, none downloaded: Gradio's bundled Source Sans Pro semibold
@@ -79,6 +81,7 @@ def build_app(state: AppState) -> gr.Blocks:
         gr.Markdown("## Tra cứu kế hoạch, báo cáo đổi mới giáo dục\nĐặt câu hỏi bằng tiếng Việt, có dấu hoặc "
                     "không dấu (hoặc bằng tiếng Anh). Mỗi câu trả lời ghi rõ văn bản, số hiệu, ngày, cơ quan ban "
                     "hành và mục.")
+        stage, stage_timer = gr.HTML(elem_id="index-stage"), gr.Timer(STAGE_REFRESH_S)
         filters = _filter_controls(state)
         with gr.Tabs(overflow_behavior="wrap"):  # every tab stays in view on a phone, on two lines
             _ask_tab(views, filters)
@@ -87,6 +90,8 @@ def build_app(state: AppState) -> gr.Blocks:
             library_outputs = _library_tab(library, filters, target_filters)
             _admin_tab(app, manage, library_outputs)
         app.load(library.refreshed, None, library_outputs, api_visibility="private")
+        for event in (app.load, stage_timer.tick):
+            event(library.stage, None, [stage, stage_timer], api_visibility="private")
         for endpoint in (api.search, api.ask, api.topics, api.targets, api.lineage):
             gr.api(endpoint, api_name=endpoint.__name__)
     return app
@@ -226,12 +231,11 @@ def launch(state: AppState, host: str = "127.0.0.1", port: int = 7860, block: bo
 
 
 def serve(settings: Settings, documents: Path, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Index `documents` if anything changed (only changed files are re-read), then serve the app."""
-    report = build_index(documents, settings)
-    failed = [f for f in report.files if f.status == FAILED]
-    print(f"Chỉ mục sẵn sàng: {report.chunks_total} đoạn từ {len(report.files) - len(failed)} tệp.", file=sys.stderr)
-    for item in failed:
-        print(f"  LỖI {item.doc}: {item.reason}", file=sys.stderr)
+    """Index `documents` if anything changed (only changed files are re-read), then serve the app: as soon
+    as the text is searchable by keywords when many passages are to be embedded, the app then switching to
+    hybrid search by itself when embedding ends (`SearchService.engine`)."""
+    build = BackgroundBuild(documents, settings)
+    build.wait_searchable()
     if settings.llm_url:
         print(f"Câu hỏi sẽ được gửi tới {settings.llm_url} để viết câu trả lời tổng hợp "
               f"(địa chỉ đặt bởi {settings.llm_url_source}).", file=sys.stderr)
@@ -240,3 +244,42 @@ def serve(settings: Settings, documents: Path, host: str = "127.0.0.1", port: in
     # first question waits for it if it comes sooner.
     threading.Thread(target=service.load_model, name="load-model", daemon=True).start()
     launch(AppState(service, documents), host, port)
+
+
+class BackgroundBuild:
+    """`build_index` in a thread, so that the app can be served once the text is searchable, before its
+    passages are embedded. An error before that point is raised by `wait_searchable`; one after it is
+    printed, and the last generation keeps answering."""
+
+    def __init__(self, documents: Path, settings: Settings):
+        self._searchable = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(documents, settings), name="index", daemon=True)
+        self._thread.start()
+
+    def wait_searchable(self) -> None:
+        self._searchable.wait()
+        if self._error is not None:
+            raise self._error
+
+    def _run(self, documents: Path, settings: Settings) -> None:
+        try:
+            report = build_index(documents, settings, on_stage=self._on_stage)
+        except BaseException as error:  # noqa: BLE001 - handed to the waiting thread, or printed
+            if self._searchable.is_set():
+                print(f"edusearch: indexing stopped: {error}", file=sys.stderr)
+            self._error = error
+            self._searchable.set()
+            return
+        failed = [f for f in report.files if f.status == FAILED]
+        print(f"Chỉ mục sẵn sàng: {report.chunks_total} đoạn từ {len(report.files) - len(failed)} tệp"
+              f"{', tìm được theo nghĩa' if report.searchable_seconds is not None else ''}.", file=sys.stderr)
+        for item in failed:
+            print(f"  LỖI {item.doc}: {item.reason}", file=sys.stderr)
+        self._searchable.set()
+
+    def _on_stage(self, stage: str) -> None:
+        if stage == SEARCHABLE:
+            print("Đã tìm được theo từ khóa; tìm theo nghĩa sẽ sẵn sàng khi mã hóa xong các đoạn văn.",
+                  file=sys.stderr)
+            self._searchable.set()
