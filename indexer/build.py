@@ -12,10 +12,11 @@ import sqlite3
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Protocol
 from pathlib import Path
 
 import numpy as np
@@ -139,8 +140,11 @@ def chunk_context(meta: DocumentMeta, section: str) -> str:
 
 
 def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, show_progress: bool = True,
-                embedder: Embedder | None = None, on_stage: Callable[[str], None] | None = None) -> BuildReport:
-    """Index `documents` into `settings.index_dir`. Raises IndexUnusable (or IndexLocked) with advice.
+                embedder: PassageEncoder | None = None, on_stage: Callable[[str], None] | None = None,
+                reader: Reader | None = None) -> BuildReport:
+    """Index `documents` into `settings.index_dir`. Raises IndexUnusable (or IndexLocked) with advice. The
+    files are read by `reader` (here, by default) and embedded by `embedder` (loaded when needed, by
+    default); `indexer.distributed` passes ones that run on a Ray cluster.
 
     Passages are embedded in a thread while files are still read. When at least
     `settings.lexical_first_chunks` passages are left to embed once every file is read, a lexical generation
@@ -160,7 +164,7 @@ def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, s
         files = _document_files(documents)
         limits = Limits(settings.extract_timeout_s, settings.extract_memory_mb)
         with _Embedding(embedder, settings, show_progress) as embedding:
-            reports, prepared = _read_all(files, documents, previous, limits, embedding)
+            reports, prepared = _read_all(files, documents, previous, limits, embedding, reader or LocalReader())
             present = {r.doc for r in reports}
             if previous:
                 reports.extend(FileReport(d.doc, REMOVED) for d in previous.documents(with_text=False)
@@ -274,7 +278,8 @@ def _decide(path: Path, doc: str, previous: Store | None, root: Path) -> tuple[F
     return sha
 
 
-def _read(path: Path, doc: str, sha: str, limits: Limits) -> tuple[FileReport, Prepared | None]:
+def read_file(path: Path, doc: str, sha: str, limits: Limits) -> tuple[FileReport, Prepared | None]:
+    """One file read and parsed (in a child process, within `limits`): its report, and what to index."""
     try:
         parsed = parse_bounded(path, doc, limits)
     except UnsupportedFile as error:
@@ -294,19 +299,51 @@ def _from_parsed(parsed: ParsedDocument, sha: str) -> Prepared:
     return Prepared(document, sections, parsed.chunks, None, parsed.targets)
 
 
+class PassageEncoder(Protocol):
+    """What embeds passages: an `Embedder` here, or actors on a cluster (`indexer.distributed`)."""
+
+    name: str  # the model identity the index records
+    dimension: int
+
+    def embed_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """One L2-normalised float32 row per text."""
+
+
+class Reader(Protocol):
+    """Reads the files that changed: here (`LocalReader`) or on a cluster (`indexer.distributed`)."""
+
+    def submit(self, path: Path, doc: str, sha: str, limits: Limits) -> Future:
+        """A future of `read_file(path, doc, sha, limits)`."""
+
+    def close(self) -> None:
+        """Give up what is not begun (on an interruption)."""
+
+
+class LocalReader:
+    """Reads one file ahead in a thread, each file in a child process (`indexer.sandbox`)."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader")
+
+    def submit(self, path: Path, doc: str, sha: str, limits: Limits) -> Future:
+        return self._pool.submit(read_file, path, doc, sha, limits)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _read_all(files: list[Path], documents: Path, previous: Store | None, limits: Limits,
-              embedding: "_Embedding") -> tuple[list[FileReport], list[Prepared]]:
-    """Read every file, in order, one file ahead in a thread (its reader is a child process), while the
-    chunks already read are embedded: reading and embedding overlap instead of following each other."""
+              embedding: "_Embedding", reader: Reader) -> tuple[list[FileReport], list[Prepared]]:
+    """Read every file, in order, while the chunks already read are embedded: reading and embedding overlap
+    instead of following each other."""
     reports: list[FileReport] = []
     prepared: list[Prepared] = []
-    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader")
     try:
         jobs = []
         for path in files:
             doc = path.relative_to(documents).as_posix()
             decided = _decide(path, doc, previous, documents)
-            jobs.append(decided if isinstance(decided, tuple) else reader.submit(_read, path, doc, decided, limits))
+            jobs.append(decided if isinstance(decided, tuple) else reader.submit(path, doc, decided, limits))
         for job in tqdm(jobs, desc="Đọc tài liệu", unit="tệp", disable=not embedding.show_progress, file=sys.stderr):
             report, item = job if isinstance(job, tuple) else job.result()
             reports.append(report)
@@ -314,7 +351,7 @@ def _read_all(files: list[Path], documents: Path, previous: Store | None, limits
                 prepared.append(item)
                 embedding.add(item)
     finally:
-        reader.shutdown(wait=False, cancel_futures=True)  # on an interruption, files not yet begun stay unread
+        reader.close()  # on an interruption, files not yet begun stay unread
     return reports, prepared
 
 
@@ -324,7 +361,7 @@ class _Embedding:
     when something needs embedding. Once asked (`report_progress`), it writes its progress into the index
     folder after each window."""
 
-    def __init__(self, embedder: Embedder | None, settings: Settings, show_progress: bool):
+    def __init__(self, embedder: PassageEncoder | None, settings: Settings, show_progress: bool):
         self.embedder, self.settings, self.show_progress = embedder, settings, show_progress
         self.seconds, self.count, self.total = 0.0, 0, 0
         self.window = FIRST_EMBED_WINDOW

