@@ -7,10 +7,8 @@ import errno
 import functools
 import hashlib
 import os
-import queue
 import sqlite3
 import sys
-import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
@@ -60,10 +58,8 @@ class FileStatus(StrEnum):
 
 
 INDEXED, UNCHANGED, SKIPPED, FAILED, REMOVED = FileStatus
-EMBED_WINDOW = 1024  # chunks embedded together (sorted by length inside) while reading goes on
-# The first window is small and each next one twice as large, up to EMBED_WINDOW: the model starts as soon as
-# a few files are read instead of waiting for a thousand chunks (7 s of 104 on 1,300 chunks, BENCHMARKS.md).
-FIRST_EMBED_WINDOW = 64
+EMBED_WINDOW = 1024  # chunks embedded together (sorted by length inside); progress is written after each
+READERS = max(1, min(4, os.cpu_count() or 1))  # files read at once, each in a child process of its own
 SEARCHABLE = "searchable"  # the stage at which a lexical generation is live (`build_index`'s on_stage)
 
 
@@ -146,10 +142,10 @@ def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, s
     files are read by `reader` (here, by default) and embedded by `embedder` (loaded when needed, by
     default); `indexer.distributed` passes ones that run on a Ray cluster.
 
-    Passages are embedded in a thread while files are still read. When at least
-    `settings.lexical_first_chunks` passages are left to embed once every file is read, a lexical generation
-    is published first (searchable in seconds, `on_stage(SEARCHABLE)`), and the hybrid one when embedding
-    ends; meanwhile the index folder's PROGRESS file says how far embedding has gone."""
+    Passages are embedded once every file is read. When at least `settings.lexical_first_chunks` are to be,
+    a lexical generation is published first (searchable as soon as the text is, `on_stage(SEARCHABLE)`),
+    and the hybrid one when embedding ends; meanwhile the index folder's PROGRESS file says how far
+    embedding has gone."""
     started = time.perf_counter()
     if not documents.is_dir():
         raise FileNotFoundError(f"documents folder not found: {documents}")
@@ -163,23 +159,23 @@ def build_index(documents: Path, settings: Settings, *, rebuild: bool = False, s
         previous, previous_manifest = (None, None) if rebuild else _open_previous(index_dir, settings.index_model)
         files = _document_files(documents)
         limits = Limits(settings.extract_timeout_s, settings.extract_memory_mb)
-        with _Embedding(embedder, settings, show_progress) as embedding:
-            reports, prepared = _read_all(files, documents, previous, limits, embedding, reader or LocalReader())
-            present = {r.doc for r in reports}
-            if previous:
-                reports.extend(FileReport(d.doc, REMOVED) for d in previous.documents(with_text=False)
-                               if d.doc not in present)
-                previous.close()
-            if embedding.left() >= max(settings.lexical_first_chunks, 1):
-                write_index(index_dir, prepared, 0, settings, on_stage, stage=gen.LEXICAL)
-                searchable_seconds = time.perf_counter() - started
-                embedding.report_progress(index_dir)
-                if on_stage:
-                    on_stage(SEARCHABLE)
-            try:
-                embedding.finish(need_embedder=previous_manifest is None)
-            finally:
-                clear_progress(index_dir)
+        embedding = _Embedding(embedder, settings, show_progress)
+        reports, prepared = _read_all(files, documents, previous, limits, embedding, reader or LocalReader())
+        present = {r.doc for r in reports}
+        if previous:
+            reports.extend(FileReport(d.doc, REMOVED) for d in previous.documents(with_text=False)
+                           if d.doc not in present)
+            previous.close()
+        if embedding.left() >= max(settings.lexical_first_chunks, 1):
+            write_index(index_dir, prepared, 0, settings, on_stage, stage=gen.LEXICAL)
+            searchable_seconds = time.perf_counter() - started
+            embedding.report_progress(index_dir)
+            if on_stage:
+                on_stage(SEARCHABLE)
+        try:
+            embedding.finish(need_embedder=previous_manifest is None)
+        finally:
+            clear_progress(index_dir)
         embedder, embed_seconds, embedded = embedding.embedder, embedding.seconds, embedding.count
         dimension = embedder.dimension if embedder else previous_manifest.dimension
 
@@ -320,10 +316,10 @@ class Reader(Protocol):
 
 
 class LocalReader:
-    """Reads one file ahead in a thread, each file in a child process (`indexer.sandbox`)."""
+    """Reads READERS files at once, from threads, each file in a child process (`indexer.sandbox`)."""
 
     def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader")
+        self._pool = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="reader")
 
     def submit(self, path: Path, doc: str, sha: str, limits: Limits) -> Future:
         return self._pool.submit(read_file, path, doc, sha, limits)
@@ -334,8 +330,7 @@ class LocalReader:
 
 def _read_all(files: list[Path], documents: Path, previous: Store | None, limits: Limits,
               embedding: "_Embedding", reader: Reader) -> tuple[list[FileReport], list[Prepared]]:
-    """Read every file, in order, while the chunks already read are embedded: reading and embedding overlap
-    instead of following each other."""
+    """Read every file (several at once, the reports in the folder's order), collecting what to embed."""
     reports: list[FileReport] = []
     prepared: list[Prepared] = []
     try:
@@ -356,46 +351,27 @@ def _read_all(files: list[Path], documents: Path, previous: Store | None, limits
 
 
 class _Embedding:
-    """Embeds prepared documents in windows of chunks as they arrive, in a thread of its own so that reading
-    goes on meanwhile (the model sorts each window by length, so batches pad little), loading the model only
-    when something needs embedding. Once asked (`report_progress`), it writes its progress into the index
+    """Collects the documents to embed while files are read, then embeds them in windows of chunks (the
+    model sorts each window by length, so batches pad little), loading the model only when something needs
+    embedding. Nothing is embedded while files are read: on a machine whose cores reading keeps busy, that
+    only delays the first search. Once asked (`report_progress`), it writes its progress into the index
     folder after each window."""
 
     def __init__(self, embedder: PassageEncoder | None, settings: Settings, show_progress: bool):
         self.embedder, self.settings, self.show_progress = embedder, settings, show_progress
         self.seconds, self.count, self.total = 0.0, 0, 0
-        self.window = FIRST_EMBED_WINDOW
         self._pending: list[Prepared] = []
         self._without_diacritics: list[Prepared] = []  # embedded last, with diacritics put back
         self._accented: list[Prepared] = []  # whose words put them back
-        self._windows: queue.Queue = queue.Queue()
-        self._worker: threading.Thread | None = None
-        self._error: BaseException | None = None
         self._progress_dir: Path | None = None
-        self._bar = tqdm(total=0, desc="Mã hóa đoạn văn", unit="đoạn", disable=not show_progress, file=sys.stderr,
-                         position=1, leave=False)
-
-    def __enter__(self) -> "_Embedding":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._worker:
-            self._windows.put(None)  # a window being embedded ends; the thread is a daemon on an interruption
-        self._bar.close()
 
     def add(self, item: Prepared) -> None:
         restoring = self.settings.restore_diacritics and item.without_diacritics
         if not item.without_diacritics:
             self._accented.append(item)
-        if item.vectors is not None:
-            return
-        (self._without_diacritics if restoring else self._pending).append(item)
-        self.total += len(item.chunks)
-        self._bar.total = self.total
-        self._bar.refresh()
-        if sum(len(p.chunks) for p in self._pending) >= self.window:
-            self._submit()
-            self.window = min(2 * self.window, EMBED_WINDOW)
+        if item.vectors is None:
+            (self._without_diacritics if restoring else self._pending).append(item)
+            self.total += len(item.chunks)
 
     def left(self) -> int:
         """Passages not embedded yet."""
@@ -406,58 +382,50 @@ class _Embedding:
         self._write_progress()
 
     def finish(self, need_embedder: bool) -> None:
-        """Embed what is left, documents without diacritics last, with them put back from the words of all
-        the others (a model reads `ty le hoc sinh` poorly), and wait for every window; load the model anyway
-        when the vector dimension is not known otherwise."""
-        self._submit()
-        if self._without_diacritics:
-            self._pending, self._without_diacritics = self._without_diacritics, []
-            self._submit(_vocabulary(self._accented).restore)
-        if self._worker:
-            self._windows.put(None)
-            self._worker.join()
-            self._worker = None
-        if self._error:
-            raise self._error
+        """Embed every document collected, those without diacritics last, with them put back from the words
+        of all the others (a model reads `ty le hoc sinh` poorly); load the model anyway when the vector
+        dimension is not known otherwise."""
+        with tqdm(total=self.total, desc="Mã hóa đoạn văn", unit="đoạn", disable=not self.show_progress,
+                  file=sys.stderr) as bar:
+            self._embed(self._pending, str, bar)
+            if self._without_diacritics:
+                self._embed(self._without_diacritics, _vocabulary(self._accented).restore, bar)
         if self.embedder is None and need_embedder:
             self.embedder = Embedder.from_settings(self.settings)
 
-    def _submit(self, restore: Callable[[str], str] = str) -> None:
-        if not self._pending:
-            return
-        if self._worker is None:
-            self._worker = threading.Thread(target=self._run, name="embed", daemon=True)
-            self._worker.start()
-        self._windows.put((self._pending, restore))
-        self._pending = []
-
-    def _run(self) -> None:
-        while (window := self._windows.get()) is not None:
-            if self._error is None:
-                try:
-                    self._embed(*window)
-                except BaseException as error:  # noqa: BLE001 - raised again by `finish` in the caller's thread
-                    self._error = error
-
-    def _embed(self, items: list[Prepared], restore: Callable[[str], str]) -> None:
-        started = time.perf_counter()
-        if self.embedder is None:
-            self.embedder = Embedder.from_settings(self.settings)
-        texts = [restore(embedding_text(item.document.meta, c)) for item in items for c in item.chunks]
-        vectors = self.embedder.embed_passages(texts, self.settings.batch_size)
-        offset = 0
-        for item in items:
-            item.vectors = vectors[offset:offset + len(item.chunks)]
-            offset += len(item.chunks)
-        self.seconds += time.perf_counter() - started
-        self.count += len(texts)
-        self._bar.update(len(texts))
-        self._write_progress()
+    def _embed(self, items: list[Prepared], restore: Callable[[str], str], bar: tqdm) -> None:
+        for window in _windows(items):
+            started = time.perf_counter()
+            if self.embedder is None:
+                self.embedder = Embedder.from_settings(self.settings)
+            texts = [restore(embedding_text(item.document.meta, c)) for item in window for c in item.chunks]
+            vectors = self.embedder.embed_passages(texts, self.settings.batch_size)
+            offset = 0
+            for item in window:
+                item.vectors = vectors[offset:offset + len(item.chunks)]
+                offset += len(item.chunks)
+            self.seconds += time.perf_counter() - started
+            self.count += len(texts)
+            bar.update(len(texts))
+            self._write_progress()
 
     def _write_progress(self) -> None:
         if self._progress_dir:
             write_progress(self._progress_dir, EmbeddingProgress(os.getpid(), time.time(), self.count, self.total,
                                                                  self.count / self.seconds if self.seconds else 0.0))
+
+
+def _windows(items: list[Prepared]) -> list[list[Prepared]]:
+    """Whole documents, in order, grouped until a group holds EMBED_WINDOW chunks."""
+    windows: list[list[Prepared]] = [[]]
+    size = 0
+    for item in items:
+        if size >= EMBED_WINDOW:
+            windows.append([])
+            size = 0
+        windows[-1].append(item)
+        size += len(item.chunks)
+    return [w for w in windows if w]
 
 
 def _write_generation(generation: Path, prepared: list[Prepared], dimension: int, settings: Settings,
@@ -481,7 +449,7 @@ def _write_parts(generation: Path, prepared: list[Prepared], dimension: int, set
     any_without = any(item.without_diacritics for item in prepared)
     restore = vocabulary.restore if settings.restore_diacritics and any_without else None
     for item in prepared:
-        vectors = item.vectors  # read once: the embedding thread may be setting it during a lexical write
+        vectors = item.vectors  # None in a lexical generation for a passage not embedded yet
         assert vectors is not None or stage == gen.LEXICAL
         meta = item.document.meta
         store.add_document(item.document, item.sections, item.chunks, vectors, item.targets)

@@ -20,9 +20,6 @@ from indexer.sandbox import Limits
 from runtime.settings import Settings
 
 PART = 128  # passages per actor call: big enough to batch well, small enough to spread a window over actors
-# CPUs a reading task asks for: the embedding actors hold their CPUs for the whole build, so the readers get
-# a share that always fits beside them (a file's reading is mostly its child process's waiting and parsing).
-READ_CPUS = 0.25
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,7 @@ class RayReader:
     def __init__(self) -> None:
         import ray
 
-        self._task = ray.remote(num_cpus=READ_CPUS)(_read_bytes)
+        self._task = ray.remote(_read_bytes)
         self._pending: list = []
 
     def submit(self, path: Path, doc: str, sha: str, limits: Limits) -> Future:
@@ -87,40 +84,59 @@ def _read_bytes(name: str, content: bytes, sidecar: bytes | None, doc: str, sha:
 
 class RayEncoder:
     """Embeds passages on a pool of actors, each holding the model once; a window of passages is cut into
-    parts spread over the actors, and put back in order."""
+    parts spread over the actors, and put back in order. The actors start at the first passages (files are
+    all read by then, so reading has had the whole cluster)."""
 
     def __init__(self, settings: Settings, cluster: Cluster):
+        self.settings, self.cluster = settings, cluster
+        self.name = settings.index_model
+        self.actors = 0
+        self._pool = None
+        self._dimension: int | None = None
+
+    @property
+    def dimension(self) -> int:
+        self._start()
+        return self._dimension
+
+    def embed_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        self._start()
+        parts = [texts[i:i + PART] for i in range(0, len(texts), PART)]
+        vectors = list(self._pool.map(lambda a, part: a.embed.remote(part, batch_size), parts))
+        return np.vstack(vectors) if vectors else np.zeros((0, self._dimension), dtype=np.float32)
+
+    def _start(self) -> None:
+        if self._pool is not None:
+            return
         import ray
         from ray.util import ActorPool
 
-        gpus = int(ray.cluster_resources().get("GPU", 0))
-        cpus = int(ray.cluster_resources().get("CPU", 1))
-        count = cluster.actors or gpus or max(1, cpus // cluster.cpus_per_actor)
-        threads = max(1, min(cluster.cpus_per_actor, cpus // count))
-        share = min(threads, (cpus - READ_CPUS) / count)  # what Ray reserves: room is left for the readers
-        actor = ray.remote(**({"num_gpus": 1, "num_cpus": share} if gpus else {"num_cpus": share}))(_EncoderActor)
-        self._actors = [actor.remote(settings.model, settings.embed_backend, settings.trust_remote_code, threads)
-                        for _ in range(count)]
-        self._pool = ActorPool(self._actors)
-        self.name, self.dimension = ray.get(self._actors[0].identity.remote())
-        self.actors = count
-
-    def embed_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        parts = [texts[i:i + PART] for i in range(0, len(texts), PART)]
-        vectors = list(self._pool.map(lambda a, part: a.embed.remote(part, batch_size), parts))
-        return np.vstack(vectors) if vectors else np.zeros((0, self.dimension), dtype=np.float32)
+        resources = ray.cluster_resources()
+        gpus, cpus = int(resources.get("GPU", 0)), int(resources.get("CPU", 1))
+        count = self.cluster.actors or gpus or max(1, cpus // self.cluster.cpus_per_actor)
+        threads = max(1, min(self.cluster.cpus_per_actor, cpus // count))
+        actor = ray.remote(**({"num_gpus": 1, "num_cpus": threads} if gpus else {"num_cpus": threads}))(_EncoderActor)
+        settings = self.settings
+        actors = [actor.remote(settings.model, settings.embed_backend, settings.trust_remote_code, threads)
+                  for _ in range(count)]
+        name, self._dimension = ray.get(actors[0].identity.remote())
+        if name != self.name:
+            raise ValueError(f"the cluster's workers load {name}, not {self.name}: install the same edusearch there")
+        self._pool, self.actors = ActorPool(actors), count
 
 
 class _EncoderActor:
-    """The model on one worker, on its GPU where it has one."""
+    """The model on one worker, on its GPU where it has one (with a torch backend: `--backend torch`)."""
 
     def __init__(self, model: str, backend: str, trust_remote_code: bool, threads: int):
+        import ray
         import torch
 
         from runtime.embed import Embedder
 
         torch.set_num_threads(threads)  # Ray sets a fractional share's OMP threads to 1
-        self._embedder = Embedder(model, backend, trust_remote_code)
+        device = "cuda" if ray.get_gpu_ids() else "cpu"  # the torch backends; the ONNX ones run on CPUs
+        self._embedder = Embedder(model, backend, trust_remote_code, device=device, threads=threads)
 
     def identity(self) -> tuple[str, int]:
         return self._embedder.name, self._embedder.dimension

