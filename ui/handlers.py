@@ -15,9 +15,9 @@ from search.service import (MAX_QUERY_CHARS, Filters, IndexLocked, InputTooLong,
                             targets_csv, topic_csv)
 from ui import admin
 from ui.downloads import CSV_FILES
-from ui.views import (answer_html, esc, lineage_html, login_html, metadata_html, plan_evidence_html, reader_html,
-                      stage_html, target_cards_html, target_sentence_html, topic_cards_html, topic_mentions_html,
-                      topic_summary_html)
+from ui.views import (answer_html, esc, library_cards_html, lineage_html, login_html, metadata_html,
+                      plan_evidence_html, reader_html, stage_html, target_cards_html, target_sentence_html,
+                      topic_cards_html, topic_mentions_html, topic_summary_html)
 
 ALL = "Tất cả"
 LOGIN_MESSAGES = {"sai": "Sai mật khẩu quản trị.", "khoa": f"Đã nhập sai mật khẩu {admin.MAX_FAILURES} lần; hãy thử "
@@ -197,6 +197,12 @@ class Library:
         """The plans to read, named as a citation names them (the file name says little on a phone)."""
         return [(shorten(document_label(d.meta), 100), doc) for doc, d in self.state.service.documents().items()]
 
+    def cards(self) -> str:
+        """The plans as cards, for a phone (where the table is hidden)."""
+        service = self.state.service
+        return library_cards_html([(document_label(d.meta), service.plan_note(doc))
+                                   for doc, d in service.documents().items()])
+
     def rows(self) -> list[list]:
         return [[d.doc, shorten(d.meta.title or "", 110), d.meta.number or "", d.meta.issuer_short or d.meta.issuer or "",
                  display_date(d.meta.date), d.meta.province or ""] for d in self.state.service.documents().values()]
@@ -239,7 +245,7 @@ class Library:
         return (self.status(), self.technical(), self.rows(), gr.update(choices=self.choices(), value=None),
                 gr.update(choices=list(self.state.service.documents()), value=None), provinces,
                 gr.update(choices=[ALL, *facets.doc_types]), gr.update(choices=[ALL, *map(str, facets.years)]), periods,
-                provinces, periods)
+                provinces, periods, self.cards())
 
 
 class Admin:

@@ -162,6 +162,16 @@ def topic_cards_html(plans: list[PlanMatch], read_as: str) -> str:
     return f"<div class='phone-cards'>{''.join(cards)}</div>" if cards else ""
 
 
+def library_cards_html(plans: list[tuple[str, str]]) -> str:
+    """The library as stacked cards, for narrow screens: each plan named as a citation names it, with its
+    period and status; (label, note) pairs in the library's order."""
+    cards = [f"<div class='card'><div class='cite'><span class='rank'>{n}.</span> {esc(label)}</div>"
+             + (f"<div class='plan-note'>{esc(note)}</div>" if note else "") + "</div>"
+             for n, (label, note) in enumerate(plans, 1)]
+    return (f"<div class='phone-cards'><p class='note'>{len(cards)} văn bản; chọn một văn bản ở ô dưới để đọc."
+            f"</p>{''.join(cards)}</div>") if cards else ""
+
+
 def target_cards_html(rows: list[TargetRow]) -> str:
     """The target table as stacked cards, for narrow screens: the figure, what it measures, its period and
     level, the plan's sentence and its citation."""
@@ -294,6 +304,7 @@ mark.answer mark {background: #b6e3a8; font-weight: 600;}
 .lineage ul {margin: 4px 0 10px;}
 .file, .note {color: #57606a; font-size: 0.85em;}
 details.context {margin-top: 6px;} details.context summary {cursor: pointer; color: #0969da;}
+details.context summary, details.tech summary {min-height: 44px; display: flex; align-items: center;}
 table.meta th {text-align: left; padding-right: 12px; vertical-align: top; white-space: nowrap;}
 .outline ul {list-style: none; padding-left: 0;}
 .reader-section h4 {margin: 14px 0 4px;}

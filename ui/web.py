@@ -186,6 +186,7 @@ def _library_tab(library: Library, filters: FilterControls, target_filters: tupl
                                                           "Tỉnh/thành"], interactive=False, wrap=True,
                                  column_widths=["20%", "40%", "12%", "12%", "8%", "8%"], elem_id="library-table",
                                  label="Văn bản đã lập chỉ mục (bấm vào một dòng để đọc)")
+        cards = gr.HTML(library.cards(), elem_id="library-cards")
         plan = gr.Dropdown(library.choices(), label="Đọc văn bản", value=None, elem_id="plan-choice")
         reader = gr.HTML(elem_id="reader")
     plan.change(library.read, plan, reader, api_visibility="private")
@@ -193,7 +194,7 @@ def _library_tab(library: Library, filters: FilterControls, target_filters: tupl
     to_remove = gr.Dropdown(list(library.state.service.documents()), label="Văn bản cần xóa", value=None,
                             interactive=False, render=False)
     return [status, technical, documents, plan, to_remove, filters.province, filters.doc_type, filters.year,
-            filters.period, *target_filters]
+            filters.period, *target_filters, cards]
 
 
 def _admin_tab(app: gr.Blocks, manage: Admin, library_outputs: list) -> None:

@@ -62,7 +62,7 @@ def _timed_run(folder: Path, index_dir: Path) -> tuple[float, float]:
 
 
 def _assert_whole_and_answering(settings: Settings, small_embedder) -> list[str]:
-    index = OpenIndex(settings.index_dir, settings.model)  # checksums verified
+    index = OpenIndex(settings.index_dir, settings.index_model)  # checksums verified
     assert index.integrity_problems() == []
     leftovers = [p.name for p in settings.index_dir.iterdir() if p.name.startswith(".CURRENT")]
     assert leftovers == []

@@ -44,6 +44,8 @@ def test_on_a_phone_every_tab_is_in_reach_the_answer_comes_into_view_and_tables_
         _search(page, "#question", "so nao bo tri kinh phi thuc hien ke hoach", "#answers .answer-box")
         assert _in_view(page, "#answers .answer-box"), "the answer is scrolled into view after Enter"
         assert not TECHNICAL.search(page.locator("body").inner_text())
+        whole_section = page.locator("#answers details.context summary").first
+        assert whole_section.bounding_box()["height"] >= 44, "a tap target"
         page.screenshot(path=str(screenshot_target(tmp_path, "phone-answer.png")))
 
         page.get_by_role("tab", name="Theo chủ đề").click()
@@ -64,6 +66,10 @@ def test_on_a_phone_every_tab_is_in_reach_the_answer_comes_into_view_and_tables_
 
         page.get_by_role("tab", name="Thư viện").click()
         assert not page.locator("#library-table").is_visible()
+        plans = page.locator("#library-cards .card")
+        assert plans.count() == len(list(DOCUMENTS.glob("*.txt"))) and plans.first.is_visible()
+        assert any("Kế hoạch số 43/KH-UBND ngày 23/02/2022" in text for text in plans.all_inner_texts())
+        assert plans.first.bounding_box()["width"] <= PHONE["width"], "a card fits the screen"
         page.locator("#plan-choice input").click()
         page.get_by_role("option", name="Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn").click()
         page.locator("#reader .outline").wait_for(timeout=10_000)
