@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +79,11 @@ def local_copy(model: str) -> str | None:
     return str(Path(cached).parent) if isinstance(cached, str) else None
 
 
+# One model loads at a time in a process: `edusearch serve` loads the app's model while its build loads its
+# own, and transformers' lazy modules are not safe to import from two threads at once.
+_LOADING = threading.Lock()
+
+
 class Embedder:
     """A loaded model with its profile. `name` is what the index records."""
 
@@ -92,6 +98,10 @@ class Embedder:
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         self.name = model_identity(model, backend)
         self.profile: ModelProfile = profile_for(model)
+        with _LOADING:
+            self._load(model, backend, trust_remote_code, device, threads)
+
+    def _load(self, model: str, backend: str, trust_remote_code: bool, device: str, threads: int | None) -> None:
         location = resolve_model_path(model)
         self._onnx = None
         if backend in ONNX_FILES:
