@@ -59,6 +59,7 @@ class FileStatus(StrEnum):
 
 INDEXED, UNCHANGED, SKIPPED, FAILED, REMOVED = FileStatus
 EMBED_WINDOW = 1024  # chunks embedded together (sorted by length inside); progress is written after each
+FIRST_WINDOW = 128  # a smaller first window: the rate, and so the time left, is known within seconds
 READERS = max(1, min(4, os.cpu_count() or 1))  # files read at once, each in a child process of its own
 SEARCHABLE = "searchable"  # the stage at which a lexical generation is live (`build_index`'s on_stage)
 
@@ -416,11 +417,12 @@ class _Embedding:
 
 
 def _windows(items: list[Prepared]) -> list[list[Prepared]]:
-    """Whole documents, in order, grouped until a group holds EMBED_WINDOW chunks."""
+    """Whole documents, in order, grouped until a group holds FIRST_WINDOW chunks (the first) or
+    EMBED_WINDOW (the others)."""
     windows: list[list[Prepared]] = [[]]
     size = 0
     for item in items:
-        if size >= EMBED_WINDOW:
+        if size >= (FIRST_WINDOW if len(windows) == 1 else EMBED_WINDOW):
             windows.append([])
             size = 0
         windows[-1].append(item)
