@@ -82,9 +82,12 @@ def _label_run(paragraphs: list[Paragraph], labels: list[str | None], start: int
         text = paragraphs[j].text
         if label == RECIPIENTS and _starts_signature(paragraphs, j):
             return _label_run(paragraphs, labels, j, SIGNATURE, _is_signature_line)
-        if not belongs(text):
+        if label == RECIPIENTS and looks_like_person_name(text):  # the signer, where OCR merged the two columns
+            labels[j] = SIGNATURE
+        elif belongs(text):
+            labels[j] = label
+        else:
             break
-        labels[j] = label
         j += 1
     return j
 
@@ -97,7 +100,8 @@ _ATTACHMENT_WORD = re.compile(r"^(?:PHỤ LỤC|Phụ lục|DANH MỤC|QUY CHẾ
 
 
 def _is_recipient(text: str) -> bool:
-    return len(text) < 200 and bool(_RECIPIENT_LINE.match(text))
+    """`- Như trên;`, `Bộ Giáo dục và Đào tạo (b/c);` (its dash lost by the conversion), `Bản điện tử:`."""
+    return len(text) < 200 and (bool(_RECIPIENT_LINE.match(text)) or text.rstrip().endswith((";", ",", ":")))
 
 
 def _is_signature_line(text: str) -> bool:

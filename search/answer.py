@@ -40,6 +40,7 @@ from vietnamese.normalize import Analyzed, analyze, code_token, fold
 from indexer.sections import AGENCY_HEADING, split_marker
 from indexer.targets import Target
 from vietnamese.sentences import sentence_spans
+from search.cite import citation_of_parts
 from search.code_questions import cited_date, implementing_plans
 from search.constraints import Checker, focus_match
 from search.evidence import EMBEDDED, GAPS, SIMILARITY_WORDS, AnswerModel, add_gaps, load_answer_model
@@ -50,7 +51,10 @@ from search.lexical import FieldWeights
 from search.lexicon import ABBREVIATIONS
 from indexer.facets import Filters
 from search.query import Query, query_details, query_notes
+from search.per_period import other_periods, period_label
 from search.question import Focus, Question, understand
+from search.topic_request import topic_asked
+from search.topics import PlanMatch, plans_for_topic
 from search.terms import QueryTerms, query_terms
 
 PASSAGES = 5
@@ -59,6 +63,7 @@ HEADING_WEIGHTS = FieldWeights(context=1.0)
 MARK_RATIO = 0.75  # a sentence is marked as answering when it is this share as likely as its passage's best
 MIN_MARK_SCORE = 0.25  # and at least this likely
 DOCUMENT_SHARE = 0.3  # a question whose words are mostly in a document's title and opening is about it
+TOPIC_PLANS = 3  # plans named in the short answer to `which plans address …`; the topic view lists them all
 MAX_ANSWER_WORDS = 120  # a clause is widened to its whole sentence up to this length
 _MARKER_AHEAD = re.compile(r"[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\))[ \t]+")
 _ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+\d+")
@@ -109,11 +114,12 @@ class Answer:
     understood: Question | None = None
     read_as: str = ""  # the question as the search read it: diacritics put back, or translated from English
     confidence: float | None = None  # the answer model's probability that the short answer answers the question
+    topic: str | None = None  # the topic of a question that asks which plans address one (`search.topic_request`)
 
     def to_json(self) -> dict:
         return {"question": self.question, "read_as": self.read_as, "short_answer": self.short, "citation": self.citation,
                 "doc": self.doc, "reason": self.reason, "plan_note": self.plan_note, "focus": self.focus.value,
-                "confidence": self.confidence,
+                "confidence": self.confidence, "topic": self.topic,
                 "understood": self.understood.to_json() if self.understood else None, "notes": self.notes, "details": self.details,
                 "references": [asdict(r) for r in self.references],
                 "generated": asdict(self.generated) if self.generated else None,
@@ -166,6 +172,9 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
                     details=query_details(query), understood=asked,
                     read_as=query.meaning_text)
     result.references = references(engine.index.lineage, list(asked.codes))
+    result.topic = topic_asked(question)
+    if result.topic and _answer_with_plans(engine, result, filters, passages):
+        return result
     hits = _candidate_passages(engine, query, filters, passages)
     if not hits:
         result.reason = "Không có đoạn văn bản nào khớp với câu hỏi."
@@ -187,8 +196,74 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
     result.citation, result.plan_note, result.doc = hit.citation, hit.plan_note, hit.doc
     result.confidence = round(best.probability, 3)
     result.passages = _supporting(hits, found.by_passage, best.passage, passages)
+    if best.target is not None and asked.years is None:
+        _each_period(engine, checker, best.target, hits, result, passages)
     _add_generated(engine, result)
     return result
+
+
+def _each_period(engine: SearchEngine, checker: Checker, chosen: Target, hits: list[Hit], result: Answer,
+                 passages: int) -> None:
+    """A figure the plan sets once per period, asked without a period: every period's, labelled, cited to
+    each part and marked in its passage (`search.per_period`)."""
+    periods = other_periods(chosen, checker.plan_targets(chosen.doc))
+    if len(periods) < 2:
+        return
+    labelled = [_labelled(t).rstrip(".;") for t in periods]
+    result.short = "; ".join([labelled[0], *(text[:1].lower() + text[1:] for text in labelled[1:])]) + "."
+    result.citation = citation_of_parts(engine.index.documents[chosen.doc].meta, [(t.section, t.page) for t in periods])
+    result.notes.append("Văn bản đặt chỉ tiêu này cho từng giai đoạn và câu hỏi không nêu giai đoạn nào, nên "
+                        "câu trả lời nêu từng giai đoạn: " + "; ".join(t.period for t in periods) + ".")
+    shown = {(p.hit.doc, p.hit.section_ordinal): p for p in result.passages}
+    for target in periods:
+        passage = shown.get((target.doc, target.section_ordinal))
+        if passage is None:
+            hit = next((h for h in hits if (h.doc, h.section_ordinal) == (target.doc, target.section_ordinal)), None)
+            if hit is None:
+                continue
+            passage = SupportingPassage(hit, [])
+            result.passages.insert(1, passage)
+            shown[(hit.doc, hit.section_ordinal)] = passage
+        start = passage.hit.text.find(target.sentence)
+        if start >= 0:
+            clause = AnswerSentence(start, start + len(target.sentence), target.sentence, 1.0)
+            passage.sentences = disjoint([*passage.sentences, clause], passage.hit.text)
+    del result.passages[passages:]
+
+
+def _labelled(target: Target) -> str:
+    """A target's clause with its period in front, unless the clause states it."""
+    text = _LIST_MARKER.sub("", " ".join(target.sentence.split()))
+    label = period_label(target)
+    return f"{label}: {text}" if label and target.period not in text else text
+
+
+def _answer_with_plans(engine: SearchEngine, result: Answer, filters: Filters, passages: int) -> bool:
+    """`Những kế hoạch nào đề cập đến …?`: the plans that address the topic, as the topic view ranks them,
+    each with its best evidence; False when none does."""
+    found = plans_for_topic(engine, result.topic, filters)
+    if not found.plans:
+        return False
+    labels = [plan.label for plan in found.plans]
+    shown = "; ".join(labels[:TOPIC_PLANS]) + (f"; và {len(labels) - TOPIC_PLANS} văn bản khác"
+                                               if len(labels) > TOPIC_PLANS else "")
+    topic = found.read_as if result.topic == fold(result.topic) and found.read_as else result.topic
+    result.short = f"{len(labels)} văn bản đề cập chủ đề “{topic}”: {shown}."
+    result.citation = "các văn bản nêu trên, mỗi văn bản ở đoạn dẫn bên dưới"
+    result.doc = found.plans[0].doc
+    result.notes.append("Danh sách đầy đủ, xếp hạng, kèm các văn bản chỉ nhắc đến chủ đề và tải về được, "
+                        "ở thẻ “Theo chủ đề”.")
+    result.passages = [SupportingPassage(plan.evidence[0], _evidence_marked(plan))
+                       for plan in found.plans[:passages] if plan.evidence]
+    return True
+
+
+def _evidence_marked(plan: PlanMatch) -> list[AnswerSentence]:
+    """The plan's best sentence in its first evidence passage, marked."""
+    if not plan.sentences:
+        return []
+    start, end = plan.sentences[0]
+    return [AnswerSentence(start, end, plan.evidence_sentence(0), 1.0)]
 
 
 def _checker(engine: SearchEngine, query: Query, asked: Question) -> Checker:
@@ -400,7 +475,21 @@ def _supporting(hits: list[Hit], scored: list[list[Candidate]], best: int, passa
         valid = [c.sentence for c in scored[n] if c.veto is None and c.kind in ("sentence", "target")]
         top = max((s.score for s in valid), default=0.0)
         marked = [s for s in valid if s.score >= max(MARK_RATIO * top, MIN_MARK_SCORE)]
-        out.append(SupportingPassage(hits[n], marked))
+        out.append(SupportingPassage(hits[n], disjoint(marked, hits[n].text)))
+    return out
+
+
+def disjoint(sentences: list[AnswerSentence], text: str) -> list[AnswerSentence]:
+    """The marked spans of `text` in text order, overlapping ones merged: a target's clause lies within its
+    sentence, and a card shows each piece of its passage once."""
+    out: list[AnswerSentence] = []
+    for sentence in sorted(sentences, key=lambda s: (s.start, s.end)):
+        last = out[-1] if out else None
+        if last is not None and sentence.start < last.end:
+            end = max(last.end, sentence.end)
+            out[-1] = AnswerSentence(last.start, end, text[last.start:end], max(last.score, sentence.score))
+        else:
+            out.append(sentence)
     return out
 
 
@@ -471,7 +560,7 @@ def _target_answer(best: Candidate, passage: list[Candidate]) -> str:
     target = best.target
     text = _LIST_MARKER.sub("", " ".join(best.sentence.text.split()))
     shared = sum(1 for c in passage if c.target and c.target.sentence == target.sentence)
-    label = f"{'Giai đoạn' if target.year_from else 'Đến năm'} {target.period}" if target.period else ""
+    label = period_label(target)
     if shared > 1:
         unit = target.unit if target.unit == "%" else f" {target.unit}"
         return f"{label + ': ' if label else ''}{target.comparator} {target.value_text}{unit} — {text}"

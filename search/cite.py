@@ -67,6 +67,13 @@ def citation(meta: DocumentMeta, section: str, page_start: int | None, page_end:
     return ", ".join(p for p in parts if p)
 
 
+def citation_of_parts(meta: DocumentMeta, parts: list[tuple[str, int | None]]) -> str:
+    """One document's citation naming several of its parts, each (heading path, page):
+    `Kế hoạch số 43/KH-UBND …, mục II.1 (Giai đoạn 2021 - 2025) và mục II.2 (Giai đoạn 2026 - 2030)`."""
+    named = [", ".join(p for p in (section_label(section), pages_label(page, page)) if p) for section, page in parts]
+    return ", ".join(p for p in (document_label(meta), " và ".join(n for n in named if n)) if p)
+
+
 def plan_note(meta: DocumentMeta, changes: list[tuple[str, str]]) -> str:
     """The plan's period and whether other indexed documents replace or amend it, for display beside a
     citation: `giai đoạn 2021 - 2025, định hướng đến năm 2030; đã bị thay thế bởi Kế hoạch số 50/KH-UBND ...`.

@@ -235,12 +235,16 @@ class Checker:
         """The plan's extracted targets whose clause lies in the passage: (start, end in the passage text,
         target)."""
         if hit.chunk_id not in self._in_passage:
-            if hit.doc not in self._targets:
-                self._targets[hit.doc] = self.index.store.targets(hit.doc)
-            found = [(hit.text.find(t.sentence), t) for t in self._targets[hit.doc]
+            found = [(hit.text.find(t.sentence), t) for t in self.plan_targets(hit.doc)
                      if t.section_ordinal == hit.section_ordinal]
             self._in_passage[hit.chunk_id] = [(start, start + len(t.sentence), t) for start, t in found if start >= 0]
         return self._in_passage[hit.chunk_id]
+
+    def plan_targets(self, doc: str) -> list[Target]:
+        """Every target the plan sets, in document order."""
+        if doc not in self._targets:
+            self._targets[doc] = self.index.store.targets(doc)
+        return self._targets[doc]
 
     def _periods_within(self, hit, sentence: str) -> set[tuple[int | None, int | None]]:
         return {(t.year_from, t.year_to) for _, _, t in self.targets_in(hit) if t.sentence in sentence}

@@ -59,7 +59,8 @@ def answer_text(answer: Answer) -> str:
     for rank, passage in enumerate(answer.passages, 1):
         note = f" [{passage.hit.plan_note}]" if passage.hit.plan_note else ""
         lines.append(f"{rank}. {passage.hit.citation}{note}")
-        lines += textwrap.wrap(_clip(marked_passage(passage)), 100, initial_indent="   ", subsequent_indent="   ")
+        lines += textwrap.wrap(_clip(_from_first_mark(marked_passage(passage))), 100, initial_indent="   ",
+                               subsequent_indent="   ")
     return "\n".join(lines)
 
 
@@ -127,6 +128,15 @@ def _which(result: LineageResult, dates: list[str | None]) -> str:
     if None in dates:
         return " (không ghi ngày văn bản: không xác định được là văn bản nào)"
     return " (văn bản ngày " + "; ".join(display_date(d) for d in dates) + ")"
+
+
+def _from_first_mark(text: str, lead: int = 150) -> str:
+    """The passage from a little before its first answer sentence, when that sentence would fall past the
+    clip."""
+    first = text.find(MARK_OPEN)
+    if first < PASSAGE_CHARS - 200:
+        return text
+    return "… " + text[first - lead:].split(" ", 1)[-1]
 
 
 def _clip(text: str, limit: int = PASSAGE_CHARS) -> str:
