@@ -19,7 +19,7 @@ from indexer.sections import Section, build_sections
 from indexer.targets import Target, extract_targets
 
 FOOTNOTES_HEADING = "Chú thích"
-_FOOTNOTE = re.compile(r"^\d{1,2}\s+(?:Quyết định|Nghị quyết|Kế hoạch|Chỉ thị|Thông tư|Công văn|Kết luận|"
+_FOOTNOTE = re.compile(r"^\d{1,2}\s+(?:Ban hành kèm theo\s+)?(?:Quyết định|Nghị quyết|Kế hoạch|Chỉ thị|Thông tư|Công văn|Kết luận|"
                        r"Nghị định|Luật|Đề án|Chương trình)\b")
 
 

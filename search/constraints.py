@@ -316,6 +316,24 @@ def blank_form_share(text: str) -> float:
     return sum(1 for line in lines if _FILL_IN.search(line)) / len(lines) if lines else 0.0
 
 
+_WORD = re.compile(r"^[^\W\d_]+$")
+_TOKEN_EDGES = ".,;:()[]\"“”'!?…-–"
+TEXT_WORDS = 0.5  # the lowest word share of a passage in legal-qa, samples-legal and the plans is 0.73
+TABLE_BORDERS = 0.1  # an OCR'd table: `| 28 |TiêuhọcHươngLâm2 | 3 |`; no passage of those sets has one
+
+
+def reads_as_text(text: str) -> bool:
+    """Whether a passage is text rather than a table of figures, a scan's OCR of a table or a blank form's
+    dotted lines: at least `TEXT_WORDS` of its tokens are words (letters only, punctuation aside) and fewer
+    than `TABLE_BORDERS` hold a cell border `|`."""
+    tokens = [t for t in (token.strip(_TOKEN_EDGES) for token in text.split()) if t]
+    if not tokens:
+        return True
+    words = sum(1 for t in tokens if _WORD.match(t))
+    borders = sum(1 for t in tokens if "|" in t)
+    return words >= TEXT_WORDS * len(tokens) and borders < TABLE_BORDERS * len(tokens)
+
+
 def years_of(text: str) -> tuple[int, int] | None:
     """The years a text's first period or year spans (`(0, 2025)` for `đến năm 2025`)."""
     period = period_in(text)

@@ -155,6 +155,8 @@ class SearchEngine:
             fused = rerank.ranked(features, self.rank_model)
         else:
             fused = fuse(self.fusion, [(lexical, 1.0), (dense, self.profile.dense_weight)])
+        if mode != "dense":
+            fused = rerank.text_first(self.index, fused, rerank.TEXT_DEPTH, {v for v, _ in lexical})
         return Ranked(fused, {v: r for r, (v, _) in enumerate(lexical, 1)},
                       {v: r for r, (v, _) in enumerate(dense, 1)})
 

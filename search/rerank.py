@@ -29,7 +29,7 @@ import numpy as np
 
 from indexer.chunks import Chunk
 from indexer.layout import is_all_caps
-from search.constraints import Checker, blank_form_share, years_of
+from search.constraints import Checker, blank_form_share, reads_as_text, years_of
 from search.live_index import OpenIndex
 from search.logistic import LogisticModel
 from search.question import Question
@@ -39,6 +39,7 @@ SIDES = ("lexical", "dense")
 CHECKS = ("period_match", "period_conflict", "name_missing", "blank_form", "heading_only")
 FEATURES = SIDES + CHECKS
 Ranking = list[tuple[int, float]]
+TEXT_DEPTH = 30  # how many of the first passages are put in that order
 _PART = re.compile(r"^(?:Chương|Phần|Mục|Phụ lục)\s+[\dIVXLC]+\.?\s*[A-ZĐ]", re.IGNORECASE)
 
 
@@ -116,6 +117,21 @@ def candidates(index: OpenIndex, question: Question, checker: Checker, lexical: 
     for vec_id in head:
         features[vec_id].update(check_features(index, question, checker, chunks[vec_id]))
     return features
+
+
+def text_first(index: OpenIndex, ranking: Ranking, depth: int, matched: set[int]) -> Ranking:
+    """The first `depth` passages with those that are not text (a table of figures, a scan's OCR of one, a
+    blank form's dotted lines: `constraints.reads_as_text`) moved below every text passage that `matched`
+    the question's words (the lexical side found it), each group in rank order: such a passage matches a
+    number or code of the question by chance, and reads as noise on a result card. Where no text passage
+    matches the words, it keeps its rank."""
+    head = ranking[:depth]
+    chunks = index.store.chunks_by_vec_ids([v for v, _ in head])
+    is_text = [reads_as_text(chunks[v].text) for v, _ in head]
+    last = max((n for n, (v, _) in enumerate(head) if is_text[n] and v in matched), default=-1)
+    moved = [r for n, r in enumerate(head[:last]) if not is_text[n]]
+    kept = [r for n, r in enumerate(head[:last + 1]) if is_text[n]]
+    return kept + moved + head[last + 1:] + ranking[depth:]
 
 
 def ranked(features: dict[int, dict[str, float]], model: RankModel) -> Ranking:

@@ -78,3 +78,41 @@ def test_which_plans_address_a_topic_is_answered_with_the_plans_and_their_eviden
     assert int(result.short.split()[0]) >= 2
     assert all(p.sentences for p in result.passages)
     assert len({p.hit.doc for p in result.passages}) == len(result.passages)  # one card per plan
+
+
+OCR_TABLE = """UBND HUYỆN HIỆP HÒA
+TỔNG HỢP LỘ TRÌNH TRANG BỊ THIẾT BỊ DẠY TIN HỌC (Phụ lục 6a)
+(Kèm theo Kế hoạch sãl/KH-UBND, ngày»#tháng 10 năm 2017 cua UBND huyện)
+""" + "\n".join(f"| {n} |TiêuhọcHươngLâm{n % 3} | 43 | {n * 7} |}} KH-UBND | 2021-2022 | {n + 43} |" for n in range(1, 40))
+
+
+def test_an_ocr_table_that_shares_a_code_with_the_question_is_not_a_card_above_the_plan(tmp_path, embedder):
+    from indexer.build import build_index
+    from runtime.settings import Settings
+    from search.constraints import reads_as_text
+    from search.engine import SearchEngine
+    from tests.conftest import sample
+
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "phu-luc-quet.txt").write_text(OCR_TABLE, encoding="utf-8")
+    (folder / "ke-hoach-43.txt").write_text(sample("003").read_text(encoding="utf-8"), encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index")
+    build_index(folder, settings, show_progress=False, embedder=embedder)
+    engine = SearchEngine(settings, embedder)
+
+    hits = engine.search("Kế hoạch 43/KH-UBND", k=40)
+    from_table = [n for n, hit in enumerate(hits) if hit.doc == "phu-luc-quet.txt"]
+    assert from_table and all(not reads_as_text(hits[n].text) for n in from_table)
+    assert min(from_table) > max(n for n, hit in enumerate(hits) if hit.doc == "ke-hoach-43.txt" and n < 30)
+    assert not any(p.hit.doc == "phu-luc-quet.txt" for p in answer(engine, "kế hoạch 43/KH-UBND ban hành ngày nào").passages)
+    assert engine.search("TiêuhọcHươngLâm1", k=3)[0].doc == "phu-luc-quet.txt"  # still found when nothing else matches
+
+
+def test_prose_law_and_plans_read_as_text_and_ocr_tables_do_not():
+    from search.constraints import reads_as_text
+
+    assert reads_as_text("Trên 97% học sinh tốt nghiệp trung học phổ thông; 100% giáo viên đạt chuẩn.")
+    assert reads_as_text("1. Thời giờ làm việc bình thường không quá 08 giờ trong 01 ngày và không quá 48 giờ.")
+    assert not reads_as_text("TOng 604 . 198 27 27 43 604 80 8 10 13 310 70 10 _ 9 8 169 48 9 8 22 Tiing town huyen")
+    assert not reads_as_text("tinh | chiếu | thông | quét| ¡in | tỉnh |chiếu| thông| quét| in | tỉnh chiếu |thông|")
