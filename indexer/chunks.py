@@ -13,7 +13,7 @@ from vietnamese.sentences import sentence_spans
 TARGET_SYLLABLES = 180
 MAX_SYLLABLES = 250
 OVERLAP_SYLLABLES = 40
-CHUNKER_VERSION = 4  # 4: recipients lists whose first dash was lost, signers merged into them by OCR
+CHUNKER_VERSION = 4  # 4: recipients lists without their first dash, OCR-merged signers, sibling headings told apart
 
 
 @dataclass

@@ -32,8 +32,9 @@ _HEADING_PATTERNS: list[tuple[float, re.Pattern[str]]] = [
     (4, re.compile(r"^(?:Điều|ĐIỀU)\s+\d+\s*[.:]")),
     (4, re.compile(r"^(?:Chương trình|CHƯƠNG TRÌNH)\s+\d+\s*[.:]")),
     (5, re.compile(r"^\d{1,2}\.\s+\S")),
-    (6, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")),
-    (7, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+\S")),
+    # Not a figure that opens a line (`9.84 máy tính/phòng máy, …`): a subheading's name is not in lower case.
+    (6, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+(?![a-zđà-ỹ])\S")),
+    (7, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+(?![a-zđà-ỹ])\S")),
     (8, re.compile(r"^[a-zđ]\)\s+\S")),
 ]
 # A heading that names the agency its text assigns duties to (`3. Sở Tài chính`, `Ban Tuyên giáo Huyện ủy …`).
@@ -55,6 +56,7 @@ _SENTENCE_END = re.compile(r"[.;!?]\s+(?=[^\W\d_]|[-+“\"(])")
 MAX_TITLE_CHARS = 200
 _PARTS = (ATTACHMENT_RANK, 0, 1, 2, 4)  # Phụ lục, Phần, Chương, Mục, Điều: a part even with nothing beneath
 LIST_ITEM_WORDS = 20  # a numbered line of at most this many words with nothing beneath it is a list item
+TOLD_APART_WORDS = 16  # words of its text that a heading shared by siblings takes
 LONG_TITLE_WORDS = 12  # a heading longer than this is also an item of content: it is kept as body too
 
 SECTION_SEPARATOR = " › "  # between the headings of a heading path
@@ -174,7 +176,36 @@ def build_sections(paragraphs: list[Paragraph]) -> list[Section]:
         section.end = section.blocks[-1].end if section.blocks else section.heading_end
         if not section.heading and section.blocks:
             section.start = section.blocks[0].start
+    _tell_apart(sections)
     return [s for s in sections if s.heading or s.blocks]
+
+
+def _tell_apart(sections: list[Section]) -> None:
+    """Sibling headings with the same name (`b) Chủ trì tham mưu`, `c) Chủ trì tham mưu`, a line the PDF
+    broke before its object) take the first words of their text: an outline and a citation must tell them
+    apart (`b) Chủ trì tham mưu UBND tỉnh xây dựng và triển khai thực hiện Đề án…`)."""
+    named: dict[tuple[str, ...], list[Section]] = {}
+    for section in sections:
+        if section.heading and section.blocks:
+            key = (*section.path[:-1], split_marker(section.heading)[1].casefold())
+            named.setdefault(key, []).append(section)
+    for same in named.values():
+        if len(same) < 2:
+            continue
+        for section in same:
+            words = section.blocks[0].text.split()
+            longer = f"{section.heading} {' '.join(words[:TOLD_APART_WORDS])}" + ("…" if len(words) > TOLD_APART_WORDS else "")
+            _rename(sections, section, longer.rstrip(",;:"))
+
+
+def _rename(sections: list[Section], section: Section, heading: str) -> None:
+    """Give a section a new heading, in its own path and in those of the sections beneath it."""
+    depth = len(section.path) - 1
+    for other in sections[section.ordinal:]:
+        if other is not section and other.level <= section.level:
+            break
+        other.path[depth] = heading
+    section.heading = heading
 
 
 def _merge_heading_lines(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], set[int]]:

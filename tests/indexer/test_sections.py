@@ -97,3 +97,23 @@ def test_a_long_one_sentence_clause_followed_by_its_sibling_is_text_not_a_headin
     sections = parse_file(path, path.name).sections
     assert [s.path_text for s in sections] == [""]
     assert sections[0].text.startswith("1. Tổ chức") and sections[0].text.endswith("trong giao dịch.")
+
+
+def test_sibling_headings_with_the_same_name_take_their_first_words():
+    """`b) Chủ trì tham mưu` five times in an outline: the PDF broke each line before its object."""
+    lettered = [p.split(" › ")[2] for p in paths("003")
+                if p.startswith("IV. TỔ CHỨC THỰC HIỆN › 1. Sở Giáo dục và Đào tạo › ")]
+    assert len(set(lettered)) == len(lettered)
+    assert "b) Chủ trì tham mưu UBND tỉnh xây dựng và triển khai thực hiện Đề án “Đầu tư xây dựng cơ…" in lettered
+
+
+def test_a_figure_that_opens_a_line_is_not_a_heading():
+    from indexer.layout import Paragraph
+    from indexer.sections import build_sections
+
+    sections = build_sections([Paragraph("1. Cấp tiểu học", None, None),
+                               Paragraph("Bậc tiểu học có 30 phòng máy, bình quân", None, None),
+                               Paragraph("9.84 máy tính/phòng máy, 34.4 học sinh/máy tính.", None, None),
+                               Paragraph("2.1. Cơ sở vật chất", None, None),
+                               Paragraph("Đủ phòng học.", None, None)])
+    assert [s.path_text for s in sections] == ["1. Cấp tiểu học", "1. Cấp tiểu học › 2.1. Cơ sở vật chất"]
