@@ -195,7 +195,7 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
     result.short = found.answer_text(best)
     result.citation, result.plan_note, result.doc = hit.citation, hit.plan_note, hit.doc
     result.confidence = round(best.probability, 3)
-    result.passages = _supporting(hits, found.by_passage, best.passage, passages)
+    result.passages = _supporting(hits, found.by_passage, best, threshold, passages)
     if best.target is not None and asked.years is None:
         _each_period(engine, checker, best.target, hits, result, passages)
     _add_generated(engine, result)
@@ -462,17 +462,20 @@ def _with_previous(text: str, start: int, end: int) -> str:
     return text[max(paragraph_start, start - 200):end]
 
 
-def _supporting(hits: list[Hit], scored: list[list[Candidate]], best: int, passages: int) -> list[SupportingPassage]:
+def _supporting(hits: list[Hit], scored: list[list[Candidate]], best: Candidate, threshold: float,
+                passages: int) -> list[SupportingPassage]:
     """The answer's passage first, then the other passages in rank order, one card per section, each with
-    its answering sentences marked."""
-    order = [best] + [n for n in range(len(hits)) if n != best]
+    the sentences marked that would answer as well: weighed by the final model, as likely as the answer's
+    bar, and among the most likely of their passage."""
+    order = [best.passage] + [n for n in range(len(hits)) if n != best.passage]
     out, sections = [], set()
     for n in order:
         key = (hits[n].doc, hits[n].section_ordinal)
         if key in sections or len(out) >= passages:
             continue
         sections.add(key)
-        valid = [c.sentence for c in scored[n] if c.veto is None and c.kind in ("sentence", "target")]
+        valid = [c.sentence for c in scored[n] if c.veto is None and c.kind in ("sentence", "target")
+                 and (c is best or (c.embedded and c.probability >= threshold))]
         top = max((s.score for s in valid), default=0.0)
         marked = [s for s in valid if s.score >= max(MARK_RATIO * top, MIN_MARK_SCORE)]
         out.append(SupportingPassage(hits[n], disjoint(marked, hits[n].text)))
