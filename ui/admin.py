@@ -142,14 +142,45 @@ class Saved:
     name: str  # as uploaded
     doc: str | None  # path relative to the documents folder, when saved
     problem: str = ""  # why it was refused
+    copy_of: str | None = None  # the file of the documents folder with the same content, when refused for it
+
+
+class PresentFiles:
+    """The documents already in the folder (hidden entries, sidecars and links left out), found by content:
+    only those of an upload's size are hashed, each once."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._by_size: dict[int, list[Path]] = {}
+        self._hashes: dict[Path, str] = {}
+        for path in _document_paths(root):
+            self.add(path)
+
+    def add(self, path: Path) -> None:
+        self._by_size.setdefault(path.stat().st_size, []).append(path)
+
+    def copy_of(self, source: Path) -> str | None:
+        """The file (relative to the folder) whose bytes are those of `source`, or None."""
+        same_size = self._by_size.get(source.stat().st_size, [])
+        if not same_size:
+            return None
+        digest = sha256_of(source)
+        return next((path.relative_to(self.root).as_posix() for path in same_size if self._hash(path) == digest), None)
+
+    def _hash(self, path: Path) -> str:
+        if path not in self._hashes:
+            self._hashes[path] = sha256_of(path)
+        return self._hashes[path]
 
 
 def save_uploads(documents: Path, uploads: list[tuple[Path, str]]) -> list[Saved]:
-    """Copy each (temporary file, original name) into documents/tai-len/, refusing unsupported types and
-    oversize files; an existing file of the same name is kept and the new one numbered."""
+    """Copy each (temporary file, original name) into documents/tai-len/, refusing unsupported types,
+    oversize files and a file whose content is already in the documents folder (or earlier in the same
+    upload); an existing file of the same name is kept and the new one numbered."""
     target_dir = (documents / UPLOAD_FOLDER).resolve()
     root = documents.resolve()
     target_dir.mkdir(parents=True, exist_ok=True)
+    present = PresentFiles(root)
     out = []
     for source, original in uploads:
         name = safe_name(original)
@@ -162,11 +193,15 @@ def save_uploads(documents: Path, uploads: list[tuple[Path, str]]) -> list[Saved
         if size > MAX_UPLOAD_MB * 1024 * 1024:
             out.append(Saved(original, None, f"tệp {size / 1e6:.0f} MB, quá giới hạn {MAX_UPLOAD_MB} MB"))
             continue
+        if copy := present.copy_of(source):
+            out.append(Saved(original, None, f"nội dung trùng với tệp “{copy}” đã có trong thư mục tài liệu", copy))
+            continue
         target = _free_path(target_dir / name)
         if not target.resolve().is_relative_to(root):
             out.append(Saved(original, None, "tên tệp không hợp lệ"))
             continue
         _copy_atomically(source, target)
+        present.add(target)
         out.append(Saved(original, target.relative_to(root).as_posix()))
     return out
 
@@ -186,6 +221,25 @@ def remove_document(documents: Path, doc: str) -> Path:
     if sidecar.is_file():
         sidecar.unlink()
     return path
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _document_paths(root: Path) -> list[Path]:
+    """The regular files of the folder that may be documents: not hidden, not sidecars, not links."""
+    found = []
+    for folder, subfolders, names in os.walk(root, followlinks=False):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        found += [path for name in names if not name.startswith(".") and not name.endswith(SIDECAR_SUFFIX)
+                  and (path := Path(folder) / name).suffix.lower() in SUPPORTED_SUFFIXES
+                  and path.is_file() and not path.is_symlink()]
+    return found
 
 
 def _free_path(path: Path) -> Path:

@@ -10,19 +10,24 @@ from pathlib import Path
 
 import gradio as gr
 
-from search.service import (MAX_QUERY_CHARS, Filters, IndexLocked, InputTooLong, SearchService,
-                            TargetFilters, TargetRow, bounded_input, display_date, document_label, shorten,
-                            targets_csv, topic_csv)
+from search.service import (MAX_QUERY_CHARS, FileStatus, Filters, IndexLocked, InputTooLong, SearchService,
+                            StoredDocument, TargetFilters, TargetRow, bounded_input, display_date, document_label,
+                            shorten, targets_csv, topic_csv)
 from ui import admin
 from ui.downloads import CSV_FILES
-from ui.views import (answer_html, esc, library_cards_html, lineage_html, login_html, metadata_html,
-                      plan_evidence_html, reader_html, stage_html, target_cards_html, target_sentence_html,
-                      topic_cards_html, topic_mentions_html, topic_summary_html)
+from ui.views import (UploadOutcome, answer_html, library_cards_html, lineage_html, login_html, message_html,
+                      metadata_html, plan_evidence_html, reader_html, references_text, removal_question_html,
+                      stage_html, target_cards_html, target_sentence_html, topic_cards_html, topic_mentions_html,
+                      topic_summary_html, upload_report_html)
 
 ALL = "Tất cả"
 LOGIN_MESSAGES = {"sai": "Sai mật khẩu quản trị.", "khoa": f"Đã nhập sai mật khẩu {admin.MAX_FAILURES} lần; hãy thử "
                   f"lại sau {admin.LOCKOUT_S // 60} phút.", "da-dang-xuat": "Đã đăng xuất."}
 NOT_IN_INDEX = "<p>Văn bản này không còn trong chỉ mục; hãy tải lại trang.</p>"
+# What indexing did with an uploaded file, as the admin tab says it.
+UPLOAD_RESULTS = {FileStatus.INDEXED: "Đã thêm vào thư viện", FileStatus.UNCHANGED: "Đã có trong thư viện, không đổi",
+                  FileStatus.SKIPPED: "Đã lưu tệp nhưng không đọc (loại tệp không hỗ trợ)",
+                  FileStatus.FAILED: "Đã lưu tệp nhưng chưa đọc được nội dung"}
 
 
 class AppState:
@@ -151,7 +156,7 @@ class Views:
         filters = filters_from(province, doc_type, year, period, current)
         result = self.state.service.topics(bounded(topic), filters)
         rows = [[n, p.label, p.issuer or "", display_date(p.date), f"{p.score:.2f}", p.matching_sections,
-                 "; ".join(p.references), shorten(p.evidence_sentence(0), 200) if p.evidence else ""]
+                 references_text(p), shorten(p.evidence_sentence(0), 200) if p.evidence else ""]
                 for n, p in enumerate(result.plans, 1)]
         evidence_pages = [plan_evidence_html(p, result.read_as) for p in result.plans]
         csv_path = CSV_FILES.write("van-ban-theo-chu-de", result.topic, topic_csv(result)) \
@@ -195,7 +200,17 @@ class Library:
 
     def choices(self) -> list[tuple[str, str]]:
         """The plans to read, named as a citation names them (the file name says little on a phone)."""
-        return [(shorten(document_label(d.meta), 100), doc) for doc, d in self.state.service.documents().items()]
+        return [(_short_label(d), doc) for doc, d in self.state.service.documents().items()]
+
+    def removal_choices(self) -> list[tuple[str, str]]:
+        """The plans to remove, named as cited, their file after (what is deleted, and what tells apart two
+        plans cited alike)."""
+        return [(f"{_short_label(d)} · tệp {doc}", doc) for doc, d in self.state.service.documents().items()]
+
+    def label(self, doc: str) -> str | None:
+        """The plan as cited, or None when the index does not hold `doc`."""
+        stored = self.state.service.document(doc)
+        return document_label(stored.meta) if stored else None
 
     def cards(self) -> str:
         """The plans as cards, for a phone (where the table is hidden)."""
@@ -243,64 +258,98 @@ class Library:
         facets = self.state.service.facets()
         provinces, periods = gr.update(choices=[ALL, *facets.provinces]), gr.update(choices=[ALL, *map(str, facets.period_years)])
         return (self.status(), self.technical(), self.rows(), gr.update(choices=self.choices(), value=None),
-                gr.update(choices=list(self.state.service.documents()), value=None), provinces,
+                gr.update(choices=self.removal_choices(), value=None), provinces,
                 gr.update(choices=[ALL, *facets.doc_types]), gr.update(choices=[ALL, *map(str, facets.years)]), periods,
                 provinces, periods, self.cards())
 
 
 class Admin:
-    """Adding and removing plans, for a visitor logged in with the admin password."""
+    """Adding and removing plans, for a visitor logged in with the admin password. A removal is asked first,
+    naming the plan, and done only once confirmed."""
 
     def __init__(self, state: AppState, library: Library):
         self.state = state
         self.library = library
 
     def panel(self, request: gr.Request) -> tuple:
-        """The admin tab as this visitor may use it: the login form, or the controls once logged in."""
+        """The admin tab as this visitor may use it: the login form, or the controls once logged in; the tab
+        itself is opened when the page comes back from logging in or out (`?quan-tri=...`)."""
         signed_in = admin.SESSIONS.valid(_session(request))
         outcome = (request.query_params.get("quan-tri") if request is not None else None) or ""
         controls = [gr.update(interactive=signed_in)] * 4
-        return (login_html(admin.uploads_enabled(), signed_in, LOGIN_MESSAGES.get(outcome, "")), *controls)
+        tab = gr.update(selected="admin") if outcome else gr.update()
+        return (login_html(admin.uploads_enabled(), signed_in, LOGIN_MESSAGES.get(outcome, "")), *controls, tab)
 
     def upload(self, files: list | None, request: gr.Request, progress=gr.Progress(track_tqdm=True)) -> tuple:
+        """The report of each file, the chosen files cleared (their temporary copies are deleted), and the
+        library refreshed."""
         try:
             admin.require_session(_session(request))
             if not files:
                 raise admin.AdminError("Hãy chọn ít nhất một tệp.")
             progress(0, desc="Đang lưu tệp")
-            message = upload_report(*self.state.add([(Path(f), Path(f).name) for f in files]))
+            message = upload_report_html(self.outcomes(*self.state.add([(Path(f), Path(f).name) for f in files])))
         except admin.AdminError as error:
-            message = f"<p class='note'>{esc(error)}</p>"
+            message = message_html(error, note=True)
         finally:
             for name in files or []:
                 Path(name).unlink(missing_ok=True)  # Gradio's temporary copy
-        return (message, *self.library.refreshed())
+        return (message, None, *self.library.refreshed())
+
+    def outcomes(self, saved: list[admin.Saved], reports: dict) -> list[UploadOutcome]:
+        """Each uploaded file's result, with the plan it became or the plan already in the library it
+        duplicates, as cited."""
+        out = []
+        for item in saved:
+            report = reports.get(item.doc) if item.doc else None
+            if report is not None:
+                detail = report.reason or "; ".join([f"{report.chunks} đoạn văn", *report.notes])
+                out.append(UploadOutcome(item.name, UPLOAD_RESULTS.get(report.status, report.status.label),
+                                         self.library.label(item.doc) or "", detail, item.doc))
+            elif item.copy_of and (label := self.library.label(item.copy_of)):
+                out.append(UploadOutcome(item.name, "Không thêm, vì văn bản này đã có trong thư viện", label,
+                                         f"nội dung giống hệt tệp “{item.copy_of}” đã có trong thư mục tài liệu"))
+            else:
+                out.append(UploadOutcome(item.name, "Không thêm", detail=item.problem or "không lập được chỉ mục",
+                                         saved_as=item.doc or ""))
+        return out
+
+    def ask_removal(self, doc: str | None, request: gr.Request) -> tuple:
+        """The report kept, the question naming the chosen plan with its confirm and cancel buttons shown, and
+        the plan to remove; or, in the report, why it cannot be removed."""
+        try:
+            doc = _removable(doc, request)
+        except admin.AdminError as error:
+            return message_html(error, note=True), "", gr.update(visible=False), None
+        return gr.update(), removal_question_html(self.library.label(doc) or doc, doc), gr.update(visible=True), doc
 
     def remove(self, doc: str | None, request: gr.Request) -> tuple:
+        """Remove the plan the question named, once confirmed; the question is put away."""
         try:
-            admin.require_session(_session(request))
-            if not doc:
-                raise admin.AdminError("Hãy chọn văn bản cần xóa.")
+            doc = _removable(doc, request)
+            label = self.library.label(doc) or doc
             self.state.remove(doc)
-            message = f"<p>Đã xóa “{esc(doc)}” khỏi thư mục tài liệu và chỉ mục.</p>"
+            message = message_html(f"Đã xóa văn bản {label} (tệp {doc}) khỏi thư viện.")
         except admin.AdminError as error:
-            message = f"<p class='note'>{esc(error)}</p>"
-        return (message, *self.library.refreshed())
+            message = message_html(error, note=True)
+        return (message, gr.update(visible=False), None, *self.library.refreshed())
+
+    def keep(self, doc: str | None) -> tuple:
+        """The removal called off: the question is put away, and the plan kept."""
+        kept = message_html(f"Đã hủy: văn bản {self.library.label(doc) or doc} vẫn được giữ.") if doc else ""
+        return kept, gr.update(visible=False), None
 
 
-def upload_report(saved: list[admin.Saved], reports: dict) -> str:
-    rows = []
-    for item in saved:
-        report = reports.get(item.doc) if item.doc else None
-        if report is None:
-            outcome, detail = "từ chối", item.problem or "không lập được chỉ mục"
-        else:
-            outcome = report.status.label
-            detail = report.reason or (f"{report.chunks} đoạn" + (f"; {'; '.join(report.notes)}" if report.notes else ""))
-        rows.append(f"<tr><td>{esc(item.name)}</td><td>{esc(item.doc or '')}</td><td>{esc(outcome)}</td>"
-                    f"<td>{esc(detail)}</td></tr>")
-    return ("<table class='meta'><tr><th>Tệp tải lên</th><th>Lưu thành</th><th>Kết quả</th><th>Chi tiết</th></tr>"
-            + "".join(rows) + "</table>")
+def _removable(doc: str | None, request: gr.Request) -> str:
+    """The plan to remove, once the visitor's admin session and the choice are checked."""
+    admin.require_session(_session(request))
+    if not doc:
+        raise admin.AdminError("Hãy chọn văn bản cần xóa.")
+    return doc
+
+
+def _short_label(stored: StoredDocument) -> str:
+    return shorten(document_label(stored.meta), 100)
 
 
 def _session(request: gr.Request | None) -> str | None:

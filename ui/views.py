@@ -4,6 +4,7 @@ is shown; the only markup is the one built here."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 from search.service import (Answer, AnswerSentence, Chain, Coverage, DocumentMeta, Hit, PlanLineage, PlanMatch,
                             StoredDocument, StoredSection, SupportingPassage, TargetRow, TopicResult, display_date,
@@ -30,6 +31,43 @@ def login_html(enabled: bool, signed_in: bool, message: str) -> str:
     return (f"{note}<form method='post' action='admin/login' class='admin-login'><label>Mật khẩu quản trị "
             "<input type='password' name='password' autocomplete='current-password' required></label> "
             "<button type='submit'>Đăng nhập</button></form>")
+
+
+def message_html(text: object, note: bool = False) -> str:
+    """One line for the admin tab: what was done, or (a note) why it was refused."""
+    return f"<p class='note'>{esc(text)}</p>" if note else f"<p>{esc(text)}</p>"
+
+
+@dataclass
+class UploadOutcome:
+    """What became of one uploaded file, as the admin tab says it."""
+
+    name: str  # as uploaded
+    result: str  # `Đã thêm vào thư viện`, `Không thêm: …`
+    plan: str = ""  # the plan it became, or the one already in the library that it duplicates, as cited
+    detail: str = ""  # the reason, or what was indexed
+    saved_as: str = ""  # the path in the documents folder, when saved
+
+
+def upload_report_html(outcomes: list[UploadOutcome]) -> str:
+    """One card per uploaded file: its name, then its result, plan, details and where it was saved, each
+    line with its own label."""
+    cards = []
+    for outcome in outcomes:
+        facts = [("Kết quả", outcome.result), ("Văn bản", outcome.plan), ("Chi tiết", outcome.detail),
+                 ("Lưu thành", outcome.saved_as)]
+        items = "".join(f"<li><span class='fact'>{esc(label)}:</span> {esc(value)}</li>" for label, value in facts
+                        if value)
+        cards.append(f"<div class='card upload-outcome'><div class='cite'>{esc(outcome.name)}</div>"
+                     f"<ul class='facts'>{items}</ul></div>")
+    return "".join(cards)
+
+
+def removal_question_html(label: str, doc: str) -> str:
+    """The question asked before a plan is deleted, naming it as cited and by its file."""
+    return (f"<p class='confirm-question'>Xóa văn bản <b>{esc(label)}</b>?</p>"
+            f"<p class='file'>Tệp: {esc(doc)}. Tệp sẽ bị xóa khỏi thư mục tài liệu và văn bản không còn tìm thấy "
+            "được.</p>")
 
 
 def marked_passage_html(passage: SupportingPassage, query: str) -> str:
@@ -109,12 +147,33 @@ def results_html(hits: list[Hit], query: str, note: str = "") -> str:
     return "\n".join(parts)
 
 
+# How a plan relates to a code the topic names, in the words of `search.lineage`, as an official says it.
+PLAIN_RELATIONS = {"là văn bản này": "chính là văn bản"}
+
+
+def references_text(plan: PlanMatch) -> str:
+    """`thực hiện 51-KL/TW ngày 30/05/2019; chính là văn bản 43/KH-UBND`: how the plan relates to the codes
+    the topic names."""
+    return "; ".join(_plain_reference(r) for r in plan.references)
+
+
+def _plain_reference(reference: str) -> str:
+    for said, plain in PLAIN_RELATIONS.items():
+        if reference.startswith(f"{said} "):
+            return plain + reference[len(said):]
+    return reference
+
+
+def sections_text(plan: PlanMatch) -> str:
+    """`4 mục nói về chủ đề này`, or nothing for a plan found only by the code it bears or cites."""
+    return f"{plan.matching_sections} mục nói về chủ đề này" if plan.matching_sections else ""
+
+
 def plan_evidence_html(plan: PlanMatch, topic: str) -> str:
-    refs = f"<div class='relation'>{esc('; '.join(plan.references))}</div>" if plan.references else ""
-    head = (f"<h3>{esc(plan.label)}</h3>{refs}<p class='note'>{plan.matching_sections} mục phù hợp; "
-            f"điểm {plan.score:.2f}</p>")
+    refs = f"<div class='relation'>{esc(references_text(plan))}</div>" if plan.references else ""
+    head = f"<h3>{esc(plan.label)}</h3>{refs}<p class='note'>{esc(sections_text(plan))}</p>"
     if not plan.evidence:
-        return head + "<p>Văn bản này dẫn chiếu số hiệu đã hỏi; không có đoạn nào khác khớp chủ đề.</p>"
+        return head + "<p>Văn bản này mang hoặc dẫn chiếu số hiệu đã hỏi; không có mục nào khác nói về chủ đề.</p>"
     cards = []
     for rank, hit in enumerate(plan.evidence, 1):
         start, end = plan.sentences[rank - 1]
@@ -148,12 +207,11 @@ def topic_mentions_html(result: TopicResult) -> str:
 
 
 def topic_cards_html(plans: list[PlanMatch], read_as: str) -> str:
-    """The topic table as stacked cards, for narrow screens: each plan with its score, its best matching
-    sentence and citation, and its evidence a tap away."""
+    """The topic table as stacked cards, for narrow screens: each plan with how many of its sections speak of
+    the topic, its best matching sentence and citation, and its evidence a tap away."""
     cards = []
     for n, plan in enumerate(plans, 1):
-        facts = " · ".join(part for part in (f"điểm {plan.score:.2f}", f"{plan.matching_sections} mục phù hợp",
-                                             "; ".join(plan.references)) if part)
+        facts = " · ".join(part for part in (sections_text(plan), references_text(plan)) if part)
         best = (f"<div class='passage'>{highlight(plan.evidence_sentence(0), read_as)}</div>"
                 f"<div class='file evidence-cite'>{esc(plan.evidence[0].citation)}</div>") if plan.evidence else ""
         cards.append(f"<div class='card'><div class='cite'><span class='rank'>{n}.</span> {esc(plan.label)}</div>"
@@ -203,12 +261,12 @@ def metadata_html(stored: StoredDocument, plan_note: str = "") -> str:
             ("Giai đoạn, hiệu lực", plan_note),
             ("Thực hiện", ", ".join(meta.implements)), ("Căn cứ", ", ".join(meta.bases)),
             ("Thay thế", ", ".join(meta.replaces)), ("Sửa đổi, bổ sung", ", ".join(meta.amends)),
-            ("Chỉ nhắc đến", ", ".join(meta.mentions)), ("Nội dung trong chỉ mục", coverage_text(stored.coverage)),
+            ("Chỉ nhắc đến", ", ".join(meta.mentions)), ("Tìm kiếm", coverage_text(stored.coverage)),
             ("Số trang", stored.page_count), ("Tệp", stored.doc)]
     body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows if v)
-    warning = stored.coverage.note()
-    shown = f"<p class='note'>{esc(warning)}</p>" if warning else ""
-    return f"<table class='meta'>{body}</table>{shown}{details_html(stored.notes)}"
+    warning = (f"<p class='note'>Lưu ý: chỉ tìm được {_percent(stored.coverage)} nội dung văn bản này; hãy đọc "
+               "tệp gốc cho phần còn lại.</p>") if stored.coverage.low else ""
+    return f"<table class='meta'>{body}</table>{warning}{details_html(stored.notes)}"
 
 
 def _sourced(meta: DocumentMeta, name: str, value: str | None) -> str | None:
@@ -227,10 +285,27 @@ _REMOVED_LABELS = {"header": "phần đầu văn bản", "title": "tiêu đề",
 
 
 def coverage_text(coverage: Coverage) -> str:
-    """`100% (không tính phần đầu văn bản 105, chữ ký 51 ký tự)`: the share of the text in passages, and what
-    was left out on purpose."""
-    removed = ", ".join(f"{_REMOVED_LABELS.get(rule, rule)} {n}" for rule, n in coverage.removed.items() if n)
-    return f"{coverage.ratio:.0%}" + (f" (không tính {removed} ký tự)" if removed else "")
+    """`Đã đưa vào tìm kiếm toàn bộ nội dung, trừ phần đầu văn bản (105 ký tự) và chữ ký (51 ký tự)`, or
+    `… 98% nội dung (120 ký tự chưa tìm được), …`: how much of the text search reaches, and what was left out
+    on purpose."""
+    share = "toàn bộ nội dung" if coverage.lost <= 0 else (
+        f"{_percent(coverage)} nội dung ({_count(coverage.lost)} ký tự chưa tìm được)")
+    removed = [f"{_REMOVED_LABELS.get(rule, rule)} ({_count(n)} ký tự)" for rule, n in coverage.removed.items() if n]
+    return f"Đã đưa vào tìm kiếm {share}" + (f", trừ {_listed(removed)}" if removed else "")
+
+
+def _percent(coverage: Coverage) -> str:
+    """The share of the text in passages, rounded down: 99.6% is `99%`, never `100%` with some text lost."""
+    return f"{int(coverage.ratio * 100)}%"
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _listed(items: list[str]) -> str:
+    """`a`, `a và b`, `a, b và c`."""
+    return " và ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
 def lineage_html(ancestors: list[Chain], descendants: list[PlanLineage]) -> str:
@@ -315,6 +390,11 @@ details.mentions summary {cursor: pointer; color: #0969da; min-height: 44px; dis
 .card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin: 8px 0;}
 .card .figure {font-size: 1.15em; font-weight: 600;}
 .phone-cards {display: none;}
+.upload-outcome ul.facts {list-style: none; padding-left: 0; margin: 4px 0 0;}
+.upload-outcome .fact {color: #57606a;}
+#remove-confirm {border: 2px solid #cf222e; border-radius: 8px; padding: 10px 12px;}
+.confirm-question {font-size: 1.05em; margin: 0 0 4px;}
+.admin-login button {min-height: 44px; padding: 0 14px;}
 .table-wrap, .table-wrap th, .table-wrap td, .table-wrap span, [role=columnheader], [role=gridcell] {
   font-family: var(--font) !important;}
 [role=columnheader] span {word-break: normal !important; overflow-wrap: normal !important; hyphens: none;}
@@ -322,6 +402,10 @@ details.mentions summary {cursor: pointer; color: #0969da; min-height: 44px; dis
   #topic-table, #target-table, #library-table, #evidence, #target-sentence {display: none !important;}
   .phone-cards {display: block;}
   .tab-container button {padding-left: 8px !important; padding-right: 8px !important; font-size: 14px !important;}
+  button, summary, .label-wrap, .gallery-item, .admin-login input {min-height: 44px !important;}
+  .label-wrap {align-items: center !important;}
+  .outline a {display: flex; align-items: center; min-height: 44px; text-align: start;}
+  #admin-files a {display: inline-flex; align-items: center; min-height: 44px;}
   .hit, .card {padding: 8px 10px;}
   table.meta, table.meta tbody, table.meta tr, table.meta th, table.meta td {display: block; white-space: normal;}
   table.meta td {overflow-wrap: anywhere; margin-bottom: 6px;}

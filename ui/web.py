@@ -28,8 +28,8 @@ EXAMPLES = [
     "51-KL/TW",
 ]
 TOPIC_EXAMPLES = ["phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục", "chuyển đổi số", "xã hội học tập"]
-TOPIC_COLUMNS = ["#", "Văn bản", "Cơ quan ban hành", "Ngày", "Điểm", "Số mục phù hợp", "Thực hiện hay nhắc đến",
-                 "Câu phù hợp nhất"]
+TOPIC_COLUMNS = ["#", "Văn bản", "Cơ quan ban hành", "Ngày", "Mức liên quan", "Số mục nói về chủ đề",
+                 "Thực hiện hay nhắc đến", "Câu phù hợp nhất"]
 TARGET_COLUMNS = ["Văn bản", "Tỉnh/thành", "Chỉ tiêu", "Cấp học", "So sánh", "Giá trị", "Đơn vị", "Giai đoạn"]
 # Gradio keeps per-session state in memory, and every API call is a new session: its default capacity of
 # 10,000 sessions let the server grow by about 110 MB per 1,000 calls (bench/load_web.py).
@@ -83,12 +83,12 @@ def build_app(state: AppState) -> gr.Blocks:
                     "hành và mục.")
         stage, stage_timer = gr.HTML(elem_id="index-stage"), gr.Timer(STAGE_REFRESH_S)
         filters = _filter_controls(state)
-        with gr.Tabs(overflow_behavior="wrap"):  # every tab stays in view on a phone, on two lines
+        with gr.Tabs(overflow_behavior="wrap") as tabs:  # every tab stays in view on a phone, on two lines
             _ask_tab(views, filters)
             _topic_tab(views, filters)
             target_filters = _target_tab(views, state)
             library_outputs = _library_tab(library, filters, target_filters)
-            _admin_tab(app, manage, library_outputs)
+            _admin_tab(app, manage, library_outputs, tabs)
         app.load(library.refreshed, None, library_outputs, api_visibility="private")
         for event in (app.load, stage_timer.tick):
             event(library.stage, None, [stage, stage_timer], api_visibility="private")
@@ -184,20 +184,22 @@ def _library_tab(library: Library, filters: FilterControls, target_filters: tupl
             technical = gr.Markdown(library.technical(), elem_id="technical")
         documents = gr.Dataframe(library.rows(), headers=["Tệp", "Tiêu đề", "Số hiệu", "Cơ quan", "Ngày",
                                                           "Tỉnh/thành"], interactive=False, wrap=True,
-                                 column_widths=["20%", "40%", "12%", "12%", "8%", "8%"], elem_id="library-table",
+                                 column_widths=["19%", "34%", "11%", "15%", "10%", "11%"], elem_id="library-table",
                                  label="Văn bản đã lập chỉ mục (bấm vào một dòng để đọc)")
         cards = gr.HTML(library.cards(), elem_id="library-cards")
         plan = gr.Dropdown(library.choices(), label="Đọc văn bản", value=None, elem_id="plan-choice")
         reader = gr.HTML(elem_id="reader")
     plan.change(library.read, plan, reader, api_visibility="private")
     documents.select(library.read_row, None, [plan, reader], api_visibility="private")
-    to_remove = gr.Dropdown(list(library.state.service.documents()), label="Văn bản cần xóa", value=None,
-                            interactive=False, render=False)
+    to_remove = gr.Dropdown(library.removal_choices(), label="Văn bản cần xóa", value=None, interactive=False,
+                            render=False, elem_id="remove-choice")
     return [status, technical, documents, plan, to_remove, filters.province, filters.doc_type, filters.year,
             filters.period, *target_filters, cards]
 
 
-def _admin_tab(app: gr.Blocks, manage: Admin, library_outputs: list) -> None:
+def _admin_tab(app: gr.Blocks, manage: Admin, library_outputs: list, tabs: gr.Tabs) -> None:
+    """Adding plans, and removing one after a question that names it; the tab opens by itself when the
+    page comes back from logging in or out."""
     to_remove = library_outputs[4]
     with gr.Tab("Thêm/xóa văn bản", id="admin"):
         enabled = admin.uploads_enabled()
@@ -211,11 +213,19 @@ def _admin_tab(app: gr.Blocks, manage: Admin, library_outputs: list) -> None:
                         file_types=list(admin.SUPPORTED_SUFFIXES), elem_id="admin-files")
         upload = gr.Button("Thêm và lập chỉ mục", variant="primary", interactive=False)
         to_remove.render()
-        remove = gr.Button("Xóa văn bản", variant="stop", interactive=False)
+        remove = gr.Button("Xóa văn bản…", variant="stop", interactive=False, elem_id="remove-ask")
+        with gr.Column(visible=False, elem_id="remove-confirm") as confirm:
+            question = gr.HTML()
+            with gr.Row():
+                confirmed = gr.Button("Xóa", variant="stop", elem_id="remove-yes")
+                cancelled = gr.Button("Hủy, giữ văn bản", elem_id="remove-no")
+        pending = gr.State()
         report = gr.HTML(elem_id="admin-report")
-    app.load(manage.panel, None, [login, files, upload, to_remove, remove], api_visibility="private")
-    upload.click(manage.upload, [files], [report, *library_outputs], api_visibility="private")
-    remove.click(manage.remove, [to_remove], [report, *library_outputs], api_visibility="private")
+    app.load(manage.panel, None, [login, files, upload, to_remove, remove, tabs], api_visibility="private")
+    upload.click(manage.upload, [files], [report, files, *library_outputs], api_visibility="private")
+    remove.click(manage.ask_removal, [to_remove], [report, question, confirm, pending], api_visibility="private")
+    confirmed.click(manage.remove, [pending], [report, confirm, pending, *library_outputs], api_visibility="private")
+    cancelled.click(manage.keep, [pending], [report, confirm, pending], api_visibility="private")
 
 
 def launch(state: AppState, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> gr.Blocks:

@@ -90,3 +90,17 @@ def open_app(page, url: str) -> None:
     except PlaywrightTimeout:
         page.reload()
         page.get_by_role("tablist").first.wait_for(timeout=20_000)
+
+
+MIN_TAP_PX = 44
+# What a finger taps: buttons (tabs, sample questions and codes, accordions), summaries, links.
+TAP_TARGETS = "button, summary, a[href], [role=tab], .gallery-item, .label-wrap"
+
+
+def small_tap_targets(page) -> list[str]:
+    """The visible tap targets lower than MIN_TAP_PX, each as `tag 'text' height`: what a finger misses."""
+    return page.evaluate("""([selector, minimum]) => [...document.querySelectorAll(selector)]
+      .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden"
+                   && e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height < minimum)
+      .map(e => `${e.tagName.toLowerCase()} '${(e.innerText || e.getAttribute("aria-label") || "").trim()
+                  .slice(0, 40)}' ${Math.round(e.getBoundingClientRect().height)}px`)""", [TAP_TARGETS, MIN_TAP_PX])

@@ -36,12 +36,13 @@ def test_uploads_are_off_without_a_password_and_refuse_a_wrong_one(monkeypatch):
 def test_saving_uploads_keeps_types_sizes_and_existing_files(tmp_path, monkeypatch):
     documents, incoming = tmp_path / "documents", tmp_path / "incoming"
     documents.mkdir(), incoming.mkdir()
-    good, script, big = incoming / "a", incoming / "b", incoming / "c"
+    good, other, script, big = incoming / "a", incoming / "b", incoming / "c", incoming / "d"
     good.write_text("Kế hoạch", encoding="utf-8")
+    other.write_text("Kế hoạch khác", encoding="utf-8")
     script.write_text("#!/bin/sh", encoding="utf-8")
     big.write_bytes(b"x" * 2048)
     monkeypatch.setattr(admin, "MAX_UPLOAD_MB", 0.001)
-    saved = admin.save_uploads(documents, [(good, "../../kế hoạch.txt"), (good, "kế hoạch.txt"),
+    saved = admin.save_uploads(documents, [(good, "../../kế hoạch.txt"), (other, "kế hoạch.txt"),
                                            (script, "run.sh"), (big, "big.txt")])
     assert [s.doc for s in saved] == ["tai-len/kế hoạch.txt", "tai-len/kế hoạch (2).txt", None, None]
     assert "không được hỗ trợ" in saved[2].problem and "quá giới hạn" in saved[3].problem
@@ -82,3 +83,60 @@ def test_a_removed_plan_leaves_the_live_index(tmp_path, embedder):
     assert reports == {"a.txt": "removed", "b.txt": "unchanged"}
     assert list(state.service.documents()) == ["b.txt"]
     assert all(hit.doc == "b.txt" for hit in state.service.search("dạy bơi", k=3))
+
+
+def test_an_upload_whose_content_is_already_in_the_documents_folder_is_refused(tmp_path):
+    documents, incoming = tmp_path / "documents", tmp_path / "incoming"
+    (documents / "tai-len").mkdir(parents=True), incoming.mkdir()
+    (documents / "003_ke-hoach.txt").write_bytes("KẾ HOẠCH số 43".encode())
+    (documents / "tai-len" / "bao-cao.pdf").write_bytes(b"%PDF-1.4 report")
+    (documents / ".an" / "hidden.txt").parent.mkdir()
+    (documents / ".an" / "hidden.txt").write_bytes(b"hidden plan")
+    (documents / "003_ke-hoach.txt.meta.json").write_bytes(b'{"a": "x"}')
+    copy, renamed_pdf, same_size, hidden, sidecar = (incoming / n for n in "abcde")
+    copy.write_bytes("KẾ HOẠCH số 43".encode())
+    renamed_pdf.write_bytes(b"%PDF-1.4 report")
+    same_size.write_bytes("KẾ HOẠCH số 44".encode())
+    hidden.write_bytes(b"hidden plan")
+    sidecar.write_bytes(b'{"a": "x"}')
+    saved = admin.save_uploads(documents, [(copy, "bản sao.txt"), (renamed_pdf, "Báo cáo.PDF"), (same_size, "mới.txt"),
+                                           (same_size, "mới lần hai.txt"), (hidden, "ẩn.txt"), (sidecar, "b.txt")])
+    assert [(s.doc, s.copy_of) for s in saved] == [
+        (None, "003_ke-hoach.txt"), (None, "tai-len/bao-cao.pdf"), ("tai-len/mới.txt", None),
+        (None, "tai-len/mới.txt"),  # twice in one upload: kept once
+        ("tai-len/ẩn.txt", None), ("tai-len/b.txt", None)]  # hidden files and sidecars are not documents
+    assert "trùng với tệp “003_ke-hoach.txt”" in saved[0].problem
+    assert sorted(p.name for p in (documents / "tai-len").iterdir()) == ["b.txt", "bao-cao.pdf", "mới.txt", "ẩn.txt"]
+
+
+def test_a_duplicate_upload_is_reported_with_the_indexed_plan_it_duplicates(tmp_path, embedder, monkeypatch):
+    from indexer.build import build_index
+    from runtime.settings import Settings
+    from search.service import SearchService
+    from tests.conftest import sample
+    from ui.handlers import Admin, AppState, Library
+    from ui.views import upload_report_html
+
+    documents, incoming = tmp_path / "documents", tmp_path / "incoming"
+    documents.mkdir(), incoming.mkdir()
+    lang_son = sample("003")
+    (documents / lang_son.name).write_bytes(lang_son.read_bytes())
+    settings = Settings(index_dir=tmp_path / "index", documents=documents)
+    build_index(documents, settings, show_progress=False, embedder=embedder)
+    state = AppState(SearchService(settings, embedder=embedder), documents)
+    copy, new = incoming / "copy", incoming / "new"
+    copy.write_bytes(lang_son.read_bytes())
+    new.write_text("KẾ HOẠCH\nPhổ cập bơi an toàn cho học sinh tiểu học\nDạy bơi an toàn cho học sinh.\n", encoding="utf-8")
+    manage = Admin(state, Library(state))
+    with monkeypatch.context() as patched:
+        patched.setattr(state.service, "reindex", lambda folder: pytest.fail("nothing new to index"))
+        [refused] = manage.outcomes(*state.add([(copy, "Kế hoạch 43 <bản chụp>.txt")]))
+    assert refused.result == "Không thêm, vì văn bản này đã có trong thư viện"
+    assert refused.plan == "Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn"
+    assert lang_son.name in refused.detail and not refused.saved_as
+    assert list(documents.rglob("*.txt")) == [documents / lang_son.name]
+    added = manage.outcomes(*state.add([(new, "bơi.txt")]))
+    assert [(o.result, o.saved_as) for o in added] == [("Đã thêm vào thư viện", "tai-len/bơi.txt")]
+    assert "bơi an toàn" in added[0].plan.lower()
+    page = upload_report_html([refused, *added])
+    assert page.count("class='card upload-outcome'") == 2 and "Kế hoạch 43 &lt;bản chụp&gt;.txt" in page

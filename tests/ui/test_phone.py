@@ -9,7 +9,8 @@ import re
 import pytest
 
 from tests.conftest import DOCUMENTS
-from tests.ui.running import DESKTOP, PHONE, browser_page, open_app, running_app, screenshot_target
+from tests.ui.running import (DESKTOP, PHONE, browser_page, open_app, running_app, screenshot_target,
+                              small_tap_targets)
 
 pytestmark = pytest.mark.slow
 
@@ -46,15 +47,20 @@ def test_on_a_phone_every_tab_is_in_reach_the_answer_comes_into_view_and_tables_
         assert not TECHNICAL.search(page.locator("body").inner_text())
         whole_section = page.locator("#answers details.context summary").first
         assert whole_section.bounding_box()["height"] >= 44, "a tap target"
+        assert page.locator(".gallery-item", has_text="51-KL/TW").bounding_box()["height"] >= 44, "a code chip"
+        assert small_tap_targets(page) == []
         page.screenshot(path=str(screenshot_target(tmp_path, "phone-answer.png")))
 
         page.get_by_role("tab", name="Theo chủ đề").click()
         _search(page, "#topic", "phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục", "#topic-cards .card")
         assert not page.locator("#topic-table").is_visible()
         first = page.locator("#topic-cards .card").first
-        assert re.search(r"điểm \d\.\d\d · \d+ mục phù hợp", first.inner_text())
+        assert re.search(r"\d+ mục nói về chủ đề này", first.inner_text())
+        assert not re.search(r"điểm|\d\.\d\d|mục phù hợp", first.locator(".relation").inner_text())
         assert first.locator(".evidence-cite").inner_text().startswith(first.locator(".cite").first.inner_text()[3:40])
         assert first.bounding_box()["width"] <= PHONE["width"], "a card fits the screen"
+        first.locator("details.context summary").click()
+        assert small_tap_targets(page) == []
         page.screenshot(path=str(screenshot_target(tmp_path, "phone-topic.png")))
 
         page.get_by_role("tab", name="Chỉ tiêu").click()
@@ -63,6 +69,7 @@ def test_on_a_phone_every_tab_is_in_reach_the_answer_comes_into_view_and_tables_
         cards = page.locator("#target-cards .card")
         assert cards.count() == 2 and "đạt 76 %" in cards.nth(1).locator(".figure").inner_text()
         assert "mục II.2 (Giai đoạn 2026 - 2030)" in cards.nth(1).locator(".file").inner_text()
+        assert small_tap_targets(page) == []
 
         page.get_by_role("tab", name="Thư viện").click()
         assert not page.locator("#library-table").is_visible()
@@ -74,6 +81,8 @@ def test_on_a_phone_every_tab_is_in_reach_the_answer_comes_into_view_and_tables_
         page.get_by_role("option", name="Kế hoạch số 43/KH-UBND ngày 23/02/2022 của UBND tỉnh Lạng Sơn").click()
         page.locator("#reader .outline").wait_for(timeout=10_000)
         assert page.locator("#reader table.meta").bounding_box()["width"] <= PHONE["width"]
+        page.locator(".label-wrap", has_text="Chi tiết kỹ thuật").click()
+        assert small_tap_targets(page) == []
 
 
 def test_on_a_desktop_a_sample_question_is_answered_with_a_click_and_details_wait_to_be_asked_for(app_url, tmp_path):
@@ -93,6 +102,31 @@ def test_on_a_desktop_a_sample_question_is_answered_with_a_click_and_details_wai
         page.get_by_role("tab", name="Theo chủ đề").click()
         _search(page, "#topic", "chuyển đổi số", "#topic-csv")
         assert page.locator("#topic-table").is_visible() and not page.locator("#topic-cards .phone-cards").is_visible()
+
+
+def _cut_cells(page, selector: str) -> list[str]:
+    """The text of the table's header and value cells that does not fit its cell (wider than the box that
+    shows it, so clipped), the cell menu buttons left out."""
+    return page.evaluate("""(selector) => [...document.querySelectorAll(
+        `${selector} th, ${selector} [role=columnheader], ${selector} [role=gridcell]`)]
+      .flatMap(cell => [cell, ...cell.querySelectorAll("*:not(button)")])
+      .filter(e => e.getClientRects().length && e.innerText && e.innerText.trim() && e.scrollWidth > e.clientWidth)
+      .map(e => e.innerText.trim().slice(0, 40))""", selector)
+
+
+def test_on_a_desktop_every_column_of_the_library_is_readable(app_url, tmp_path):
+    """At 1366 px the last column, `Tỉnh/thành`, was cut: its header and its values fit their cells."""
+    with browser_page(DESKTOP) as page:
+        open_app(page, app_url)
+        page.get_by_role("tab", name="Thư viện").click()
+        table = page.locator("#library-table")
+        table.get_by_role("gridcell", name="Quảng Ninh").wait_for(timeout=10_000)
+        assert table.get_by_role("columnheader").all_inner_texts()[-1].strip() == "Tỉnh/thành"
+        assert _cut_cells(page, "#library-table") == []
+        header = table.locator("th", has_text="Tỉnh/thành").bounding_box()
+        assert header["x"] + header["width"] <= DESKTOP["width"]
+        assert not page.locator("#library-cards .phone-cards").is_visible()
+        page.screenshot(path=str(screenshot_target(tmp_path, "library-desktop.png")))
 
 
 def _fonts_of(page, selector: str) -> list[dict]:

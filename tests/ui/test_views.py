@@ -3,7 +3,9 @@ import re
 from indexer.store import StoredSection
 from search.answer import Answer, SupportingPassage
 from search.engine import Hit
-from ui.views import answer_html, highlight, reader_html, results_html
+from search.service import PlanMatch
+from ui.views import (PLAIN_RELATIONS, answer_html, coverage_text, highlight, reader_html, removal_question_html, results_html,
+                      topic_cards_html)
 
 
 def _hit(text: str = "x", section_ordinal: int = 0, **fields) -> Hit:
@@ -81,7 +83,40 @@ def test_the_library_says_how_much_of_a_document_is_searchable_and_what_was_left
     stored = StoredDocument("qd.txt", "0" * 64, DocumentMeta(authority="CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BẮC GIANG"),
                             "", None, [], coverage)
     page = metadata_html(stored)
-    assert "100% (không tính phần đầu văn bản 100, chữ ký 50 ký tự)" in page
+    assert ("Đã đưa vào tìm kiếm toàn bộ nội dung, trừ phần đầu văn bản (100 ký tự) và chữ ký (50 ký tự)"
+            in page)
     assert "Thẩm quyền ban hành" in page and "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BẮC GIANG" in page
-    lossy = StoredDocument("bc.txt", "0" * 64, DocumentMeta(), "", None, [], Coverage(characters=100, indexed=50))
-    assert "chỉ 50% nội dung được đưa vào chỉ mục" in metadata_html(lossy)
+    lossy = StoredDocument("bc.txt", "0" * 64, DocumentMeta(), "", None, [],
+                           Coverage(characters=3_000, indexed=1_499, removed={"page": 1}))
+    page = metadata_html(lossy)
+    assert "Đã đưa vào tìm kiếm 49% nội dung (1.500 ký tự chưa tìm được), trừ số trang, đầu trang (1 ký tự)" in page
+    assert "Lưu ý: chỉ tìm được 49% nội dung văn bản này" in page
+    assert not re.search(r"chỉ mục|không tính", page)
+    nearly = Coverage(characters=1_000, indexed=997)
+    assert coverage_text(nearly) == "Đã đưa vào tìm kiếm 99% nội dung (3 ký tự chưa tìm được)"
+
+
+def _plan(**fields) -> PlanMatch:
+    values = dict(doc="a.txt", label="Kế hoạch số 43/KH-UBND", title=None, number="43/KH-UBND", issuer=None,
+                  date=None, province=None, locality=None, score=0.87, matching_sections=4, evidence=[])
+    return PlanMatch(**(values | fields))
+
+
+def test_topic_cards_say_how_many_sections_speak_of_the_topic_in_plain_words():
+    cards = topic_cards_html([_plan(), _plan(matching_sections=0, references=["là văn bản này 43/KH-UBND",
+                                                                               "thực hiện 51-KL/TW"])], "x")
+    assert "4 mục nói về chủ đề này" in cards and "0.87" not in cards and "điểm" not in cards
+    assert "chính là văn bản 43/KH-UBND; thực hiện 51-KL/TW" in cards
+    assert "là văn bản này" not in cards and "0 mục" not in cards
+
+
+def test_the_relation_the_search_names_for_the_plan_bearing_a_code_is_put_in_plain_words():
+    from search.lineage import IS
+
+    assert IS in PLAIN_RELATIONS
+
+
+def test_the_removal_question_names_the_plan_and_its_file_escaped():
+    page = removal_question_html("Kế hoạch <b>số 1</b>", "tai-len/<x>.txt")
+    assert page.startswith("<p class='confirm-question'>Xóa văn bản <b>Kế hoạch &lt;b&gt;số 1&lt;/b&gt;</b>?</p>")
+    assert "tai-len/&lt;x&gt;.txt" in page
