@@ -191,7 +191,7 @@ class Checker:
         Vietnamese: evidence weighed by the answer model (`search.evidence`), not vetoes."""
         q = self.question
         checks = (
-            ("preamble", _PREAMBLE.search(sentence), "câu dẫn hoặc trích yếu của văn bản, không phải câu trả lời."),
+            ("preamble", _PREAMBLE.search(sentence), "câu mở đầu hoặc câu tóm tắt nội dung của văn bản, không phải câu trả lời."),
             ("blank_form", len(_BLANK.findall(sentence)) >= BLANKS_OF_A_FORM,
              "dòng của một mẫu để trống (…), không phải câu trả lời."),
             ("no_figure", q.focus is Focus.QUANTITY and not has_quantity(sentence),

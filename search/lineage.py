@@ -227,7 +227,7 @@ def _undated_to_dated(nodes: set[str]) -> dict[str, str]:
 
 # --- cross-references by code: the relation of each indexed plan to the codes a question names
 
-IS = "là văn bản này"
+IS = "chính là văn bản"
 MENTIONS = "nhắc đến"
 
 

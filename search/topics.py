@@ -239,7 +239,7 @@ def _references_by_doc(engine: SearchEngine, codes: list[str], filters: Filters)
 
 
 TIER_NAMES = {ADDRESSES: "Đề cập chủ đề", MENTIONS: "Chỉ nhắc đến"}
-CSV_COLUMNS = ["Mức độ", "Văn bản", "Số hiệu", "Cơ quan ban hành", "Ngày", "Tỉnh/thành", "Huyện/thành phố/xã", "Điểm", "Số mục phù hợp",
+CSV_COLUMNS = ["Mức độ", "Văn bản", "Số hiệu", "Cơ quan ban hành", "Ngày", "Tỉnh/thành", "Huyện/thành phố/xã", "Mức liên quan", "Số mục nói về chủ đề",
                "Thực hiện hay nhắc đến", *(f"{column} {n}" for n in range(1, BEST + 1)
                                           for column in ("Trích dẫn", "Câu phù hợp", "Đoạn")), "Tệp"]
 

@@ -73,7 +73,8 @@ def topics_text(result: TopicResult) -> str:
         lines.append(f"{len(result.plans)} văn bản đề cập chủ đề “{result.topic}”:")
     for rank, plan in enumerate(result.plans, 1):
         refs = f" [{'; '.join(plan.references)}]" if plan.references else ""
-        lines.append(f"{rank}. {plan.label}{refs}  (điểm {plan.score:.2f}, {plan.matching_sections} mục phù hợp)")
+        sections = f"  ({plan.matching_sections} mục nói về chủ đề này)" if plan.matching_sections else ""
+        lines.append(f"{rank}. {plan.label}{refs}{sections}")
         for n, hit in enumerate(plan.evidence):
             lines.append(f"   - {hit.citation}: {_clip(' '.join(plan.evidence_sentence(n).split()), 200)}")
     if result.mentions:

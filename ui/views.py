@@ -148,20 +148,10 @@ def results_html(hits: list[Hit], query: str, note: str = "") -> str:
 
 
 # How a plan relates to a code the topic names, in the words of `search.lineage`, as an official says it.
-PLAIN_RELATIONS = {"là văn bản này": "chính là văn bản"}
-
-
 def references_text(plan: PlanMatch) -> str:
     """`thực hiện 51-KL/TW ngày 30/05/2019; chính là văn bản 43/KH-UBND`: how the plan relates to the codes
     the topic names."""
-    return "; ".join(_plain_reference(r) for r in plan.references)
-
-
-def _plain_reference(reference: str) -> str:
-    for said, plain in PLAIN_RELATIONS.items():
-        if reference.startswith(f"{said} "):
-            return plain + reference[len(said):]
-    return reference
+    return "; ".join(plan.references)
 
 
 def sections_text(plan: PlanMatch) -> str:

@@ -4,7 +4,7 @@ from indexer.store import StoredSection
 from search.answer import Answer, SupportingPassage
 from search.engine import Hit
 from search.service import PlanMatch
-from ui.views import (PLAIN_RELATIONS, answer_html, coverage_text, highlight, reader_html, removal_question_html, results_html,
+from ui.views import (answer_html, coverage_text, highlight, reader_html, removal_question_html, results_html,
                       topic_cards_html)
 
 
@@ -103,17 +103,11 @@ def _plan(**fields) -> PlanMatch:
 
 
 def test_topic_cards_say_how_many_sections_speak_of_the_topic_in_plain_words():
-    cards = topic_cards_html([_plan(), _plan(matching_sections=0, references=["là văn bản này 43/KH-UBND",
+    cards = topic_cards_html([_plan(), _plan(matching_sections=0, references=["chính là văn bản 43/KH-UBND",
                                                                                "thực hiện 51-KL/TW"])], "x")
     assert "4 mục nói về chủ đề này" in cards and "0.87" not in cards and "điểm" not in cards
     assert "chính là văn bản 43/KH-UBND; thực hiện 51-KL/TW" in cards
-    assert "là văn bản này" not in cards and "0 mục" not in cards
-
-
-def test_the_relation_the_search_names_for_the_plan_bearing_a_code_is_put_in_plain_words():
-    from search.lineage import IS
-
-    assert IS in PLAIN_RELATIONS
+    assert "0 mục" not in cards
 
 
 def test_the_removal_question_names_the_plan_and_its_file_escaped():
