@@ -140,15 +140,26 @@ class Views:
     def __init__(self, state: AppState):
         self.state = state
 
-    def answer_page(self, question: str, province: str, doc_type: str, year: str, period: str, current: bool) -> str:
+    def answer_page(self, question: str, province: str, doc_type: str, year: str, period: str,
+                    current: bool) -> tuple:
+        """The answer; and, for a question asking which plans address a topic, the button that opens the
+        topic view on it, with the topic."""
         question = bounded(question)
         service = self.state.service
         query = service.parse(question)
         if query.empty:
-            return "<p>Hãy nhập câu hỏi, ví dụ: <i>Sở nào bố trí kinh phí thực hiện kế hoạch?</i></p>"
+            return ("<p>Hãy nhập câu hỏi, ví dụ: <i>Sở nào bố trí kinh phí thực hiện kế hoạch?</i></p>",
+                    gr.update(visible=False), None)
         result = service.ask(question, filters_from(province, doc_type, year, period, current))
         sections = [service.section_text(p.hit.doc, p.hit.section_ordinal) for p in result.passages]
-        return answer_html(result, sections)
+        offer = gr.update(visible=True, value=f"Xem mọi văn bản về “{result.topic}” (theo chủ đề)") \
+            if result.topic else gr.update(visible=False)
+        return answer_html(result, sections), offer, result.topic
+
+    @staticmethod
+    def open_topic(topic: str | None) -> tuple:
+        """The topic view, chosen, with the topic typed in its box."""
+        return bounded(topic), gr.Tabs(selected="topics")
 
     def topic_page(self, topic: str, province: str, doc_type: str, year: str, period: str, current: bool) -> tuple:
         """Summary, table rows, phone cards, the plans that only mention the topic, CSV download, the first

@@ -84,11 +84,14 @@ def build_app(state: AppState) -> gr.Blocks:
         stage, stage_timer = gr.HTML(elem_id="index-stage"), gr.Timer(STAGE_REFRESH_S)
         filters = _filter_controls(state)
         with gr.Tabs(overflow_behavior="wrap") as tabs:  # every tab stays in view on a phone, on two lines
-            _ask_tab(views, filters)
-            _topic_tab(views, filters)
+            to_topic, asked_topic = _ask_tab(views, filters)
+            topic, topic_shown = _topic_tab(views, filters)
             target_filters = _target_tab(views, state)
             library_outputs = _library_tab(library, filters, target_filters)
             _admin_tab(app, manage, library_outputs, tabs)
+        to_topic.click(views.open_topic, asked_topic, [topic, tabs], api_visibility="private").then(
+            views.topic_page, [topic, *filters.inputs()], topic_shown, api_visibility="private").then(
+            None, js=scroll_to("topic-summary"))
         app.load(library.refreshed, None, library_outputs, api_visibility="private")
         for event in (app.load, stage_timer.tick):
             event(library.stage, None, [stage, stage_timer], api_visibility="private")
@@ -107,7 +110,9 @@ def _filter_controls(state: AppState) -> FilterControls:
                        gr.Checkbox(False, label="Chỉ văn bản chưa bị thay thế"))
 
 
-def _ask_tab(views: Views, filters: FilterControls) -> None:
+def _ask_tab(views: Views, filters: FilterControls) -> tuple[gr.Button, gr.State]:
+    """The question box and its answer; returns the button that opens the topic view on the topic a
+    question asked about (`which plans address …`), and that topic."""
     with gr.Tab("Hỏi đáp", id="ask"):
         with gr.Row():
             question = gr.Textbox(label="Câu hỏi", scale=5, max_length=MAX_INPUT_CHARS, elem_id="question",
@@ -115,13 +120,17 @@ def _ask_tab(views: Views, filters: FilterControls) -> None:
                                   info=f"Nhấn Enter để tìm. Câu hỏi dài hơn {MAX_QUERY_CHARS} ký tự sẽ được rút gọn.")
             button = gr.Button("Tìm câu trả lời", variant="primary", scale=1)
         examples = gr.Examples(EXAMPLES, inputs=question, label="Câu hỏi mẫu (bấm để hỏi)")
+        to_topic = gr.Button(visible=False, elem_id="to-topic", variant="secondary")
         answers = gr.HTML(elem_id="answers")
+        topic = gr.State()
     for asked in (question.submit, button.click, examples.load_input_event.then):
-        asked(views.answer_page, [question, *filters.inputs()], answers, api_visibility="private").then(
-            None, js=scroll_to("answers"))
+        asked(views.answer_page, [question, *filters.inputs()], [answers, to_topic, topic],
+              api_visibility="private").then(None, js=scroll_to("answers"))
+    return to_topic, topic
 
 
-def _topic_tab(views: Views, filters: FilterControls) -> None:
+def _topic_tab(views: Views, filters: FilterControls) -> tuple[gr.Textbox, list]:
+    """The topic box and its ranked plans; returns the box and what a search fills."""
     with gr.Tab("Theo chủ đề", id="topics"):
         with gr.Row():
             topic = gr.Textbox(label="Chủ đề hoặc số hiệu văn bản", scale=5, max_length=MAX_INPUT_CHARS,
@@ -138,6 +147,7 @@ def _topic_tab(views: Views, filters: FilterControls) -> None:
         searched(views.topic_page, [topic, *filters.inputs()], outputs, api_visibility="private").then(
             None, js=scroll_to("topic-summary"))
     table.select(views.plan_evidence, [pages], evidence, api_visibility="private")
+    return topic, outputs
 
 
 def _result_table(name: str, headers: list[str], widths: list[str], label: str, detail_id: str) -> tuple:

@@ -90,6 +90,22 @@ def test_a_question_the_documents_do_not_answer_shows_the_amber_state(app_url):
         assert page.locator("#answers .hit").count() > 0, "the closest passages are still shown"
 
 
+def test_asking_which_plans_address_a_topic_lists_them_and_opens_the_topic_view(app_url, tmp_path):
+    with browser_page() as page:
+        _ask(page, app_url, "Những kế hoạch nào đề cập đến phát triển đội ngũ nhà giáo?", "#answers .answer-box")
+        assert "văn bản đề cập chủ đề “phát triển đội ngũ nhà giáo”" in page.locator("#answers .short").inner_text()
+        offer = page.locator("#to-topic")
+        assert offer.is_visible() and "phát triển đội ngũ nhà giáo" in offer.inner_text()
+        page.screenshot(path=str(screenshot_target(tmp_path, "which-plans.png")))
+        offer.click()
+        page.locator("#topic-summary").get_by_text("văn bản đề cập chủ đề này").first.wait_for(timeout=60_000)
+        assert page.locator("#topic textarea").input_value() == "phát triển đội ngũ nhà giáo"
+        assert page.get_by_role("tab", name="Theo chủ đề").get_attribute("aria-selected") == "true"
+
+        _ask(page, app_url, "so nao bo tri kinh phi thuc hien ke hoach", "#answers .answer-box")
+        assert not page.locator("#to-topic").is_visible()
+
+
 def test_the_topic_table_downloads_as_csv_and_opens_a_plans_evidence(app_url, tmp_path):
     with browser_page() as page:
         open_app(page, app_url)
