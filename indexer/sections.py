@@ -56,6 +56,8 @@ _SENTENCE_END = re.compile(r"[.;!?]\s+(?=[^\W\d_]|[-+“\"(])")
 MAX_TITLE_CHARS = 200
 _PARTS = (ATTACHMENT_RANK, 0, 1, 2, 4)  # Phụ lục, Phần, Chương, Mục, Điều: a part even with nothing beneath
 LIST_ITEM_WORDS = 20  # a numbered line of at most this many words with nothing beneath it is a list item
+_LIST_ITEM_HEADING = re.compile(r"^(?:[a-zđ]\)|\d{1,2}\.)\s")  # `b) Chủ trì tham mưu`, `2. Phòng giao dịch...`
+TOLD_APART_NAME_WORDS = 6  # a list item's name this short, shared by siblings, is a line cut before its object
 TOLD_APART_WORDS = 16  # words of its text that a heading shared by siblings takes
 LONG_TITLE_WORDS = 12  # a heading longer than this is also an item of content: it is kept as body too
 
@@ -181,13 +183,15 @@ def build_sections(paragraphs: list[Paragraph]) -> list[Section]:
 
 
 def _tell_apart(sections: list[Section]) -> None:
-    """Sibling headings with the same name (`b) Chủ trì tham mưu`, `c) Chủ trì tham mưu`, a line the PDF
+    """Sibling list items with the same name (`b) Chủ trì tham mưu`, `c) Chủ trì tham mưu`, a line the PDF
     broke before its object) take the first words of their text: an outline and a citation must tell them
     apart (`b) Chủ trì tham mưu UBND tỉnh xây dựng và triển khai thực hiện Đề án…`)."""
     named: dict[tuple[str, ...], list[Section]] = {}
     for section in sections:
-        if section.heading and section.blocks:
-            key = (*section.path[:-1], split_marker(section.heading)[1].casefold())
+        name = split_marker(section.heading)[1]
+        if _LIST_ITEM_HEADING.match(section.heading) and len(name.split()) <= TOLD_APART_NAME_WORDS and \
+                section.blocks and not section.heading.endswith("…"):
+            key = (*section.path[:-1], name.casefold())
             named.setdefault(key, []).append(section)
     for same in named.values():
         if len(same) < 2:
