@@ -21,7 +21,7 @@ from runtime.settings import Settings
 from indexer.coverage import LOW_COVERAGE, Coverage
 from runtime.embed import Embedder, ModelUnavailable, default_model_folder, install_default_model, local_copy
 from indexer.extract import SUPPORTED_SUFFIXES
-from indexer.generations import IndexLocked, IndexUnusable, IndexWriteFailed, live_generation
+from indexer.generations import IndexLocked, IndexUnusable, IndexWriteFailed, live_generation, sha256_file
 from indexer.progress import EmbeddingProgress, read_progress
 from indexer.metadata import SIDECAR_SUFFIX, DocumentMeta
 from runtime.profiles import describe, profile_for
@@ -52,6 +52,7 @@ __all__ = [
     "display_date", "document_label", "fold", "marked_words", "model_line", "shorten", "targets_csv", "topic_csv",
     "write_csv", "AnswerReport", "EvalReport", "TargetScore", "is_answer_question", "is_target_annotation",
     "load_queries", "default_model_folder", "install_default_model", "describe", "local_copy", "profile_for",
+    "sha256_file",
 ]
 
 

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.service import SIDECAR_SUFFIX, SUPPORTED_SUFFIXES
+from search.service import SIDECAR_SUFFIX, SUPPORTED_SUFFIXES, sha256_file
 
 PASSWORD_VARIABLE = "EDUSEARCH_ADMIN_PASSWORD"
 UPLOAD_FOLDER = "tai-len"  # uploads go to documents/tai-len/
@@ -164,12 +164,12 @@ class PresentFiles:
         same_size = self._by_size.get(source.stat().st_size, [])
         if not same_size:
             return None
-        digest = sha256_of(source)
+        digest = sha256_file(source)
         return next((path.relative_to(self.root).as_posix() for path in same_size if self._hash(path) == digest), None)
 
     def _hash(self, path: Path) -> str:
         if path not in self._hashes:
-            self._hashes[path] = sha256_of(path)
+            self._hashes[path] = sha256_file(path)
         return self._hashes[path]
 
 
@@ -221,14 +221,6 @@ def remove_document(documents: Path, doc: str) -> Path:
     if sidecar.is_file():
         sidecar.unlink()
     return path
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _document_paths(root: Path) -> list[Path]:
