@@ -3,7 +3,7 @@
     python bench/real_documents.py ../shared/samples-legal            # compares with its expected.jsonl
     python bench/real_documents.py ../shared/samples-pdf --show-lost  # what was lost, file by file
 
-Coverage is the share of a file's body characters (whitespace not counted, named boilerplate removed) that
+Each file's type, number, date and title are printed as read. Coverage is the share of a file's body characters (whitespace not counted, named boilerplate removed) that
 lies in a passage or a heading above one. Where the folder has `expected.jsonl` ({"file", "type", "number",
 "date", "title"} per line), each field is compared: type, number and date exactly (after Unicode and tone
 normalization), the title when its subject (without the leading "<type> số <number>", and cut at a run of
@@ -35,7 +35,7 @@ def main() -> int:
     args = parser.parse_args()
     expected = _expected(args.folder / "expected.jsonl")
     rows = []
-    for path in sorted(p for p in args.folder.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES):
+    for path in _documents(args.folder):
         parsed = parse_file(path, path.name)
         rows.append(_row(parsed, expected.get(path.name)))
         if args.show_lost:
@@ -45,6 +45,12 @@ def main() -> int:
         return 0
     _print_table(rows)
     return 0
+
+
+def _documents(folder: Path) -> list[Path]:
+    """The folder's documents: files of a type the product reads, its README (what the folder holds) aside."""
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in SUPPORTED_SUFFIXES and p.stem.lower() != "readme")
 
 
 def _expected(path: Path) -> dict[str, dict]:
@@ -100,11 +106,14 @@ def _print_lost(parsed: ParsedDocument) -> None:
 
 
 def _print_table(rows: list[dict]) -> None:
-    print(f"{'file':<48} {'cover':>6} {'lost':>6}  type number date title")
+    """One line per file: coverage, whether each field agrees with expected.jsonl (`-` without one), and the
+    fields as read."""
+    print(f"{'file':<48} {'cover':>6} {'lost':>6}  {'type number date title':<14} read: type | number | date | title")
     for row in rows:
         match = row.get("match", {})
         marks = " ".join(("ok" if match[k] else "NO") if k in match else "-" for k in ("type", "number", "date", "title"))
-        print(f"{row['file'][:48]:<48} {row['coverage']:>6.1%} {row['lost']:>6}  {marks}")
+        read = " | ".join(str(row[k] or "-") for k in ("type", "number", "date", "title"))
+        print(f"{row['file'][:48]:<48} {row['coverage']:>6.1%} {row['lost']:>6}  {marks:<14} {read}")
     n = len(rows)
     print(f"\n{n} files; coverage min {min(r['coverage'] for r in rows):.1%}, "
           f"files >= 98%: {sum(r['coverage'] >= 0.98 for r in rows)}/{n}, "

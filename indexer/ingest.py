@@ -43,7 +43,7 @@ def parse_file(path: Path, doc: str) -> ParsedDocument:
     paragraphs = layout.paragraphs
     text = document_text(paragraphs)
     labels = classify(paragraphs)
-    found = extract_metadata(paragraphs, labels)
+    found = extract_metadata(paragraphs, labels, path.name)
     skipped = found.title_paragraphs | found.date_paragraphs
     sections = build_sections(_content(paragraphs, labels, skipped))
     chunks = chunk_document(doc, sections)

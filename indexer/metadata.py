@@ -1,7 +1,11 @@
 """A plan's header facts: title, number, issuer, place and date, type, province, and the codes it cites.
 
 Read from the text where it has them; an optional sidecar file `<file name>.meta.json` next to the
-document supplies or overrides any field. Nothing is ever guessed: a missing fact stays None.
+document supplies or overrides any field. Nothing is ever guessed: a missing fact stays None. OCR's damage
+to the header is undone where it can be told: the dateline is read whatever its diacritics (`ngay 12 thang
+10 nam 2020`), the title's and issuer's misread words are put right (vietnamese.spelling), and a number
+whose digits are handwritten or left blank (`Số: ⁄9U /KH-UBND`) is read from the file's name when that name
+carries a number with the same code (`ke-hoach-150-KH-UBND-….pdf`), named in `from_file_name`.
 """
 
 from __future__ import annotations
@@ -15,13 +19,18 @@ from indexer.boilerplate import HEADER, MOTTO, document_type_of, is_document_typ
 from indexer.extract.records import ExtractionError
 from indexer.layout import PREAMBLE, PREAMBLE_WORDS, Paragraph, is_all_caps
 from vietnamese.normalize import code_token, find_codes, fold, normalize_tone
+from vietnamese.spelling import repair_words
 from indexer.sections import heading_rank
 
 SIDECAR_SUFFIX = ".meta.json"
 
 _NUMBER = re.compile(r"^(?:(?P<type>[^\W\d][^\d:]{2,20}?)\s+)?Số\s*[:.]?\s*(\d[\w.]*(?:/[\w&.]+)*[-/][\w&Đđ.-]+)",
                      re.IGNORECASE)
-_ADMIN_DATE = re.compile(r"(?:^|[,\s])ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+# Matched on the folded line: `ngày 12 tháng 10 năm 2020`, `ngay 12 thang 10 nam 2020`, OCR's `ngày 20 thẳng 10
+# — năm 2020`.
+_ADMIN_DATE = re.compile(r"(?:^|[,\s])ngay\s+(\d{1,2})\s+thang\s*(\d{1,2})\W*nam\s+(\d{4})")
+# A number line whose digits OCR could not read or that were left blank: `Số:⁄9U/KH-UBND`, `Số:/KH-PGDĐT`.
+_UNREAD_NUMBER = re.compile(r"^Số\s*[:.]?\s*[^\s/]{0,6}?(?P<code>(?:/\d{4})?[-/][A-ZĐ][\w&Đđ]*(?:[-/][\w&Đđ]+)+)")
 _BARE_NUMBER_WORD = re.compile(r"^Số\s*[:.]?$", re.IGNORECASE)
 _NUMBER_LINE_START = re.compile(r"^(?:[^\W\d][^\d:]{2,20}?\s+)?Số\b", re.IGNORECASE)
 _SPACED_CODE = re.compile(r"\s*(/)\s*|(?<=\w)(-)\s+(?=[A-ZĐ])")
@@ -99,6 +108,7 @@ class DocumentMeta:
     signer_title: str | None = None  # the position signed under: "Phó Chủ tịch"
     from_sidecar: list[str] = field(default_factory=list)  # the fields a sidecar file supplied
     from_text: list[str] = field(default_factory=list)  # the fields read from the body, not the header
+    from_file_name: list[str] = field(default_factory=list)  # the fields the file's name gave (the number)
 
     @property
     def year(self) -> int | None:
@@ -137,28 +147,34 @@ class MetadataResult:
     date_paragraphs: set[int]  # a dateline of a web article
 
 
-def extract_metadata(paragraphs: list[Paragraph], labels: list[str | None]) -> MetadataResult:
+def extract_metadata(paragraphs: list[Paragraph], labels: list[str | None], file_name: str = "") -> MetadataResult:
+    """The header facts of a document's paragraphs (labelled by indexer.boilerplate); `file_name` gives the
+    number's digits where the header's are unreadable."""
     meta = DocumentMeta()
+    all_text = "\n".join(p.text for p in paragraphs)
     header = [p.text for p, label in zip(paragraphs, labels) if label == HEADER]
-    for text in _number_lines(header):
+    lines = _number_lines(header)
+    for text in lines:
         if meta.number is None and (match := _NUMBER.match(text)):
             meta.number = match.group(2).rstrip(".")
             meta.doc_type = _type_named(match.group("type"))
-        if meta.date is None and (match := _ADMIN_DATE.search(text)):
+        if meta.date is None and (match := _ADMIN_DATE.search(fold(text))):
             meta.date = iso_date(match.group(3), match.group(2), match.group(1))
         if meta.place is None and (place := _PLACE.match(text)):  # also when the day was left blank
             meta.place = place.group(1).strip()
+    if meta.number is None and (number := _number_from_file_name(lines, file_name)):
+        meta.number = number
+        meta.from_file_name.append("number")
     issuer = _issuer(header)
     if issuer:
-        meta.issuer = issuer
-        meta.issuer_short = short_issuer(issuer)
+        meta.issuer = repair_words(issuer, all_text)
+        meta.issuer_short = short_issuer(meta.issuer)
 
-    title_paragraphs, date_paragraphs = _find_title(paragraphs, labels, meta)
+    title_paragraphs, date_paragraphs = _find_title(paragraphs, labels, meta, all_text)
     meta.authority = _authority(paragraphs, labels)
     _read_closing(meta, paragraphs)
     meta.doc_type = meta.doc_type or _type_from_number(meta.number)
     meta.province = _province(meta, paragraphs)
-    all_text = "\n".join(p.text for p in paragraphs)
     meta.cited_codes = [c for c in find_codes(all_text) if c != meta.number]
     return MetadataResult(meta, title_paragraphs, date_paragraphs)
 
@@ -176,12 +192,40 @@ def _number_lines(header: list[str]) -> list[str]:
             for t in out]
 
 
+def _number_from_file_name(lines: list[str], file_name: str) -> str | None:
+    """`150/KH-UBND` for a header's `Số:⁄9U/KH-UBND` (handwritten digits OCR cannot read) in a file named
+    `ke-hoach-150-KH-UBND-….pdf`: the digits that stand before the header's own code in the file's name."""
+    code = next((m.group("code") for text in lines if (m := _UNREAD_NUMBER.match(text))), None)
+    if code is None or not file_name:
+        return None
+    wanted = "".join(_alphanumeric(code))
+    words = _alphanumeric(Path(file_name).stem)
+    for i, word in enumerate(words):
+        if word.isdigit() and len(word) <= 5 and _spells(words[i + 1:], wanted):
+            return f"{word}{code}"
+    return None
+
+
+def _alphanumeric(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold(text))
+
+
+def _spells(words: list[str], wanted: str) -> bool:
+    """Do the first few of `words`, run together, make `wanted` (`kh`, `ubnd` -> `khubnd`)?"""
+    joined = ""
+    for word in words:
+        joined += word
+        if len(joined) >= len(wanted):
+            return joined == wanted
+    return False
+
+
 def _issuer(header: list[str]) -> str | None:
     """The issuing body: the capitalised header lines before the number line, the national motto cut out
     of them (a flattened two-column header has both on a line), `UBND HUYỆN …` and `PHÒNG …` joined."""
     parts: list[str] = []
     for text in header:
-        if _NUMBER.match(text) or _ADMIN_DATE.search(text):
+        if _NUMBER.match(text) or _ADMIN_DATE.search(fold(text)):
             break
         left = re.sub(r"\s+", " ", MOTTO.sub(" ", text)).strip(" -–_")
         if _GAZETTE_SECTION.match(left):
@@ -194,18 +238,20 @@ def _issuer(header: list[str]) -> str | None:
     return " ".join(parts) if parts else None
 
 
-def _find_title(paragraphs: list[Paragraph], labels: list[str | None],
-                meta: DocumentMeta) -> tuple[set[int], set[int]]:
+def _find_title(paragraphs: list[Paragraph], labels: list[str | None], meta: DocumentMeta,
+                document: str) -> tuple[set[int], set[int]]:
+    """The title's paragraphs (its words that OCR misread put right in `meta.title`) and a web article's
+    dateline after it."""
     content = [i for i, label in enumerate(labels) if label is None][:6]
     if not content:
         return set(), set()
     subject = next((i for i in content[:3] if _SUBJECT_LINE.match(paragraphs[i].text)), None)
     if subject is not None and not document_type_of(paragraphs[content[0]].text):
-        meta.title = paragraphs[subject].text
+        meta.title = repair_words(paragraphs[subject].text, document)
         meta.doc_type = meta.doc_type or "Công văn"
         return {subject}, set()
     first = content[0]
-    text = paragraphs[first].text
+    text = repair_words(paragraphs[first].text, document)
     doc_type = document_type_of(text)
     titles: set[int] = set()
     if doc_type:
@@ -222,7 +268,7 @@ def _find_title(paragraphs: list[Paragraph], labels: list[str | None],
         parts = [paragraphs[i].text for i in sorted(titles)]
         if is_all_caps(parts[0]):
             parts[0] = _FOOTNOTE_MARK.sub("", parts[0])
-        meta.title = " ".join(parts)
+        meta.title = repair_words(" ".join(parts), document)
     dates: set[int] = set()
     after = [i for i in content if i > max(titles, default=-1)][:1]
     for i in after:
@@ -468,14 +514,15 @@ def apply_sidecar(meta: DocumentMeta, document: Path) -> None:
         raise ExtractionError(f"metadata file {path.name} is not valid JSON ({error})") from None
     if not isinstance(values, dict):
         raise ExtractionError(f"metadata file {path.name} must hold a JSON object")
-    known = set(DocumentMeta.__dataclass_fields__) - {"from_sidecar", "from_text"}
+    known = set(DocumentMeta.__dataclass_fields__) - {"from_sidecar", "from_text", "from_file_name"}
     unknown = sorted(set(values) - known)
     if unknown:
         raise ExtractionError(f"metadata file {path.name} has unknown fields: {', '.join(unknown)}")
     for key, value in values.items():
         setattr(meta, key, value)
         meta.from_sidecar.append(key)
-        if key in meta.from_text:
-            meta.from_text.remove(key)
+        for derived in (meta.from_text, meta.from_file_name):
+            if key in derived:
+                derived.remove(key)
     if "issuer" in values and "issuer_short" not in values and meta.issuer:
         meta.issuer_short = short_issuer(meta.issuer)

@@ -267,6 +267,8 @@ def _sourced(meta: DocumentMeta, name: str, value: str | None) -> str | None:
         return f"{value} (từ tệp .meta.json)"
     if name in meta.from_text:
         return f"{value} ({'lấy từ câu mở đầu' if name == 'title' else 'đọc từ nội dung văn bản'})"
+    if name in meta.from_file_name:
+        return f"{value} (phần đầu văn bản không đọc được số; lấy từ tên tệp)"
     return value
 
 

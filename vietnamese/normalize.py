@@ -100,6 +100,17 @@ def _normalize_syllable(syllable: str) -> str:
     return base[:position] + nfc(base[position] + tones[0]) + base[position + 1:]
 
 
+def without_tone(syllable: str) -> str:
+    """The syllable without its tone mark, its other marks kept: `phổ` -> `phô`, `đẩy` -> `đây`."""
+    return _split_tone(syllable)[0]
+
+
+def is_syllable(word: str) -> bool:
+    """Could the word be one Vietnamese syllable: one tone mark at most, its vowels together (`KÉẺ` cannot)?"""
+    base, tones = _split_tone(word)
+    return len(tones) <= 1 and _tone_position(base.lower()) is not None
+
+
 def normalize_tone(text: str) -> str:
     """One tone-placement style: `hoà` -> `hòa`, `uỷ` -> `ủy`, typos such as `hòan` -> `hoàn`."""
     return _LETTERS.sub(lambda m: _normalize_syllable(m.group(0)), nfc(text))

@@ -2,6 +2,7 @@ import json
 
 from indexer.ingest import parse_file
 from indexer.metadata import DocumentMeta, read_locality, short_issuer
+from vietnamese.spelling import repair_words
 from tests.conftest import sample
 
 
@@ -71,3 +72,39 @@ def test_sidecar_supplies_missing_metadata(tmp_path):
     meta = parse_file(document, "000.txt").meta
     assert (meta.number, meta.date, meta.doc_type) == ("12-BC/ĐU", "2024-11-05", "Báo cáo")
     assert sorted(meta.from_sidecar) == ["date", "doc_type", "number"]
+
+
+def _plan(tmp_path, name: str, number_line: str, dateline: str = "Hiệp Hòa, ngày 05 tháng 3 năm 2021") -> DocumentMeta:
+    """The metadata of a small plan of a district, saved as `name`, with the given number and date lines."""
+    document = tmp_path / name
+    document.write_text(f"ỦY BAN NHÂN DÂN\nHUYỆN HIỆP HÒA\n{number_line}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                        f"Độc lập - Tự do - Hạnh phúc\n{dateline}\n\nKẾ HOẠCH\nTriển khai dạy tin học trong các "
+                        "trường phố thông năm 2021\n\nI. MỤC ĐÍCH\n1. Đẩy mạnh ứng dụng công nghệ thông tin trong "
+                        "dạy học ở các trường phổ thông của huyện.\n", encoding="utf-8")
+    return parse_file(document, name).meta
+
+
+def test_digits_the_header_lacks_come_from_the_file_name_only_beside_the_same_code(tmp_path):
+    meta = _plan(tmp_path, "ke-hoach-12-KH-UBND-tin-hoc.txt", "Số:     /KH-UBND")
+    assert (meta.number, meta.from_file_name, meta.doc_type) == ("12/KH-UBND", ["number"], "Kế hoạch")
+    assert _plan(tmp_path, "ke-hoach-12-QD-UBND.txt", "Số:     /KH-UBND").number is None  # another code
+    assert _plan(tmp_path, "ke-hoach-tin-hoc.txt", "Số:     /KH-UBND").number is None  # no number in the name
+    printed = _plan(tmp_path, "ke-hoach-12-KH-UBND.txt", "Số: 7/KH-UBND")
+    assert (printed.number, printed.from_file_name) == ("7/KH-UBND", [])  # the header's digits win
+
+
+def test_a_dateline_ocr_misread_is_still_read_and_the_title_put_right(tmp_path):
+    meta = _plan(tmp_path, "kh.txt", "Số: 22 /KH-PGDĐT Hiệp Hòa ngày 20 thẳng 10 — năm 2020", dateline="")
+    assert (meta.number, meta.date) == ("22/KH-PGDĐT", "2020-10-20")
+    assert meta.title == "KẾ HOẠCH Triển khai dạy tin học trong các trường phổ thông năm 2021"
+
+
+def test_words_ocr_misread_in_a_header_are_put_right_and_right_words_are_kept():
+    assert repair_words("KÉẺ HOẠCH Thực hiện Đề án đây mạnh dạy tin học") == "KẾ HOẠCH Thực hiện Đề án đẩy mạnh dạy tin học"
+    assert repair_words("ỦY BAN NHÂN DẪN HUYỆN HIỆP HÒA") == "ỦY BAN NHÂN DÂN HUYỆN HIỆP HÒA"
+    # a pair clean text rarely writes is put right where the document writes it right elsewhere
+    body = "Tổ thẩm định hồ sơ đã họp. Hồ sơ gồm tờ trình và biên bản thẩm định."
+    assert repair_words("Thâm định hỗ sơ các khoản thu", body) == "Thẩm định hồ sơ các khoản thu"
+    for right in ("Độc lập - Tự do - Hạnh phúc", "Bộ Văn hóa, Thể thao và Du lịch", "hỗ trợ học sinh",
+                  "Nghị quyết số 141/NQ-CP Về chính sách của Luật Thương mại", "huyện Hiệp Hòa, tỉnh Bắc Giang"):
+        assert repair_words(right) == right

@@ -96,6 +96,16 @@ def test_the_library_says_how_much_of_a_document_is_searchable_and_what_was_left
     assert coverage_text(nearly) == "Đã đưa vào tìm kiếm 99% nội dung (3 ký tự chưa tìm được)"
 
 
+def test_the_library_says_a_number_came_from_the_file_name():
+    from indexer.metadata import DocumentMeta
+    from indexer.store import StoredDocument
+    from ui.views import metadata_html
+
+    meta = DocumentMeta(number="150/KH-UBND", from_file_name=["number"])
+    page = metadata_html(StoredDocument("ke-hoach-150-KH-UBND.pdf", "0" * 64, meta, "", None, []))
+    assert "150/KH-UBND (phần đầu văn bản không đọc được số; lấy từ tên tệp)" in page
+
+
 def _plan(**fields) -> PlanMatch:
     values = dict(doc="a.txt", label="Kế hoạch số 43/KH-UBND", title=None, number="43/KH-UBND", issuer=None,
                   date=None, province=None, locality=None, score=0.87, matching_sections=4, evidence=[])
