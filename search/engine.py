@@ -23,6 +23,7 @@ from search.lexical import DEFAULT_WEIGHTS, FieldWeights, lexical_search
 from indexer.build import embedding_text
 from indexer.facets import Filters
 from search.query import Query, parse_query
+from vietnamese.normalize import find_codes
 from search.question import understand
 from search import rerank
 
@@ -157,6 +158,7 @@ class SearchEngine:
             fused = fuse(self.fusion, [(lexical, 1.0), (dense, self.profile.dense_weight)])
         if mode != "dense":
             fused = rerank.text_first(self.index, fused, rerank.TEXT_DEPTH, {v for v, _ in lexical})
+            fused = rerank.bearer_first(self.index, fused, rerank.TEXT_DEPTH, tuple(find_codes(query.text)))
         return Ranked(fused, {v: r for r, (v, _) in enumerate(lexical, 1)},
                       {v: r for r, (v, _) in enumerate(dense, 1)})
 

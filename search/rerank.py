@@ -29,6 +29,7 @@ import numpy as np
 
 from indexer.chunks import Chunk
 from indexer.layout import is_all_caps
+from vietnamese.normalize import code_token
 from search.constraints import Checker, blank_form_share, reads_as_text, years_of
 from search.live_index import OpenIndex
 from search.logistic import LogisticModel
@@ -132,6 +133,21 @@ def text_first(index: OpenIndex, ranking: Ranking, depth: int, matched: set[int]
     moved = [r for n, r in enumerate(head[:last]) if not is_text[n]]
     kept = [r for n, r in enumerate(head[:last + 1]) if is_text[n]]
     return kept + moved + head[last + 1:] + ranking[depth:]
+
+
+def bearer_first(index: OpenIndex, ranking: Ranking, depth: int, codes: tuple[str, ...]) -> Ranking:
+    """The first `depth` passages with those of a document whose own number the question names (`Kế hoạch
+    150/KH-UBND …`) first, each group in rank order: the question names its document. A number is one
+    token of the lexical side among many, and a short OCR'd header elsewhere that shares a code's letters
+    (`KH-UBND`) could otherwise outrank the plan itself."""
+    tokens = {code_token(c) for c in codes}
+    bearers = {doc for doc, d in index.documents.items() if d.meta.number and code_token(d.meta.number) in tokens}
+    if not bearers:
+        return ranking
+    head = ranking[:depth]
+    chunks = index.store.chunks_by_vec_ids([v for v, _ in head])
+    named = [chunks[v].doc in bearers for v, _ in head]
+    return [r for r, n in zip(head, named) if n] + [r for r, n in zip(head, named) if not n] + ranking[depth:]
 
 
 def ranked(features: dict[int, dict[str, float]], model: RankModel) -> Ranking:

@@ -75,3 +75,11 @@ def test_the_shipped_rank_model_says_what_it_was_fitted_on_and_which_model_it_we
     assert weights["lexical"] > 0 and weights["dense"] > 0 and weights["period_conflict"] < 0
     assert _rank_model_for("multilingual-e5-small") is model
     assert _rank_model_for("all-MiniLM-L6-v2") is None  # another model's scores: fused by its profile
+
+
+def test_the_passages_of_the_plan_whose_number_the_question_names_come_first(engine):
+    """`43/KH-UBND` is one token among the question's words; the plan bearing it is what the question names."""
+    hits = engine.search("Kế hoạch 43/KH-UBND về tuyên truyền, quán triệt trong cán bộ, đảng viên", k=12)
+    bearing = [hit.doc.startswith("003_") for hit in hits]
+    assert bearing[0] and bearing.index(False) == sum(bearing), bearing  # all its passages, then the others
+    assert not engine.search("tuyên truyền, quán triệt trong cán bộ, đảng viên", k=3)[0].doc.startswith("003_")
