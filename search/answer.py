@@ -247,8 +247,9 @@ def _answer_with_plans(engine: SearchEngine, result: Answer, filters: Filters, p
     labels = [plan.label for plan in found.plans]
     shown = "; ".join(labels[:TOPIC_PLANS]) + (f"; và {len(labels) - TOPIC_PLANS} văn bản khác"
                                                if len(labels) > TOPIC_PLANS else "")
-    topic = found.read_as if result.topic == fold(result.topic) and found.read_as else result.topic
-    result.short = f"{len(labels)} văn bản đề cập chủ đề “{topic}”: {shown}."
+    if result.topic == fold(result.topic) and found.read_as:  # typed without diacritics, or in English
+        result.topic = found.read_as
+    result.short = f"{len(labels)} văn bản đề cập chủ đề “{result.topic}”: {shown}."
     result.citation = "các văn bản nêu trên, mỗi văn bản ở đoạn dẫn bên dưới"
     result.doc = found.plans[0].doc
     result.notes.append("Danh sách đầy đủ, xếp hạng, kèm các văn bản chỉ nhắc đến chủ đề và tải về được, "
@@ -579,10 +580,18 @@ def _sentence_end(text: str, position: int) -> int:
     at_line_start = position == 0 or text[position - 1:position] == "\n"
     if at_line_start and (marker := _MARKER_AHEAD.match(text, position)):  # `1. ` opening a line ends nothing
         position = marker.end()
-    line_end = text.find("\n", position)
-    line_end = len(text) if line_end < 0 else line_end
+    line_end = _line_end(text, position)
     match = _CLAUSE_END.search(text, max(position - 2, 0), line_end)
     return match.end() if match else line_end
+
+
+def _line_end(text: str, position: int) -> int:
+    """Where the line from `position` ends; a line a scan broke mid-sentence (`các trường phô\nthông …`: the
+    next one opens in lower case) runs on."""
+    end = text.find("\n", position)
+    while 0 <= end < len(text) - 1 and text[end + 1].islower():
+        end = text.find("\n", end + 1)
+    return len(text) if end < 0 else end
 
 
 def _agency_heading(section: str) -> str:

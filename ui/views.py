@@ -175,7 +175,7 @@ def plan_evidence_html(plan: PlanMatch, topic: str) -> str:
 def topic_summary_html(result: TopicResult) -> str:
     """What was understood of the topic, how many plans address it and how many only mention it; how the
     search widened it, collapsed."""
-    mentioned = f" {len(result.mentions)} văn bản khác chỉ nhắc đến (xem bên dưới bảng)." if result.mentions else ""
+    mentioned = f" {len(result.mentions)} văn bản khác chỉ nhắc đến (xem bên dưới)." if result.mentions else ""
     if not result.plans:
         counted = "Không có văn bản nào đề cập rõ chủ đề này." + (
             mentioned or " Không văn bản nào trong thư viện nhắc đến nó.")
@@ -395,6 +395,8 @@ details.mentions summary {cursor: pointer; color: #0969da; min-height: 44px; dis
   .phone-cards {display: block;}
   .tab-container button {padding-left: 8px !important; padding-right: 8px !important; font-size: 14px !important;}
   button, summary, .label-wrap, .gallery-item, .admin-login input {min-height: 44px !important;}
+  textarea, .wrap-inner {min-height: 44px !important; box-sizing: border-box;}
+  .wrap-inner input {text-overflow: ellipsis; padding-right: 28px;}
   .label-wrap {align-items: center !important;}
   .outline a {display: flex; align-items: center; min-height: 44px; text-align: start;}
   #admin-files a {display: inline-flex; align-items: center; min-height: 44px;}
