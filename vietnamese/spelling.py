@@ -29,6 +29,7 @@ MIN_SUPPORT = 3  # occurrences that make a pair with a neighbour evidence for a 
 MIN_SHARE = 0.05  # of both words' pairs, for a pair to be a set phrase
 _TOKEN = re.compile(r"\w+")
 _LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_VOWELS = set("aeiouy")
 _STACKING = set("âêôăơư")  # vowels whose tone mark OCR reads wrong most often
 
 
@@ -74,8 +75,9 @@ def repair_words(text: str, document: str = "") -> str:
 
 def _best_spelling(word: str, left: str | None, right: str | None, own: Callable[[], Counter]) -> str:
     pairs = word_pairs()
-    if len(word) < 2 or not word.isalpha() or pairs.get((left, word)) or pairs.get((word, right)):
-        return word
+    if len(word) < 2 or not word.isalpha() or not _VOWELS & set(fold_token(word)) or \
+            pairs.get((left, word)) or pairs.get((word, right)):
+        return word  # a word of the pairs, or an abbreviation with no vowel (`ĐT` of `GD&ĐT`)
     best = max(_candidates(word), key=lambda form: _support(form, left, right, own), default=word)
     return best if _support(best, left, right, own) else word
 

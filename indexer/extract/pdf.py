@@ -1,6 +1,7 @@
 """PDF: the text layer through pypdf, one page record per page; OCR for pages whose layer is missing or
 not usable Vietnamese (scans, old OCR layers without diacritics). Words that a digital-signing tool stamped
-over a page (its number, its day: indexer.extract.stamps) are put into the page's text either way."""
+over a page (its number, its day: indexer.extract.stamps) are put into the page's text either way; OCR's
+misread tone marks are put right from known word pairs (vietnamese.spelling)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from indexer.extract.records import ExtractionError, Extracted, Page
 from indexer.extract.stamps import Word, document_stamps, fragment_recorder, into_lines, with_stamps
 from indexer.extract.vietnamese import is_usable_vietnamese
 from vietnamese.normalize import nfc
+from vietnamese.spelling import repair_words
 
 MAX_PAGES = 2000
 MAX_CONTENT_BYTES = 20 * 1024 * 1024
@@ -106,7 +108,16 @@ def _ocr_pages(path: Path, reader: pypdf.PdfReader, pages: list[Page], numbers: 
         if text and (not page.text.strip() or is_usable_vietnamese(text)):
             page.text = text
             replaced.append(page.number)
+    _repair_misread_words([page for page in pages if page.number in replaced])
     return [f"OCR on pages {_ranges(replaced)}"] if replaced else [f"OCR found no text on pages {label}"]
+
+
+def _repair_misread_words(pages: list[Page]) -> None:
+    """OCR's misread tone marks put right on its pages (`Tiêu học` -> `Tiểu học`, `phố thông` -> `phổ
+    thông`: vietnamese.spelling), with the pairs the OCR'd text itself writes as evidence too."""
+    document = "\n".join(page.text for page in pages)
+    for page in pages:
+        page.text = repair_words(page.text, document)
 
 
 def _stamped_ocr_text(reader: pypdf.PdfReader, result: ocr.OcrPage, stamps: list[Word]) -> str:

@@ -106,5 +106,11 @@ def test_words_ocr_misread_in_a_header_are_put_right_and_right_words_are_kept():
     body = "Tổ thẩm định hồ sơ đã họp. Hồ sơ gồm tờ trình và biên bản thẩm định."
     assert repair_words("Thâm định hỗ sơ các khoản thu", body) == "Thẩm định hồ sơ các khoản thu"
     for right in ("Độc lập - Tự do - Hạnh phúc", "Bộ Văn hóa, Thể thao và Du lịch", "hỗ trợ học sinh",
-                  "Nghị quyết số 141/NQ-CP Về chính sách của Luật Thương mại", "huyện Hiệp Hòa, tỉnh Bắc Giang"):
+                  "Nghị quyết số 141/NQ-CP Về chính sách của Luật Thương mại", "huyện Hiệp Hòa, tỉnh Bắc Giang",
+                  "Phòng GD&ĐT, Sở GD&ĐT, HĐND huyện"):  # abbreviations without a vowel are not words
         assert repair_words(right) == right
+
+
+def test_an_ocr_pages_misread_tone_marks_are_put_right():
+    page = "Đối với các trường phố thông trong huyện, đây mạnh việc dạy Tin học ở các trường Tiểu học."
+    assert repair_words(page) == "Đối với các trường phổ thông trong huyện, đẩy mạnh việc dạy Tin học ở các trường Tiểu học."
