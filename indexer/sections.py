@@ -118,12 +118,24 @@ def heading_rank(paragraph: Paragraph) -> float | None:
     if paragraph.heading_level is not None:
         return paragraph.heading_level + 1
     text = paragraph.text
+    if _is_scrap(text):
+        return None
     for rank, pattern in _HEADING_PATTERNS:
         if pattern.match(text):
             return rank
     if is_all_caps(text) and len(text) <= 150 and len(text.split()) >= 2:
         return _ALL_CAPS_RANK
     return None
+
+
+_TABLE_MARKS = re.compile(r"[|\[\]{}=_~<>]")
+
+
+def _is_scrap(text: str) -> bool:
+    """A scrap of an OCR'd table (`[2209| 3 | 9% |3 | % [| TL TL. |.`, `TP N .:E===`): fewer letters than
+    other marks, a table's rule or border among them; it heads nothing."""
+    marks = text.replace(" ", "")
+    return len(marks) >= 8 and sum(c.isalpha() for c in marks) < len(marks) / 2 and bool(_TABLE_MARKS.search(text))
 
 
 def split_heading(text: str) -> tuple[str, str | None]:

@@ -117,3 +117,12 @@ def test_a_figure_that_opens_a_line_is_not_a_heading():
                                Paragraph("2.1. Cơ sở vật chất", None, None),
                                Paragraph("Đủ phòng học.", None, None)])
     assert [s.path_text for s in sections] == ["1. Cấp tiểu học", "1. Cấp tiểu học › 2.1. Cơ sở vật chất"]
+
+
+def test_a_scrap_of_an_ocr_table_is_not_a_heading():
+    from indexer.layout import Paragraph
+    from indexer.sections import build_sections
+
+    sections = build_sections([Paragraph("PHỤ LỤC 2", None, None), Paragraph("[2209| 3 | 9% |3 | % [| TL TL. |.", None, None),
+                               Paragraph("Tiểu học Hoàng Thanh 10 302", None, None)])
+    assert [s.heading for s in sections] == ["PHỤ LỤC 2"]
