@@ -96,6 +96,7 @@ def test_asking_which_plans_address_a_topic_lists_them_and_opens_the_topic_view(
         assert "văn bản đề cập chủ đề “phát triển đội ngũ nhà giáo”" in page.locator("#answers .short").inner_text()
         offer = page.locator("#to-topic")
         assert offer.is_visible() and "phát triển đội ngũ nhà giáo" in offer.inner_text()
+        page.wait_for_timeout(1500)  # the page leaves its pending state
         page.screenshot(path=str(screenshot_target(tmp_path, "which-plans.png")))
         offer.click()
         page.locator("#topic-summary").get_by_text("văn bản đề cập chủ đề này").first.wait_for(timeout=60_000)
