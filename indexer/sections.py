@@ -58,7 +58,7 @@ _PARTS = (ATTACHMENT_RANK, 0, 1, 2, 4)  # Phụ lục, Phần, Chương, Mục, 
 LIST_ITEM_WORDS = 20  # a numbered line of at most this many words with nothing beneath it is a list item
 _LIST_ITEM_HEADING = re.compile(r"^(?:[a-zđ]\)|\d{1,2}\.)\s")  # `b) Chủ trì tham mưu`, `2. Phòng giao dịch...`
 TOLD_APART_NAME_WORDS = 6  # a list item's name this short, shared by siblings, is a line cut before its object
-TOLD_APART_WORDS = 16  # words of its text that a heading shared by siblings takes
+TOLD_APART_WORDS = 16  # at most this many words of its text a heading shared by siblings takes
 LONG_TITLE_WORDS = 12  # a heading longer than this is also an item of content: it is kept as body too
 
 SECTION_SEPARATOR = " › "  # between the headings of a heading path
@@ -196,8 +196,8 @@ def build_sections(paragraphs: list[Paragraph]) -> list[Section]:
 
 def _tell_apart(sections: list[Section]) -> None:
     """Sibling list items with the same name (`b) Chủ trì tham mưu`, `c) Chủ trì tham mưu`, a line the PDF
-    broke before its object) take the first words of their text: an outline and a citation must tell them
-    apart (`b) Chủ trì tham mưu UBND tỉnh xây dựng và triển khai thực hiện Đề án…`)."""
+    broke before its object) take the first words of their text, as few as tell them apart: an outline and a
+    citation must (`b) Chủ trì tham mưu UBND tỉnh xây dựng và triển khai thực hiện Đề án “Đầu…`)."""
     named: dict[tuple[str, ...], list[Section]] = {}
     for section in sections:
         name = split_marker(section.heading)[1]
@@ -208,10 +208,12 @@ def _tell_apart(sections: list[Section]) -> None:
     for same in named.values():
         if len(same) < 2:
             continue
-        for section in same:
-            words = section.blocks[0].text.split()
-            longer = f"{section.heading} {' '.join(words[:TOLD_APART_WORDS])}" + ("…" if len(words) > TOLD_APART_WORDS else "")
-            _rename(sections, section, longer.rstrip(",;:"))
+        words = [section.blocks[0].text.split() for section in same]
+        n = next((n for n in range(1, TOLD_APART_WORDS + 1)
+                  if len({" ".join(w[:n]) for w in words}) == len(same)), TOLD_APART_WORDS)
+        for section, text in zip(same, words):
+            longer = f"{section.heading} {' '.join(text[:n])}".rstrip(",;:") + ("…" if len(text) > n else "")
+            _rename(sections, section, longer)
 
 
 def _rename(sections: list[Section], section: Section, heading: str) -> None:
