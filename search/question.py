@@ -105,7 +105,7 @@ def understand(query: Query) -> Question:
     folded = fold(asked)
     focus = next((focus for focus, pattern in _FOCUS_PATTERNS if pattern.search(folded)), Focus.NONE)
     fact = next((fact for fact, pattern in _DOCUMENT_FACTS if pattern.search(folded)), None)
-    places = _places(asked)
+    places = _places(asked, query.restored)
     return Question(
         text=query.text, asked=asked, focus=focus, years=_years(fold(without_codes(asked))), places=places,
         names=tuple(n for n in _names(asked, english=query.original is not None)
@@ -146,10 +146,12 @@ trien khai giao duc tinh thanh pho huyen
 """.split())
 
 
-def _places(text: str) -> tuple[str, ...]:
+def _places(text: str, restored: str | None = None) -> tuple[str, ...]:
     """Provinces named anywhere (with or without diacritics), and names after `thành phố`, `huyện`, ...;
     in a question typed in lower case without diacritics, the two words after `thanh pho`, `huyen`, `thi
-    xa`, `quan` unless one of them is a common word (`huyen uy`, `thanh pho va`)."""
+    xa`, `quan` unless one of them is a common word (`huyen uy`, `thanh pho va`); `quan`, mostly `cơ quan`,
+    `quản lý` or `quán triệt`, only where the question with its diacritics put back (`restored`) reads
+    `quận`."""
     folded = fold(text)
     found = [name for name in PROVINCES if re.search(rf"\b{re.escape(fold(name))}\b", folded)]
     if "thua thien hue" in folded:
@@ -161,7 +163,9 @@ def _places(text: str) -> tuple[str, ...]:
     if text == folded:
         for match in _FOLDED_PLACE.finditer(folded):
             words = match.group(1).split()
-            if not _NOT_IN_NAMES.intersection(words) and not any(match.group(1) in fold(f) for f in found):
+            unit = restored[match.start():match.start(1)].strip().lower() if restored and len(restored) == len(text) else None
+            if not _NOT_IN_NAMES.intersection(words) and not any(match.group(1) in fold(f) for f in found) and \
+                    (unit is None or fold(unit) != "quan" or unit == "quận"):
                 found.append(match.group(1))
     return tuple(dict.fromkeys(found))
 

@@ -218,3 +218,10 @@ def test_a_numbered_part_named_in_the_question_is_answered_with_what_it_says(eng
     assert result.doc.startswith("000") and result.short.startswith("Chương trình 5: Đổi mới chính sách")
     costed = answer(engine, "Chương trình 5 của Đảng ủy Khối bố trí bao nhiêu tỷ đồng?")
     assert costed.short is None and "con số" in costed.reason
+
+
+def test_quan_typed_without_diacritics_names_a_district_only_where_it_reads_quan(engine):
+    """`quan triet nghi quyet` is `quán triệt nghị quyết`: no district `triet nghi` for a veto to miss."""
+    asked = understand(engine.parse("ban thuong vu huyen uy xac dinh viec quan triet nghi quyet la nhiem vu gi"))
+    assert asked.places == ()
+    assert understand(engine.parse("huyen hiep hoa co bao nhieu truong")).places == ("hiep hoa",)
