@@ -1,7 +1,8 @@
 """What a document says about itself outside its administrative header, for documents whose header is
 missing or silent: the body that issues it (`Ban Thường vụ Huyện ủy xây dựng kế hoạch …`, a web portal's
-`CƠ QUAN CHỦ QUẢN: …`), who signed it (the signature block), and, when nothing gives a title, one taken
-from its first heading or sentence. Each such field is named in `DocumentMeta.from_text`."""
+`CƠ QUAN CHỦ QUẢN: …`), who signed it (the signature block), a record's day (`Hôm nay, ngày 19 tháng 10 năm
+2020`), and, when nothing gives a title, one taken from its first heading or sentence. Each such field is
+named in `DocumentMeta.from_text`."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import re
 
 from indexer.boilerplate import SIGNATURE, WEB, looks_like_person_name
 from indexer.layout import Paragraph, is_all_caps
-from indexer.metadata import DocumentMeta, short_issuer
+from indexer.metadata import DocumentMeta, iso_date, short_issuer
+from vietnamese.normalize import fold
 
 OPENING_PARAGRAPHS = 3  # where a plan or report says who wrote it
+RECORD_OPENING = 12  # where a record says when it sits, after the `Căn cứ …` lines of its preamble
 DERIVED_TITLE_WORDS = 16
 _ORGANS = (r"Ban Thường vụ|Ban Chấp hành|Ban Thường trực|Ban Tuyên giáo|Đảng ủy|Đảng bộ|Ủy ban nhân dân|UBND|"
            r"Hội đồng nhân dân|HĐND|Sở|Phòng|Huyện ủy|Tỉnh ủy|Thành ủy|Quận ủy|Thị ủy|Trường|Trung tâm")
@@ -25,6 +28,7 @@ _POSITIONS = ("PHÓ THỦ TƯỚNG", "THỦ TƯỚNG", "BỘ TRƯỞNG", "THỨ 
 _POSITION = re.compile(r"(?:^|\s)(" + "|".join(_POSITIONS) + r")$")
 _UNIT_CASE = re.compile(r"(?<=UBND )(?:Thành phố|Thành Phố|Thị xã|Thị Xã|Tỉnh|Huyện|Quận)\b")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s")
+_TODAY = re.compile(r"\bhom nay\W{0,3}(?:vao\s+)?(?:hoi\s+[^,]{0,20}\s+)?ngay\s+(\d{1,2})\s+thang\s*(\d{1,2})\W*nam\s+(\d{4})")
 
 
 def read_body_facts(meta: DocumentMeta, paragraphs: list[Paragraph], labels: list[str | None]) -> None:
@@ -41,6 +45,19 @@ def read_body_facts(meta: DocumentMeta, paragraphs: list[Paragraph], labels: lis
     if meta.title is None and content:
         meta.title = derived_title(content[0])
         meta.from_text.append("title")
+    if meta.date is None and meta.doc_type == "Biên bản":
+        meta.date = _meeting_day(content[:RECORD_OPENING])
+        if meta.date:
+            meta.from_text.append("date")
+
+
+def _meeting_day(opening: list[str]) -> str | None:
+    """A record's day from its opening `Hôm nay, ngày 19 tháng 10 năm 2020, …` (a biên bản dates itself so,
+    not in its header)."""
+    for text in opening:
+        if match := _TODAY.search(fold(text)):
+            return iso_date(match.group(3), match.group(2), match.group(1))
+    return None
 
 
 def _issuer_in(opening: list[str]) -> str | None:

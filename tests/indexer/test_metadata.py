@@ -114,3 +114,16 @@ def test_words_ocr_misread_in_a_header_are_put_right_and_right_words_are_kept():
 def test_an_ocr_pages_misread_tone_marks_are_put_right():
     page = "Đối với các trường phố thông trong huyện, đây mạnh việc dạy Tin học ở các trường Tiểu học."
     assert repair_words(page) == "Đối với các trường phổ thông trong huyện, đẩy mạnh việc dạy Tin học ở các trường Tiểu học."
+
+
+def test_a_record_of_a_meeting_is_dated_by_its_opening_sentence():
+    from indexer.body_facts import read_body_facts
+    from indexer.layout import Paragraph
+
+    lines = ["Căn cứ Hướng dẫn số 03/HD-SGD&ĐT ngày 04/9/2020 của Sở Giáo dục và Đào tạo;",
+             "Hôm nay, ngày 19 tháng 10 năm 2020, tại Phòng Giáo dục và Đào tạo Hiệp Hòa, thành phần tham gia gồm:"]
+    record, plan = DocumentMeta(doc_type="Biên bản", title="BIÊN BẢN Thẩm định"), DocumentMeta(doc_type="Kế hoạch", title="x")
+    for meta in (record, plan):
+        read_body_facts(meta, [Paragraph(line, None, None) for line in lines], [None, None])
+    assert (record.date, record.from_text) == ("2020-10-19", ["date"])
+    assert plan.date is None  # the day a plan's text names is not the plan's date

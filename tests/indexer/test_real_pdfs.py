@@ -51,8 +51,8 @@ HEADERS = [  # number, date, title, type, issuer as printed and as cited
     pytest.param("ke-hoach-khao-thi-2020-2021-scan.pdf", "22/KH-PGDĐT", "2020-10-20",
                  "KẾ HOẠCH Khảo thí năm học 2020-2021", "Kế hoạch", "UBND HUYỆN HIỆP HÒA PHÒNG GIÁO DỤC & ĐÀO TẠO",
                  "Phòng Giáo dục & Đào tạo huyện Hiệp Hòa", marks=pytest.mark.slow),
-    # a record of a meeting: its header prints no number and no date
-    pytest.param("van-ban-scan-2020-10-29.pdf", None, None, "BIÊN BẢN Thẩm định hồ sơ các khoản thu dịch vụ phục vụ "
+    # a record of a meeting: its header prints no number and no date; it dates itself `Hôm nay, ngày 19 …`
+    pytest.param("van-ban-scan-2020-10-29.pdf", None, "2020-10-19", "BIÊN BẢN Thẩm định hồ sơ các khoản thu dịch vụ phục vụ "
                  "và hoạt động hỗ trợ năm học 2020-2021", "Biên bản", ISSUER, OFFICE, marks=pytest.mark.slow),
     # the digits of its number and its day are handwritten: the number is the file name's, checked against the
     # code the header prints (`/KH- UBND`); the day is not read
