@@ -19,17 +19,21 @@ from __future__ import annotations
 
 import re
 
+import tantivy
+
 from indexer.metadata import DocumentMeta
-from vietnamese.normalize import fold, fold_token, has_diacritics, index_syllables
+from vietnamese.normalize import fold, fold_token, has_diacritics, index_syllables, normalize_tone
 from indexer.period import period_in
 from indexer.sections import AGENCY_HEADING, split_marker
 from indexer.targets import Target
 from search.cite import display_date, document_label
+from indexer.bm25 import SCHEMA
 from search.live_index import OpenIndex
 from search.question import CAPITALIZED, DocumentFact, Focus, Question
 
 FLAGS = ("preamble", "blank_form", "no_figure", "no_measure", "no_person", "no_place", "other_agency")  # `Checker.flags`
 AGENCY_MATCH = 0.8  # share of an agency heading's name that the question must carry to be about it
+NAME_LOOKUP = 200  # passages read to tell whether any indexed document names a place or name
 # An agency named in a question: `bố`/`bộ`, `bản`/`ban`, `hỏi`/`hội` and `trưởng`/`trường` fold together, so
 # those words count only where the question has diacritics. `Sở nào` asks for an agency, it names none.
 _AGENCY_WORDS = re.compile(r"\b(?:sở|phòng|ban|bộ|ủy ban|uỷ ban|ubnd|cơ quan|đơn vị|đảng ủy|huyện ủy|tỉnh ủy|hội|"
@@ -118,6 +122,7 @@ class Checker:
         self._texts: dict[str, str] = {}
         self._heads: dict[str, str] = {}
         self._targets: dict[str, list[Target]] = {}
+        self._nowhere: dict[str, bool] = {}
         self._in_passage: dict[str, list[tuple[int, int, Target]]] = {}
         text = question.text
         text = _NUMBERED.sub(" ", text)  # `UBND` in `43/KH-UBND` (`43/kh-ubnd`) names a document, not an agency
@@ -129,6 +134,31 @@ class Checker:
         if doc not in self._texts:
             self._read(doc)
         return self._texts[doc]
+
+    def named_nowhere(self, name: str) -> bool:
+        """Whether no indexed document names `name` (`Cao Bằng`, not the `nâng cao bằng …` of a sentence):
+        the documents whose passages have its first two syllables side by side, read as `names` reads one."""
+        if name not in self._nowhere:
+            folded = [fold_token(t) for t in index_syllables(name)]
+            token = "_".join(folded[:2])
+            searcher = self.index.bm25.searcher()
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, field, token))
+                                                 for field in ("folded", "ctx_folded")])
+            vec_ids = [searcher.doc(address)["vec_id"][0]
+                       for _, address in searcher.search(query, NAME_LOOKUP, count=False).hits]
+            docs = {chunk.doc for chunk in self.index.store.chunks_by_vec_ids(vec_ids).values()}
+            self._nowhere[name] = not any(self._names_as_written(doc, name) for doc in docs)
+        return self._nowhere[name]
+
+    def _names_as_written(self, doc: str, name: str) -> bool:
+        """`names`, but for a name typed with capitals or diacritics, written so in the document (`Cao Bằng`,
+        `CAO BẰNG`), not only its folded syllables (`nâng cao bằng`)."""
+        if name == fold(name).lower():
+            return self.names(doc, name)
+        stored = self.index.store.document(doc)
+        text = normalize_tone(stored.text) if stored else ""
+        written = normalize_tone(" ".join(name.split()))
+        return written in text or written.upper() in text
 
     def names(self, doc: str, name: str) -> bool:
         """Whether the document (its facts or its text) names `name`, diacritics and hyphens aside."""
@@ -176,6 +206,8 @@ class Checker:
         q = self.question
         for name in q.places + q.names:
             if not self.names(hit.doc, name):
+                if self.named_nowhere(name):
+                    return f"không văn bản nào nhắc đến {name}."
                 return f"văn bản {self._label(hit.doc)} không nhắc đến {name}."
         if q.years and (not self._overlaps(hit, sentence, target) or self._issued_before(hit.doc)):
             asked = str(q.years[0]) if q.years[0] == q.years[1] else f"{q.years[0]} - {q.years[1]}"
