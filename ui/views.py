@@ -179,6 +179,9 @@ def topic_summary_html(result: TopicResult) -> str:
     if not result.plans:
         counted = "Không có văn bản nào đề cập rõ chủ đề này." + (
             mentioned or " Không văn bản nào trong thư viện nhắc đến nó.")
+    elif any(plan.references for plan in result.plans):  # the topic names a code: how each plan relates to it
+        counted = f"<b>{len(result.plans)} văn bản</b> mang số hiệu này, thực hiện, căn cứ hoặc nhắc đến nó " \
+                  "(mỗi dòng ghi rõ)." + mentioned
     else:
         counted = f"<b>{len(result.plans)} văn bản</b> đề cập chủ đề này." + mentioned
     return "".join(notes_html(result.notes)) + f"<p>{counted}</p>" + details_html(result.details)

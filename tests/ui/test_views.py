@@ -124,3 +124,12 @@ def test_the_removal_question_names_the_plan_and_its_file_escaped():
     page = removal_question_html("Kế hoạch <b>số 1</b>", "tai-len/<x>.txt")
     assert page.startswith("<p class='confirm-question'>Xóa văn bản <b>Kế hoạch &lt;b&gt;số 1&lt;/b&gt;</b>?</p>")
     assert "tai-len/&lt;x&gt;.txt" in page
+
+
+def test_a_topic_that_is_a_code_says_how_the_listed_plans_relate_to_it():
+    from search.service import TopicResult
+    from ui.views import topic_summary_html
+
+    coded = topic_summary_html(TopicResult("51-KL/TW", [_plan(references=["thực hiện 51-KL/TW"]), _plan()], []))
+    assert "2 văn bản</b> mang số hiệu này, thực hiện, căn cứ hoặc nhắc đến nó" in coded
+    assert "đề cập chủ đề này" in topic_summary_html(TopicResult("xã hội học tập", [_plan()], []))
