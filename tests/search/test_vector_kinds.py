@@ -56,9 +56,10 @@ def test_an_approximate_index_scores_its_candidates_with_the_exact_vectors(appro
     exact = {h.chunk_id: h.score for h in engine.search(question, 100, mode="dense")}
     found = [(h.chunk_id, h.score) for h in approximate.search(question, 10, mode="dense")]
     assert [score for _, score in found] == sorted((score for _, score in found), reverse=True)
-    assert all(score == exact[chunk] for chunk, score in found)  # float16 or PQ scores differ in the 3rd decimal
+    # float16 or PQ scores differ in the 3rd decimal; two builds' embeddings of a passage, in the 6th
+    assert all(abs(score - exact[chunk]) < 1e-5 for chunk, score in found)
     if approximate.settings.vector_index == HNSW:
-        assert found == list(exact.items())[:10]
+        assert [chunk for chunk, _ in found] == list(exact)[:10]
 
 
 def test_filters_apply_inside_an_approximate_search(approximate):
