@@ -74,6 +74,11 @@ class PlanMatch:
     references: list[str] = field(default_factory=list)  # "thực hiện 51-KL/TW", when the topic names a code
     tier: str = ADDRESSES  # or MENTIONS
 
+    @property
+    def relevance(self) -> str:
+        """The graded score as officials read it: `83%`."""
+        return f"{round(self.score * 100)}%"
+
     def evidence_sentence(self, n: int) -> str:
         start, end = self.sentences[n]
         return self.evidence[n].text[start:end].strip()
@@ -254,6 +259,6 @@ def topic_csv(result: TopicResult) -> str:
             hit = plan.evidence[i] if i < len(plan.evidence) else None
             evidence += [hit.citation, plan.evidence_sentence(i), hit.text] if hit else ["", "", ""]
         rows.append([TIER_NAMES[plan.tier], plan.title or plan.label, plan.number or "", plan.issuer or "",
-                     display_date(plan.date), plan.province or "", plan.locality or "", f"{plan.score:.2f}",
+                     display_date(plan.date), plan.province or "", plan.locality or "", plan.relevance,
                      plan.matching_sections, "; ".join(plan.references), *evidence, plan.doc])
     return csv_text(CSV_COLUMNS, rows)

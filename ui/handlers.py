@@ -166,7 +166,7 @@ class Views:
         plan's evidence, every plan's evidence."""
         filters = filters_from(province, doc_type, year, period, current)
         result = self.state.service.topics(bounded(topic), filters)
-        rows = [[n, p.label, p.issuer or "", display_date(p.date), f"{p.score:.2f}", p.matching_sections,
+        rows = [[n, p.label, p.issuer or "", display_date(p.date), p.relevance, p.matching_sections,
                  references_text(p), shorten(p.evidence_sentence(0), 200) if p.evidence else ""]
                 for n, p in enumerate(result.plans, 1)]
         evidence_pages = [plan_evidence_html(p, result.read_as) for p in result.plans]
