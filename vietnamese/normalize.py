@@ -160,8 +160,18 @@ def find_codes(text: str) -> list[str]:
     """Document codes in display text, in order of first appearance, without duplicates."""
     seen: dict[str, None] = {}
     for match in CODE_PATTERN.finditer(rejoin_codes(nfc(text))):
-        seen.setdefault(match.group(0), None)
+        if _plausible_code(match.group(0)):
+            seen.setdefault(match.group(0), None)
     return list(seen)
+
+
+def _plausible_code(code: str) -> bool:
+    """Not a scrap of OCR or prose that has a code's shape: number 0 (`0/KH-UBND` for an unreadable number),
+    or a part that is a capitalised word (`14-Tin`, `4-Khu`) rather than initials (`QĐ`, `TTg`)."""
+    number, *parts = re.split(r"[-/]", code)
+    if int(number) == 0:
+        return False
+    return all(sum(c.islower() for c in part) <= sum(c.isupper() for c in part) for part in parts)
 
 
 def without_codes(text: str) -> str:

@@ -34,3 +34,8 @@ def test_analyze_gives_exact_and_folded_tokens_with_bigrams_and_codes():
     assert "giáo_dục" in tokens.exact and "giao_duc" in tokens.folded
     assert tokens.codes == ["51-kl/tw"]
     assert "phần" in tokens.exact and "tram" in tokens.folded  # '%' reads as 'phần trăm'
+
+
+def test_scraps_of_ocr_with_a_codes_shape_are_not_codes():
+    text = "Kế hoạch sá/§0/KH-UBND; giáo viên Tin học 14-Tin; Thông tư 32/2020/TT-BGDĐT; Quyết định 1895/QĐ-TTg"
+    assert find_codes(text) == ["32/2020/TT-BGDĐT", "1895/QĐ-TTg"]
