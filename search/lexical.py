@@ -15,7 +15,9 @@ import tantivy
 
 from indexer.bm25 import SCHEMA
 from indexer.facets import Filters
+from search.lexicon import ABBREVIATIONS
 from search.query import Query
+from vietnamese.normalize import fold_token, index_syllables
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,11 @@ def lexical_search(index: tantivy.Index, query: Query, limit: int, filters: Filt
     """(vec_id, BM25 score) in rank order."""
     searcher = index.searcher()
     should = []
-    tokens = query.analyzed
+    tokens, body = query.analyzed, query.body
     common = _common_share(searcher, weights.common_context)
     for field, values, boost in (
-        ("exact", tokens.exact, weights.exact),
-        ("folded", tokens.folded, weights.folded),
+        ("exact", body.exact, weights.exact),
+        ("folded", body.folded, weights.folded),
         ("ctx_exact", tokens.exact, weights.context),
         ("ctx_folded", tokens.folded, weights.context * weights.folded),
         ("codes", tokens.codes, weights.codes),
@@ -57,9 +59,14 @@ def lexical_search(index: tantivy.Index, query: Query, limit: int, filters: Filt
         for value in dict.fromkeys(values):
             if not (field in CONTEXT_FIELDS and common(field, value)):
                 should.append(_term(field, value, boost))
+    question = [fold_token(t) for t in index_syllables(query.text)]
     for expansion in query.expansions:
-        for value in expansion.terms():
-            should.append(_term("folded", value, weights.folded * expansion.weight))
+        weight, terms = expansion.weight, expansion.terms()
+        if expansion.kind == ABBREVIATIONS and _unused(searcher, expansion.source_tokens):
+            weight = 1.0  # the question's form occurs nowhere: this form stands in for it
+            terms += [other for _, other in expansion.neighbour_pairs(question)]
+        for value in terms:
+            should.append(_term("folded", value, weights.folded * weight))
     if not should:
         return []
     narrowing = filters.bm25_clauses(SCHEMA)
@@ -67,6 +74,11 @@ def lexical_search(index: tantivy.Index, query: Query, limit: int, filters: Filt
         should = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))] + narrowing
     result = searcher.search(tantivy.Query.boolean_query(should), limit, count=False)
     return [(searcher.doc(address)["vec_id"][0], score) for score, address in result.hits]
+
+
+def _unused(searcher: tantivy.Searcher, tokens: tuple[str, ...]) -> bool:
+    """Whether none of these folded words occurs in any passage."""
+    return all(searcher.doc_freq("folded", t) == 0 for t in tokens)
 
 
 def _common_share(searcher: tantivy.Searcher, share: float) -> Callable[[str, str], bool]:

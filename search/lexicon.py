@@ -40,6 +40,21 @@ class Expansion:
         """What to search for: its bigrams (the phrase), or the word when it is one syllable."""
         return with_bigrams(list(self.tokens))[len(self.tokens):] if len(self.tokens) > 1 else list(self.tokens)
 
+    def neighbour_pairs(self, question: list[str]) -> list[tuple[str, str]]:
+        """(the question's word pair, the same pair with this form) at each edge of the words it stands for
+        in the question's folded tokens: `trong GD&ĐT` -> (`trong_gd`, `trong_gddt`)."""
+        own, other = list(self.source_tokens), list(self.tokens)
+        out = []
+        for i in range(len(question) - len(own) + 1):
+            if question[i:i + len(own)] != own:
+                continue
+            if i > 0:
+                out.append((f"{question[i - 1]}_{own[0]}", f"{question[i - 1]}_{other[0]}"))
+            if i + len(own) < len(question):
+                following = question[i + len(own)]
+                out.append((f"{own[-1]}_{following}", f"{other[-1]}_{following}"))
+        return out
+
 
 @dataclass
 class _Group:

@@ -10,6 +10,11 @@ from vietnamese.normalize import Analyzed, analyze, clean_display, fold, has_dia
 MAX_QUERY_CHARS = 500  # a longer question is shortened to this before it is searched
 MAX_INPUT_CHARS = 5000  # a longer input is refused before any work, on every route
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# A law the question names as its source (`Theo Điều 34, Bộ luật dân sự 2015,`, `Luật An ninh mạng 2018`),
+# matched folded: which document to read, not what to find in it. Its year is the law's, not a period asked.
+_NAMED_LAW = re.compile(r"\b(?:(?:theo|trong|cua|tai) )?(?:dieu \d+[a-z]?,? (?:cua |trong )?)?"
+                        r"(?:bo luat|luat(?! (?:su|phap|le)\b)|hien phap|phap lenh)"
+                        r"(?: (?!(?:duoc|la|co|da|se|bi|thi|ma|khi|nam)\b)[^\W\d_]+){0,5}(?: nam)? (?:19|20)\d\d\b,?")
 
 
 class InputTooLong(ValueError):
@@ -37,6 +42,13 @@ class Query:
     glossary_terms: tuple[tuple[str, str], ...] = ()  # (English, Vietnamese) used for the translation
     untranslated: tuple[str, ...] = ()
     expansions: tuple = field(default=())  # search.lexicon.Expansion: other forms searched at lower weight
+    source: str = ""  # the law the question names as its source (`_NAMED_LAW`), as typed
+
+    @property
+    def body(self) -> Analyzed:
+        """The question's tokens less those only in the law it names: the passage's own text is searched for
+        these; a named law's words are looked for in its title and heading path (the context fields)."""
+        return analyze(without_source(self.text, self.source)) if self.source else self.analyzed
 
     @property
     def meaning_text(self) -> str:
@@ -87,4 +99,16 @@ def parse_query(raw: str) -> Query:
     if truncated:
         text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
     return Query(text=text, analyzed=analyze(text), truncated=truncated,
-                 typed_without_diacritics=bool(text) and not has_diacritics(text) and fold(text) == text.lower())
+                 typed_without_diacritics=bool(text) and not has_diacritics(text) and fold(text) == text.lower(),
+                 source=named_source(text))
+
+
+def named_source(text: str) -> str:
+    """The phrase naming the law a question asks about, as typed; empty when it names none."""
+    match = _NAMED_LAW.search(fold(text))
+    return text[match.start():match.end()] if match else ""
+
+
+def without_source(text: str, source: str) -> str:
+    """The question with the law it names cut out (a comma keeps the words on each side apart)."""
+    return text.replace(source, " , ", 1) if source else text

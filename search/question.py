@@ -15,7 +15,7 @@ from indexer.metadata import PROVINCES
 from vietnamese.normalize import find_codes, fold, normalize_tone, without_codes
 from indexer.targets import levels_in
 from search.english import STOPWORDS
-from search.query import Query
+from search.query import Query, without_source
 
 
 class Focus(Enum):
@@ -107,7 +107,8 @@ def understand(query: Query) -> Question:
     fact = next((fact for fact, pattern in _DOCUMENT_FACTS if pattern.search(folded)), None)
     places = _places(asked, query.restored)
     return Question(
-        text=query.text, asked=asked, focus=focus, years=_years(fold(without_codes(asked))), places=places,
+        text=query.text, asked=asked, focus=focus, places=places,
+        years=_years(fold(without_codes(without_source(asked, query.source)))),
         names=tuple(n for n in _names(asked, english=query.original is not None)
                     if fold(n) not in {fold(p) for p in places}),
         levels=tuple(levels_in(normalize_tone(query.text).lower())), codes=tuple(find_codes(asked)),

@@ -131,14 +131,7 @@ def _alternatives(query: Query) -> tuple[tuple[frozenset[str], frozenset[str]], 
             continue
         own, other = list(expansion.source_tokens), list(expansion.tokens)
         out.append((frozenset(with_bigrams(own)), frozenset(with_bigrams(other))))
-        for i in range(len(tokens) - len(own) + 1):
-            if tokens[i:i + len(own)] != own:
-                continue
-            if i > 0:
-                out.append((frozenset({f"{tokens[i - 1]}_{own[0]}"}), frozenset({f"{tokens[i - 1]}_{other[0]}"})))
-            if i + len(own) < len(tokens):
-                following = tokens[i + len(own)]
-                out.append((frozenset({f"{own[-1]}_{following}"}), frozenset({f"{other[-1]}_{following}"})))
+        out += [(frozenset({own}), frozenset({other})) for own, other in expansion.neighbour_pairs(tokens)]
     return tuple(out)
 
 
