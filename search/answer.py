@@ -67,6 +67,8 @@ TOPIC_PLANS = 3  # plans named in the short answer to `which plans address …`;
 MAX_ANSWER_WORDS = 120  # a clause is widened to its whole sentence up to this length
 _MARKER_AHEAD = re.compile(r"[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\))[ \t]+")
 _ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+\d+")
+_DUTIES = re.compile(r"^(?:(?:Điều|ĐIỀU)\s+\d+\.\s*)?(?:Trách nhiệm|Nhiệm vụ|Quyền hạn|Chức năng)(?:[ ,]+(?:và|quyền hạn|"
+                     r"nhiệm vụ|trách nhiệm|quyền))* của (.+)$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-–•+*]|[a-zđ]\)|\d{1,2}[.)])\s+")
 _CLAUSE_END = re.compile(r"[.!?…][”\")]*\s")
 
@@ -363,7 +365,7 @@ class _Passage:
             support = self.known.coverage_of(in_context)
         else:
             support = self.asks.coverage_of(_joined(self.section, with_previous))
-        return {**self.features, "coverage": self.own.coverage_of(own_text),
+        return {**self.features, "coverage": self.own.coverage_of(own_text), "asks_coverage": self.asks.coverage_of(own_text),
                 "unigram_coverage": self.unordered.coverage_of(own_text),
                 "context_coverage": self.own.coverage_of(in_context), "support": support,
                 "focus": focus_match(asked.focus, text, self.leaf), "agency": checker.agency_fit(hit.section, text),
@@ -553,7 +555,7 @@ def _short_answer(hit: Hit, sentence: AnswerSentence) -> str:
 
 
 def _with_agency(hit: Hit, short: str) -> str:
-    agency = _agency_heading(hit.section)
+    agency = _agency_heading(hit.section, hit.title or "")
     return f"{agency}: {short}" if agency and fold(agency) not in fold(short) else short
 
 
@@ -594,16 +596,23 @@ def _line_end(text: str, position: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _agency_heading(section: str) -> str:
-    """The deepest heading of the path that names an agency (`Sở Tài chính`), without its marker; an
-    article's title (`Điều 3. Hội đồng tuyển sinh`) names its subject, not an agency."""
+def _agency_heading(section: str, title: str = "") -> str:
+    """The deepest heading of the path that names an agency (`Sở Tài chính`), without its marker, or whose
+    duties it lists (`Trách nhiệm của Bộ Quốc phòng`, the document's title too: a law article's); an
+    article's title (`Điều 3. Hội đồng tuyển sinh`) otherwise names its subject, not an agency."""
     for heading in reversed(section.split(" › ") if section else []):
-        if _ARTICLE.match(heading):
-            continue
         name = split_marker(heading)[1].strip().rstrip(".:;").strip()
-        if AGENCY_HEADING.match(name):
+        if duties := _duties_of(name):
+            return duties
+        if not _ARTICLE.match(heading) and AGENCY_HEADING.match(name):
             return name
-    return ""
+    return _duties_of(title)
+
+
+def _duties_of(heading: str) -> str:
+    """The agency whose duties a heading lists: `Trách nhiệm của Bộ Quốc phòng` -> `Bộ Quốc phòng`."""
+    match = _DUTIES.search(" ".join(heading.split()))
+    return match.group(1).rstrip(".:;") if match and AGENCY_HEADING.match(match.group(1)) else ""
 
 
 def _leaf_heading(section: str) -> str:

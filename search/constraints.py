@@ -22,7 +22,7 @@ import re
 import tantivy
 
 from indexer.metadata import DocumentMeta
-from vietnamese.normalize import fold, fold_token, has_diacritics, index_syllables, normalize_tone
+from vietnamese.normalize import code_token, fold, fold_token, has_diacritics, index_syllables, normalize_tone
 from indexer.period import period_in
 from indexer.sections import AGENCY_HEADING, split_marker
 from indexer.targets import Target
@@ -150,6 +150,11 @@ class Checker:
             self._nowhere[name] = not any(self._names_as_written(doc, name) for doc in docs)
         return self._nowhere[name]
 
+    def code_nowhere(self, code: str) -> bool:
+        """Whether no indexed document bears `code` as its number or cites it: a question about that document
+        cannot be answered from these."""
+        return self.index.bm25.searcher().doc_freq("codes", code_token(code)) == 0
+
     def _names_as_written(self, doc: str, name: str) -> bool:
         """`names`, but for a name typed with capitals or diacritics, written so in the document (`Cao Bằng`,
         `CAO BẰNG`), not only its folded syllables (`nâng cao bằng`)."""
@@ -200,10 +205,13 @@ class Checker:
         return sum(1 for w in words if w in self._tokens) / len(words) if words else 0.0
 
     def veto(self, hit, sentence: str, target: Target | None = None) -> str | None:
-        """Why `sentence` of `hit` certainly cannot answer, or None: its document does not name a place or
-        name the question names, its period is another than the one asked, it holds the targets of several
+        """Why `sentence` of `hit` certainly cannot answer, or None: no document bears or cites a code the
+        question names, its document does not name a place or name the question names, its period is another than the one asked, it holds the targets of several
         periods (each of which is a candidate of its own), or its target is of another level."""
         q = self.question
+        for code in q.codes:
+            if self.code_nowhere(code):
+                return f"không văn bản nào mang số hoặc nhắc đến {code}."
         for name in q.places + q.names:
             if not self.names(hit.doc, name):
                 if self.named_nowhere(name):

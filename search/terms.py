@@ -20,11 +20,12 @@ from vietnamese.normalize import Analyzed, analyze, fold, fold_token, index_syll
 from search.lexicon import ABBREVIATIONS
 from search.query import Query
 
-# Folded question phrases, longest first; `may` (mấy) is left out because it folds together with `máy`, and
-# `luc nao` (lúc nào) because `phụ lục nào` folds to it. `nội dung gì`, `nhiệm vụ gì`: an answer states the
-# content or the duty without naming it so.
+# Folded question phrases, longest first (`bao lâu`: how long; `ở đâu`: where); `may` (mấy) is left out because
+# it folds together with `máy`, and `luc nao` (lúc nào) because `phụ lục nào` folds to it. `nội dung gì`,
+# `nhiệm vụ gì`: an answer states the content or the duty without naming it so.
 QUESTION_PHRASES = (
-    ("nhu", "the", "nao"), ("the", "nao"), ("ra", "sao"), ("bao", "nhieu"), ("bao", "gio"), ("khi", "nao"),
+    ("nhu", "the", "nao"), ("the", "nao"), ("nhu", "nao"), ("ra", "sao"), ("bao", "nhieu"), ("bao", "gio"),
+    ("bao", "lau"), ("o", "dau"), ("khi", "nao"),
     ("noi", "dung", "gi"), ("nhiem", "vu", "gi"), ("lam", "gi"), ("la", "gi"), ("nhung", "gi"), ("nao",),
     ("gi",), ("ai",), ("khong",),
 )

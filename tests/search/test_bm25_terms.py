@@ -57,6 +57,11 @@ def test_filters_narrow_the_bm25_search(bm25):
     assert set(_found(bm25, "kế hoạch", Filters(province="Lạng Sơn"))) == {0, 1}
 
 
+def test_question_words_are_not_what_an_answer_must_contain(bm25):
+    terms = query_terms(parse_query("Phạt tù từ bao lâu? Lưu trữ ở đâu, như nào?"), bm25.searcher())
+    assert {"phat", "tu", "luu", "tru"} <= set(terms.folded) and not {"bao", "lau", "dau", "nao"} & set(terms.folded)
+
+
 def test_rare_words_weigh_more_in_a_passages_coverage(bm25):
     terms = query_terms(parse_query("Sở Tài chính bố trí kinh phí"), bm25.searcher())
     assert terms.folded["tai"] > terms.folded["so"]  # `sở` is in three passages, `tài` in one

@@ -61,6 +61,11 @@ def test_a_question_for_the_agency_is_answered_with_the_agency(engine):
     assert result.doc.startswith("003") and result.short.startswith("Sở Giáo dục và Đào tạo")
 
 
+def test_a_question_about_a_document_no_plan_bears_or_cites_is_not_answered(engine):
+    result = answer(engine, "Kế hoạch số 112-KH/TU của Tỉnh ủy Quảng Ninh về đổi mới giáo dục được ban hành ngày nào?")
+    assert result.short is None and "không văn bản nào mang số hoặc nhắc đến 112-KH/TU" in result.reason
+
+
 def test_an_english_question_is_answered_in_the_documents_words(engine):
     result = answer(engine, "Which law must the education units follow when they spend state budget money?")
     assert result.short and "Luật Ngân sách" in result.short and result.confidence >= load_answer_model().threshold
@@ -71,6 +76,11 @@ def test_an_english_question_is_answered_in_the_documents_words(engine):
     ("Cơ quan nào giúp Chính phủ quản lý việc sử dụng mật mã để bảo vệ bí mật công tác?", "hop-dong__4",
      "Ban Cơ yếu Chính phủ"),
     ("nguoi lao dong chua thanh nien duoc nghi hang nam bao nhieu ngay", "hop-dong__5", "14 ngày làm việc"),
+    # the agency whose duties the article's title lists names the answer
+    ("Bộ nào hướng dẫn, kiểm tra việc thực hiện chế độ tiền lương đối với công chức?", "hop-dong__7", "Bộ Nội vụ"),
+    # the penalty of the clause whose case the question names, not of the article's first clause
+    ("Vi phạm quy định về an toàn lao động có tổ chức thì bị phạt tù từ bao lâu đến bao lâu?", "hop-dong__8",
+     "từ 03 năm đến 07 năm"),
 ])
 def test_a_legal_article_question_is_answered_from_its_article(articles_engine, question, article, gold):
     result = answer(articles_engine, question)
