@@ -13,7 +13,8 @@ from vietnamese.sentences import sentence_spans
 TARGET_SYLLABLES = 180
 MAX_SYLLABLES = 250
 OVERLAP_SYLLABLES = 40
-CHUNKER_VERSION = 4  # 4: recipients lists without their first dash, OCR-merged signers, sibling headings told apart
+CHUNKER_VERSION = 5  # 4: recipients lists without their first dash, OCR-merged signers, sibling headings told apart;
+# 5: a clause opening with `Ban hành`, `Trường hợp`, `Báo cáo` … is not an agency's duty heading
 
 
 @dataclass

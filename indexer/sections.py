@@ -37,10 +37,13 @@ _HEADING_PATTERNS: list[tuple[float, re.Pattern[str]]] = [
     (7, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+(?![a-zđà-ỹ])\S")),
     (8, re.compile(r"^[a-zđ]\)\s+\S")),
 ]
-# A heading that names the agency its text assigns duties to (`3. Sở Tài chính`, `Ban Tuyên giáo Huyện ủy …`).
-AGENCY_HEADING = re.compile(r"^(?:Các\s+)?(?:Sở|Phòng|Ban|Bộ|Ủy ban|Uỷ ban|UBND|HĐND|Văn phòng|Công an|Bộ Chỉ huy|"
-                            r"Đài|Báo|Liên đoàn|Hội|Tỉnh đoàn|Thành đoàn|Huyện đoàn|Mặt trận|Trường|Trung tâm|"
-                            r"Đảng ủy|Đảng uỷ|Huyện ủy|Tỉnh ủy|Thành ủy|sở|phòng|cơ quan)\b")
+# A heading that names the agency its text assigns duties to (`3. Sở Tài chính`, `Ban Tuyên giáo Huyện ủy …`);
+# not the words an agency's name opens a clause with (`Ban hành …`, `Trường hợp …`, `Báo cáo …`, `Phòng ngừa …`).
+AGENCY_HEADING = re.compile(r"^(?:Các\s+)?(?:Sở(?! hữu)|Phòng(?! (?:ngừa|chống|tránh|học))|Ban(?! hành)|"
+                            r"Bộ(?! (?:luật|phận|máy|tiêu chí|hồ sơ))|Ủy ban|Uỷ ban|UBND|HĐND|Văn phòng|Công an|"
+                            r"Bộ Chỉ huy|Đài|Báo(?! cáo)|Liên đoàn|Hội(?! (?:nghị|thảo|thi|nhập|giảng|diễn))|Tỉnh đoàn|"
+                            r"Thành đoàn|Huyện đoàn|Mặt trận|Trường(?! hợp)|Trung tâm|Đảng ủy|Đảng uỷ|Huyện ủy|Tỉnh ủy|"
+                            r"Thành ủy|sở(?! hữu)|phòng(?! (?:ngừa|chống|tránh|học))|cơ quan)\b")
 _ALL_CAPS_RANK = 2.5
 _CLAUSE_RANK = 5  # `1.`, `2.`: the clauses of an article
 _BARE_MARKER = re.compile(r"^(?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục|PHỤ LỤC|Phụ lục)(?:\s+(?:[IVXLC]+|\d{1,2}[a-z]?|"

@@ -37,7 +37,7 @@ from functools import lru_cache
 import numpy as np
 
 from vietnamese.normalize import Analyzed, analyze, code_token, fold
-from indexer.sections import AGENCY_HEADING, split_marker
+from indexer.sections import AGENCY_HEADING, SECTION_SEPARATOR, split_marker
 from indexer.targets import Target
 from vietnamese.sentences import sentence_spans
 from search.cite import citation_of_parts
@@ -314,7 +314,8 @@ def candidates(engine: SearchEngine, query: Query, asked: Question, checker: Che
     for rank, hit in enumerate(hits, start=1):
         passage = _Passage(engine, checker, terms, hit, rank)
         passage.features["question_terms"] = question_terms
-        spans = [(a, b, kind, lead, None) for a, b, kind, lead in _spans(hit.text)]
+        heading_lead = _heading_lead(hit, checker)
+        spans = [(a, b, kind, lead, None) for a, b, kind, lead in _spans(hit.text, heading_lead)]
         if asked.focus is Focus.QUANTITY:
             spans += [(a, b, "target", "", target) for a, b, target in checker.targets_in(hit)]
         sentences = []
@@ -374,15 +375,16 @@ class _Passage:
                 "lead_in": float(text.rstrip().endswith(":")), "words": math.log1p(len(text.split()))}
 
 
-def _spans(text: str) -> list[tuple[int, int, str, str]]:
+def _spans(text: str, heading_lead: str = "") -> list[tuple[int, int, str, str]]:
     """(start, end, kind, lead) of each sentence; each list item under a lead-in that ends with `:`, read
     with its lead-in (`Phạm tội thuộc một trong các trường hợp sau đây, thì bị phạt tù từ 02 năm đến 05
-    năm: a) Dẫn đến nạn nhân tự sát;`); each paragraph of several sentences; and the whole passage when it
-    has several paragraphs, as long as the last two fit a short answer."""
+    năm: a) Dẫn đến nạn nhân tự sát;`), `heading_lead` being that of the items the passage opens with;
+    each paragraph of several sentences; and the whole passage when it has several paragraphs, as long as
+    the last two fit a short answer."""
     sentences = sentence_spans(text)
     out = [(a, b, "sentence", "") for a, b in sentences]
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-    lead, items = "", None  # the lead-in, and the kind of marker its items have
+    lead, items = heading_lead, None  # the lead-in, and the kind of marker its items have
     for a, b in lines:
         line = text[a:b].strip()
         marker = _marker_kind(line)
@@ -398,6 +400,21 @@ def _spans(text: str) -> list[tuple[int, int, str, str]]:
     if len(lines) > 1 and len(text.split()) <= MAX_ANSWER_WORDS:
         out.append((lines[0][0], lines[-1][1], "passage", ""))
     return out
+
+
+def _heading_lead(hit: Hit, checker: Checker) -> str:
+    """The lead-in of the list items a passage opens with when a chunk boundary left it in the heading path:
+    the deepest heading with another kind of marker (`2. Phạm tội thuộc một trong các trường hợp sau đây,
+    thì bị phạt tù từ 02 năm đến 05 năm` above `b) Đối với chỉ huy …`), read whole from the document when
+    it writes it as a lead-in, with a colon (an agency's name above its duties is not one)."""
+    kind = _marker_kind(hit.text.lstrip().split("\n", 1)[0])
+    if kind is None:
+        return ""
+    for heading in reversed(hit.section.split(SECTION_SEPARATOR) if hit.section else []):
+        if _marker_kind(heading.strip()) != kind:
+            lead = checker.lead_in(hit.doc, heading)
+            return lead if len(lead.split()) <= MAX_ANSWER_WORDS else ""
+    return ""
 
 
 def _marker_kind(line: str) -> str | None:

@@ -120,6 +120,7 @@ class Checker:
         self.index = index
         self.question = question
         self._texts: dict[str, str] = {}
+        self._raw: dict[str, str] = {}
         self._heads: dict[str, str] = {}
         self._targets: dict[str, list[Target]] = {}
         self._nowhere: dict[str, bool] = {}
@@ -134,6 +135,16 @@ class Checker:
         if doc not in self._texts:
             self._read(doc)
         return self._texts[doc]
+
+    def lead_in(self, doc: str, heading: str) -> str:
+        """The whole line that `heading` (cut with `…` when long) opens in the document, when the line is a
+        lead-in to a list, ending with a colon; else empty."""
+        if doc not in self._raw:
+            self._read(doc)
+        text, start = self._raw[doc], heading.removesuffix("…").strip()
+        at = text.find(start) if start else -1
+        line = text[at:text.find("\n", at) if text.find("\n", at) >= 0 else len(text)].strip() if at >= 0 else ""
+        return line if line.endswith(":") else ""
 
     def named_nowhere(self, name: str) -> bool:
         """Whether no indexed document names `name` (`Cao Bằng`, not the `nâng cao bằng …` of a sentence):
@@ -182,6 +193,7 @@ class Checker:
         facts = " ".join(v for v in (meta.printed("title"), meta.number, meta.printed("issuer"), meta.place,
                                      meta.province, meta.printed("locality")) if v)
         text = stored.text if stored else ""
+        self._raw[doc] = text
         self._texts[doc] = _flat(f"{facts} {text}")
         self._heads[doc] = f"{facts} {text[:HEAD_CHARS]}"
 

@@ -126,3 +126,16 @@ def test_a_scrap_of_an_ocr_table_is_not_a_heading():
     sections = build_sections([Paragraph("PHỤ LỤC 2", None, None), Paragraph("[2209| 3 | 9% |3 | % [| TL TL. |.", None, None),
                                Paragraph("Tiểu học Hoàng Thanh 10 302", None, None)])
     assert [s.heading for s in sections] == ["PHỤ LỤC 2"]
+
+
+def test_a_clause_that_opens_with_ban_hanh_or_truong_hop_is_text_not_an_agencys_duties(tmp_path):
+    """`Ban` and `Trường` open agencies' names (`Ban Tuyên giáo`, `Trường THPT …`), not `Ban hành …` or
+    `Trường hợp …`: such a long clause of one sentence is the article's text."""
+    path = tmp_path / "trach-nhiem.txt"
+    path.write_text("Trách nhiệm của Bộ Quốc phòng\n\n"
+                    "1. Ban hành hoặc trình cơ quan nhà nước có thẩm quyền ban hành và hướng dẫn thi hành văn bản quy "
+                    "phạm pháp luật về an ninh mạng trong phạm vi quản lý của bộ, ngành mình.\n\n"
+                    "2. Trường hợp phát hiện nguy cơ đe dọa an ninh mạng thì phối hợp với các bộ, ngành có liên quan "
+                    "để xử lý kịp thời theo thẩm quyền được giao.\n\n"
+                    "3. Báo cáo Chính phủ kết quả thực hiện hằng năm.\n", encoding="utf-8")
+    assert [s.path_text for s in parse_file(path, path.name).sections] == [""]
