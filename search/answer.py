@@ -322,7 +322,8 @@ def candidates(engine: SearchEngine, query: Query, asked: Question, checker: Che
         for position, (a, b, kind, lead, target) in enumerate(spans):
             text = f"{lead} {hit.text[a:b].strip()}" if lead else hit.text[a:b].strip()
             features = passage.evidence(asked, checker, hit, a, b, text)
-            features.update(position=math.log1p(position), target=float(kind == "target"),
+            features.update(defines=float(_defines(asked.defined, hit.text[a:b])), position=math.log1p(position),
+                            target=float(kind == "target"),
                             paragraph=float(kind == "paragraph"), whole_passage=float(kind == "passage"),
                             item=float(kind == "item"))
             flags = checker.flags(text, features["agency"])
@@ -400,6 +401,14 @@ def _spans(text: str, heading_lead: str = "") -> list[tuple[int, int, str, str]]
     if len(lines) > 1 and len(text.split()) <= MAX_ANSWER_WORDS:
         out.append((lines[0][0], lines[-1][1], "passage", ""))
     return out
+
+
+def _defines(term: str | None, text: str) -> bool:
+    """Whether `text` opens by saying what the term asked about is (`Việc làm là hoạt động …`)."""
+    if not term:
+        return False
+    opening = " ".join(fold(_LIST_MARKER.sub("", text.strip(), count=1)).lower().split())
+    return re.match(rf"{re.escape(term)} (?:la|duoc hieu la)\b", opening) is not None
 
 
 def _heading_lead(hit: Hit, checker: Checker) -> str:

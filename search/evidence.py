@@ -35,7 +35,8 @@ EMBEDDED = 8  # candidates the embedding similarity is computed for (its cost gr
 SIMILARITY_WORDS = 48  # of the heading and the candidate, read by the model (its cost grows with them too)
 BASE = ("coverage", "unigram_coverage", "context_coverage", "support", "focus", "agency", "unit", "target",
         "item", "paragraph", "whole_passage", "heading_line", "position", "lead_in", "words", "first_passage", "reciprocal_rank", "heading_candidate",
-        "lexical_passage", "dense_passage", "about_document", "question_terms", "asks_coverage")
+        "lexical_passage", "dense_passage", "about_document", "question_terms", "asks_coverage",
+        "defines")
 GAPS = ("coverage", "unigram_coverage", "context_coverage", "support", "asks_coverage")  # also as a gap to the question's best candidate
 FIRST_FEATURES = BASE + tuple(f"{name}_gap" for name in GAPS) + FLAGS
 FINAL_FEATURES = FIRST_FEATURES + ("similarity", "similarity_gap")

@@ -49,12 +49,14 @@ class Question:
     document_fact: DocumentFact | None = None
     units: tuple[str, ...] = ()  # numbered parts of a document named (folded): `chuong trinh 5`, `dieu 3`
     measure: str | None = None  # what a figure asked for counts: `ngày` in `bao nhiêu ngày làm việc`
+    defined: str | None = None  # the term whose meaning is asked, folded: `viec lam` in `Việc làm là gì?`
 
     def to_json(self) -> dict:
         return {"focus": self.focus.value, "years": list(self.years) if self.years else None,
                 "places": list(self.places), "names": list(self.names), "levels": list(self.levels),
                 "codes": list(self.codes), "english": self.english, "units": list(self.units),
-                "document_fact": self.document_fact.value if self.document_fact else None, "measure": self.measure}
+                "document_fact": self.document_fact.value if self.document_fact else None, "measure": self.measure,
+                "defined": self.defined}
 
 
 _FOCUS_CUES = (  # folded; the first that matches wins
@@ -114,7 +116,23 @@ def understand(query: Query) -> Question:
         levels=tuple(levels_in(normalize_tone(query.text).lower())), codes=tuple(find_codes(asked)),
         english=query.original is not None, document_fact=fact if not find_codes(asked) or fact else None,
         units=tuple(dict.fromkeys(m.group(0) for m in UNIT.finditer(fold(query.text)))),
-        measure=_measure(query.text if query.original is not None else asked))
+        measure=_measure(query.text if query.original is not None else asked),
+        defined=_defined(without_source(query.text, query.source)))
+
+
+def _defined(text: str) -> str | None:
+    """The term a question asks the meaning of (`Định nghĩa của "Người lao động"?`, `Việc làm là gì?`,
+    `hoa lợi được hiểu như thế nào?`), folded, lower case; None for any other question."""
+    folded = " ".join(_PUNCTUATION_AROUND.sub(" ", fold(text).lower()).split())
+    match = _DEFINITION_FIRST.match(folded) or _DEFINITION_AFTER.match(folded)
+    term = match.group(1).strip() if match else ""
+    return term if 0 < len(term.split()) <= 8 else None
+
+
+_PUNCTUATION_AROUND = re.compile(r"[\"“”?,:.!]")
+_DEFINITION_FIRST = re.compile(r"^(?:dinh nghia(?: cua| ve)?|the nao la|khai niem(?: cua| ve)?) (.+?)(?: la gi| la the nao)?$")
+_DEFINITION_AFTER = re.compile(r"^(.+?) (?:la gi|duoc hieu (?:la gi|nhu the nao|the nao|nhu nao)|"
+                               r"hieu (?:la gi|nhu the nao|the nao)|co nghia la gi)$")
 
 
 def _measure(text: str) -> str | None:

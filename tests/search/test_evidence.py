@@ -81,6 +81,8 @@ def test_an_english_question_is_answered_in_the_documents_words(engine):
     # the penalty of the clause whose case the question names, not of the article's first clause
     ("Vi phạm quy định về an toàn lao động có tổ chức thì bị phạt tù từ bao lâu đến bao lâu?", "hop-dong__8",
      "từ 03 năm đến 07 năm"),
+    # a term's meaning, from the sentence that says what it is
+    ('Định nghĩa của "Thời gian thử việc"?', "hop-dong__10", "Thời gian thử việc là khoảng thời gian"),
     # a case whose clause's lead-in a chunk boundary left in the passage's heading
     ("Thải ra môi trường chất thải nguy hại có chứa chất phóng xạ vượt quy chuẩn thì bị phạt tù bao lâu?",
      "hop-dong__9", "phạt tù từ 01 năm đến 03 năm: b) Thải ra môi trường"),
