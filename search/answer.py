@@ -332,8 +332,11 @@ def candidates(engine: SearchEngine, query: Query, asked: Question, checker: Che
             sentences.append(Candidate(sentence, rank - 1, features, checker.veto(hit, text, target), flags,
                                        target, kind))
         out.append(sentences)
-    add_gaps([c.features for sentences in out for c in sentences if c.veto is None], GAPS)
-    return Candidates(hits, out, engine.dense_text(query))
+    found = Candidates(hits, out, engine.dense_text(query))
+    for candidate in found.open:
+        candidate.veto = checker.states_no_number(found.answer_text(candidate))
+    add_gaps([c.features for c in found.open], GAPS)
+    return found
 
 
 class _Passage:

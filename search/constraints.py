@@ -60,6 +60,12 @@ _TIME = re.compile(r"\b(?:19|20)\d{2}\b|\btháng\s+\w+\b|\bngày\s+\d{1,2}\b|\b\
                    r"\bquý\s+[IV\d]+|\bhằng năm\b|\bhàng năm\b|\bđịnh kỳ\b", re.IGNORECASE)
 _SURNAMES = ("Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Đoàn|Trịnh|Lương|Lâm|"
              "Mai|Tô|Hà|Tạ|Chu|Cao|Đào|Triệu|Lưu|Thái|Kiều|La|Quách|Vương|Nông|Hoàng|Lò|Lục|Vi|Tăng|Văn")
+# A question that asks for a number (folded), and numbers written in words (`năm` and `tư` are left out:
+# mostly the year's word, and `đầu tư`). The gold answers of all 88 answerable questions of the dev sets that
+# ask `bao nhiêu`, `bao lâu`, a rate or a share state a quantity (`has_quantity`) or a number in words.
+_ASKS_NUMBER = re.compile(r"\b(?:bao nhieu|bao lau|ty le|ti le|phan tram|how many|how much|how long|percent\w*)\b")
+_NUMBER_WORDS = re.compile(r"\b(?:một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|tỉ|nửa|"
+                           r"toàn bộ|tất cả)\b", re.IGNORECASE)
 _PERSON = re.compile(rf"(?<!\w)(?:{_SURNAMES})(?:\s{CAPITALIZED}){{1,3}}(?!\w)")
 _PLACE_NAME = re.compile(rf"\b(?i:tỉnh|huyện|thành phố|thị xã|quận|xã|phường)\s+{CAPITALIZED}")
 _PREAMBLE = re.compile(r"^\W*(?:Thực hiện|Triển khai|Căn cứ|Theo|V/v|Về việc)\b(?=.*(?:\d+/|\d+-[A-ZĐ]|như sau))|"
@@ -127,6 +133,7 @@ class Checker:
         self._in_passage: dict[str, list[tuple[int, int, Target]]] = {}
         text = question.text
         text = _NUMBERED.sub(" ", text)  # `UBND` in `43/KH-UBND` (`43/kh-ubnd`) names a document, not an agency
+        self._asks_number = bool(_ASKS_NUMBER.search(fold(question.asked).lower()))
         self._asks_agency = bool(_AGENCY_WORDS.search(text) if has_diacritics(text) else _AGENCY_WORDS_FOLDED.search(text))
         self._tokens = {fold_token(t) for t in index_syllables(text)} | set(other_forms)
 
@@ -236,6 +243,13 @@ class Checker:
             return "câu nêu chỉ tiêu của nhiều giai đoạn; câu trả lời là chỉ tiêu của giai đoạn được hỏi."
         if q.levels and target and target.levels and not set(q.levels) & set(target.levels):
             return f"chỉ tiêu của cấp học khác ({', '.join(target.levels)})."
+        return None
+
+    def states_no_number(self, answer: str) -> str | None:
+        """Why `answer` certainly cannot answer a question that asks how many (or how long, what share): it
+        states no quantity, in digits or in words; else None."""
+        if self._asks_number and not (has_quantity(answer) or _NUMBER_WORDS.search(answer)):
+            return "các đoạn liên quan không nêu con số được hỏi."
         return None
 
     def flags(self, sentence: str, agency_fit: float) -> dict[str, str]:

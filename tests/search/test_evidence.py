@@ -66,6 +66,11 @@ def test_a_question_about_a_document_no_plan_bears_or_cites_is_not_answered(engi
     assert result.short is None and "không văn bản nào mang số hoặc nhắc đến 112-KH/TU" in result.reason
 
 
+def test_a_question_for_a_number_is_not_answered_by_a_sentence_that_states_none(engine):
+    result = answer(engine, "Huyện ủy dành bao nhiêu tỷ đồng cho công tác truyền thông về đổi mới giáo dục?")
+    assert result.short is None and "không nêu" in result.reason
+
+
 def test_an_english_question_is_answered_in_the_documents_words(engine):
     result = answer(engine, "Which law must the education units follow when they spend state budget money?")
     assert result.short and "Luật Ngân sách" in result.short and result.confidence >= load_answer_model().threshold
