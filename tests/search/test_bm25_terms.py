@@ -26,17 +26,19 @@ PASSAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def bm25(tmp_path_factory) -> tantivy.Index:
-    path = tmp_path_factory.mktemp("bm25")
+def _bm25_index(path, passages: list[tuple[str, str]], provinces: list[str | None]) -> tantivy.Index:
     writer = Bm25Writer(path)
-    provinces = ["Lạng Sơn", "Lạng Sơn", None, "Gia Lai"]
-    for vec_id, ((text, context), province) in enumerate(zip(PASSAGES, provinces)):
+    for vec_id, ((text, context), province) in enumerate(zip(passages, provinces)):
         writer.add(vec_id, text, context, DocumentFacets.of(DocumentMeta(province=province), replaced=False))
     writer.commit()
     index = open_index(path)
     index.reload()
     return index
+
+
+@pytest.fixture(scope="module")
+def bm25(tmp_path_factory) -> tantivy.Index:
+    return _bm25_index(tmp_path_factory.mktemp("bm25"), PASSAGES, ["Lạng Sơn", "Lạng Sơn", None, "Gia Lai"])
 
 
 def _found(bm25, question: str, filters: Filters = Filters()) -> list[int]:
@@ -102,14 +104,7 @@ LAW_ARTICLES = [
 
 @pytest.fixture(scope="module")
 def laws(tmp_path_factory) -> tantivy.Index:
-    path = tmp_path_factory.mktemp("laws")
-    writer = Bm25Writer(path)
-    for vec_id, (text, context) in enumerate(LAW_ARTICLES):
-        writer.add(vec_id, text, context, DocumentFacets.of(DocumentMeta(), replaced=False))
-    writer.commit()
-    index = open_index(path)
-    index.reload()
-    return index
+    return _bm25_index(tmp_path_factory.mktemp("laws"), LAW_ARTICLES, [None] * len(LAW_ARTICLES))
 
 
 def test_the_law_a_question_names_is_which_document_to_read_not_what_to_find_in_it(laws):
