@@ -10,6 +10,9 @@ from vietnamese.normalize import Analyzed, analyze, clean_display, fold, has_dia
 MAX_QUERY_CHARS = 500  # a longer question is shortened to this before it is searched
 MAX_INPUT_CHARS = 5000  # a longer input is refused before any work, on every route
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# A document code typed in lower case, as a question typed fast without diacritics has it (`01-kl/tw`,
+# `1373/qd-ttg`): read in upper case, as codes are written, so that it is known as a code.
+_LOWER_CASE_CODE = re.compile(r"(?<![\w/-])\d{1,5}(?:/\d{2,4})?[/-][a-zđ]+(?:[/&.-][a-zđ]+)*(?![\w/-])")
 # A law the question names as its source (`Theo Điều 34, Bộ luật dân sự 2015,`, `Luật An ninh mạng 2018`),
 # matched folded: which document to read, not what to find in it. Its year is the law's, not a period asked.
 _NAMED_LAW = re.compile(r"\b(?:(?:theo|trong|cua|tai) )?(?:dieu \d+[a-z]?,? (?:cua |trong )?)?"
@@ -95,6 +98,7 @@ def query_details(query: Query) -> list[str]:
 
 def parse_query(raw: str) -> Query:
     text = " ".join(clean_display(_SURROGATE.sub("\ufffd", (raw or "")[:MAX_INPUT_CHARS])).split())
+    text = _LOWER_CASE_CODE.sub(lambda m: m.group(0).upper(), text)
     truncated = len(text) > MAX_QUERY_CHARS
     if truncated:
         text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]

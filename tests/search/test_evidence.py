@@ -8,6 +8,7 @@ from search.answer import answer
 from search.code_questions import asks_implementing_plan
 from search.evidence import FINAL_FEATURES, FIRST_FEATURES, load_answer_model
 from search.logistic import fit, fit_ranker
+from search.query import parse_query
 from search.question import Focus, Question
 from vietnamese.normalize import find_codes
 
@@ -47,6 +48,13 @@ def test_the_date_of_a_document_a_plan_cites_is_the_date_the_plan_gives_it(engin
     result = answer(engine, "Kết luận 01-KL/TW của Bộ Chính trị được ban hành ngày nào?")
     assert result.doc.startswith("003") and result.short.startswith("Ngày 18/05/2021")
     assert "01-KL/TW" in result.short and "43/KH-UBND" in result.citation
+
+
+def test_a_code_typed_in_lower_case_is_still_a_code(engine):
+    assert parse_query("ket luan 01-kl/tw ban hanh ngay nao, giai doan 2021-2025").text == \
+        "ket luan 01-KL/TW ban hanh ngay nao, giai doan 2021-2025"
+    result = answer(engine, "ket luan 01-kl/tw cua bo chinh tri ban hanh ngay nao")
+    assert result.short.startswith("Ngày 18/05/2021") and "43/KH-UBND" in result.citation
 
 
 def test_the_plan_that_implements_a_code_is_answered_with_its_number(engine):
