@@ -2,7 +2,7 @@
 `../shared/samples-legal/` (which mention education topics in passing), then the dev topics and
 bench/topic_phrases.jsonl asked; a listed legal text is never relevant to them.
 
-    python bench/topic_distractors.py [--backend int8] [--index-dir DIR]
+    python bench/topic_distractors.py [--backend torch] [--index-dir DIR]
 
 The documents are copied into a temporary folder (the legal texts stay outside the repository). Prints,
 per topic file, recall@5, precision and MAP, and per topic the legal texts listed."""
@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer.build import build_index  # noqa: E402
-from runtime.settings import PROJECT_ROOT, load_settings  # noqa: E402
+from runtime.settings import DEFAULT_BACKEND, EMBED_BACKENDS, PROJECT_ROOT, load_settings  # noqa: E402
 from search.engine import SearchEngine  # noqa: E402
 from search.evaluate import evaluate, load_queries  # noqa: E402
 
@@ -28,7 +28,7 @@ TOPIC_FILES = (SHARED / "eval" / "dev_topics.jsonl", PROJECT_ROOT / "bench" / "t
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=("torch", "int8"), default="torch")
+    parser.add_argument("--backend", choices=EMBED_BACKENDS, default=DEFAULT_BACKEND)
     parser.add_argument("--index-dir", type=Path, help="keep the index here (built if missing) to ask again")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:

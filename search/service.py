@@ -40,12 +40,12 @@ from search.marking import marked_words
 from indexer.facets import Filters
 from search.query import MAX_INPUT_CHARS, MAX_QUERY_CHARS, InputTooLong, Query, bounded_input
 from search.spreadsheet import write_csv
-from search.topics import PlanMatch, TopicResult, plans_for_topic, topic_csv
+from search.topics import BY_MEANING, PlanMatch, TopicResult, plans_for_topic, topic_csv
 
 __all__ = [
     "FAILED", "LEVELS", "LOW_COVERAGE", "MAX_INPUT_CHARS", "MAX_QUERY_CHARS", "SEARCHABLE", "SIDECAR_SUFFIX",
     "SUPPORTED_SUFFIXES", "Cluster", "build_on_ray",
-    "Answer", "AnswerSentence", "BuildReport", "Exported", "FileStatus", "Chain", "Coverage", "DocumentMeta", "Facets", "Filters", "Hit",
+    "BY_MEANING", "Answer", "AnswerSentence", "BuildReport", "Exported", "FileStatus", "Chain", "Coverage", "DocumentMeta", "Facets", "Filters", "Hit",
     "IndexLocked", "IndexStatus", "IndexUnusable", "IndexWriteFailed", "InputTooLong", "LineageResult",
     "ModelUnavailable", "PlanLineage", "PlanMatch", "SearchService", "StoredDocument", "StoredSection",
     "SupportingPassage", "TargetFilters", "TargetRow", "TopicResult", "bounded_input", "build_index",

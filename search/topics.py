@@ -7,31 +7,36 @@ A passage matches when
 - for a descriptive topic of LONG_TOPIC content words or more, which no single passage is expected to
   repeat, it covers WORDS_MATCH of the topic's words in any order (and the plan's BEST passages do on
   average).
-A plan addresses the topic when a meaningful share of it matches: a section whose heading carries the topic,
-SEVERAL passages that carry its wording, or a SHARE of its passages. (A national text on labour or health
-shares many of a descriptive topic's words, `phát triển`, `cán bộ`, `quản lý`, in a few of its hundred
-passages; a plan about the topic has them in a third of its own.) Footnotes (`Chú thích`) and the quoted
-titles of the documents a passage cites (`Quyết định số 522/QĐ-TTg ... phê duyệt Đề án "Giáo dục hướng
-nghiệp ..."`) are not evidence that a plan addresses a topic. Two tiers, both listed: the plans that
-address the topic, ranked; below them, `mentions`, the plans that only mention it (fewer matches, a
-footnote or a citation, or a best passage with MENTION_MATCH of the wording), each with its sentence. Plans are ranked by a graded score:
+A plan addresses the topic when one of its own passages carries the topic's wording, when a section's
+heading carries it, or, for a descriptive topic, when a SHARE of its passages match; or when the fitted
+meaning model (`search/topic_model.json`, fitted by bench/fit_topics.py on judged topic sets) finds it
+close in meaning: its passages' similarity to the topic next to the wording they share, so that
+`đào tạo lại giáo viên` finds the plans that write `bồi dưỡng nhà giáo`. Footnotes (`Chú thích`) and the
+quoted titles of the documents a passage cites (`Quyết định số 522/QĐ-TTg ... phê duyệt Đề án "Giáo dục
+hướng nghiệp ..."`) are not evidence that a plan addresses a topic. Two tiers, both listed: the plans that
+address the topic, ranked; below them, `mentions`, the plans that only mention it (a footnote, a citation,
+a passage with MENTION_MATCH of the wording), each with its sentence. Plans are ranked by a graded score:
 the strength of the best match times how broad the matching is (a heading, or BROAD sections, is full
-breadth). The constants are set with `edusearch eval` on the dev topic file, on bench/topic_phrases.jsonl
-and on the dev plans with the legal texts as distractors (README, "Retrieval quality"). A topic that names
+breadth); a plan found by meaning alone scores its probability times NARROW. A topic that names
 a document code also lists every plan that bears or cites it, with how.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from indexer.sections import SECTION_SEPARATOR
 from vietnamese.normalize import analyze, find_codes
 from vietnamese.sentences import sentence_spans
 from search.cite import display_date, document_label
 from search.lineage import CodeReference, references
+from search.logistic import LogisticModel
+from runtime.profiles import profile_for
 from search.engine import Hit, SearchEngine
 from search.spreadsheet import csv_text
 from indexer.facets import Filters
@@ -44,6 +49,8 @@ PHRASE_MATCH = 0.8
 WORDS_MATCH = 0.5
 MENTION_MATCH = 0.5
 ADDRESSES, MENTIONS = "addresses", "mentions"
+BY_WORDING, BY_MEANING, BY_CODE = "wording", "meaning", "code"  # how a plan in the first tier was found
+MODEL_FILE = Path(__file__).with_name("topic_model.json")
 NEAR_TOP = 0.03  # a passage this close to the topic's most similar passage (cosine) is near the top
 TOPIC_FEATURES = ("phrase", "words_mean", "worded", "share", "in_heading", "similarity", "similarity_gap", "near",
                   "near_share")
@@ -52,7 +59,6 @@ _QUOTED = re.compile(r"[\"“][^\"”“]{3,400}[\"”]")
 CITATION_REACH = 160  # characters before a quoted title within which a document code makes it a citation
 LONG_TOPIC = 7
 BROAD = 3  # matching sections for full breadth
-SEVERAL = 2  # matching passages for a plan to address the topic (one is a mention)
 SHARE = 0.3  # of a plan's passages
 NARROW = 0.5  # the score of a single match, as a share of its strength
 
@@ -73,6 +79,7 @@ class PlanMatch:
     sentences: list[tuple[int, int]] = field(default_factory=list)  # the best matching sentence of each
     references: list[str] = field(default_factory=list)  # "thực hiện 51-KL/TW", when the topic names a code
     tier: str = ADDRESSES  # or MENTIONS
+    found_by: str = BY_WORDING  # BY_MEANING, BY_CODE
 
     @property
     def relevance(self) -> str:
@@ -88,6 +95,7 @@ class PlanMatch:
                 "issuer": self.issuer, "date": self.date, "province": self.province,
                 "locality": self.locality, "score": self.score,
                 "matching_sections": self.matching_sections, "references": self.references, "tier": self.tier,
+                "found_by": self.found_by,
                 "evidence": [{"citation": h.citation, "section": h.section, "text": h.text,
                               "sentence": self.evidence_sentence(n)} for n, h in enumerate(self.evidence)]}
 
@@ -104,6 +112,40 @@ class TopicResult:
     def to_json(self) -> dict:
         return {"topic": self.topic, "read_as": self.read_as, "notes": self.notes, "details": self.details,
                 "plans": [p.to_json() for p in self.plans], "mentions": [p.to_json() for p in self.mentions]}
+
+
+@dataclass(frozen=True)
+class TopicModel:
+    """Whether a plan addresses a topic by meaning: a logistic model over TOPIC_FEATURES and its threshold,
+    fitted by bench/fit_topics.py with the similarities of `embedding_model`."""
+
+    model: LogisticModel
+    threshold: float
+    embedding_model: str
+    fitted_on: dict = field(default_factory=dict)  # the topic sets, how many topics, the held-out figures
+
+    def probability(self, features: dict[str, float]) -> float:
+        return float(self.model.probabilities(self.model.rows([features]))[0])
+
+    def to_json(self) -> dict:
+        return {"threshold": self.threshold, "embedding_model": self.embedding_model, "fitted_on": self.fitted_on,
+                "model": self.model.to_json()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "TopicModel":
+        return cls(LogisticModel.from_json(data["model"]), float(data["threshold"]), data["embedding_model"],
+                   data.get("fitted_on", {}))
+
+
+@lru_cache(maxsize=4)
+def load_topic_model(path: Path = MODEL_FILE) -> TopicModel | None:
+    return TopicModel.from_json(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
+
+
+def topic_model_for(model: str) -> TopicModel | None:
+    """The fitted meaning model, where it weighs similarities of an embedding model of this model's profile."""
+    fitted = load_topic_model()
+    return fitted if fitted and profile_for(fitted.embedding_model) == profile_for(model) else None
 
 
 @dataclass
@@ -166,7 +208,7 @@ def _described(engine: SearchEngine, doc: str, scored: list[_Scored], terms: Que
     in_heading = any(terms.coverage_of(analyze(s.hit.section)) >= PHRASE_MATCH for s in matches)
     worded = sum(1 for s in matches if s.phrase >= PHRASE_MATCH)
     passages = engine.index.chunk_counts[doc]
-    by_wording = bool(matches) and (in_heading or worded >= SEVERAL or len(matches) >= SHARE * passages)
+    by_wording = worded > 0 or (bool(matches) and (in_heading or len(matches) >= SHARE * passages))
     best_similarity = max(s.similarity for s in scored)
     near = sum(1 for s in scored if s.similarity >= top - NEAR_TOP)
     features = {"phrase": max(s.phrase for s in scored),
@@ -185,6 +227,7 @@ def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters
     found = topic_evidence(engine, query, filters)
     terms = found.terms
     cited = _references_by_doc(engine, find_codes(query.text), filters)
+    meaning = topic_model_for(engine.settings.model)
     plans, mentions = [], []
     for plan in found.plans:
         doc, scored, matches = plan.doc, plan.scored, plan.matches
@@ -192,17 +235,23 @@ def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters
         strength = max(phrase, words_mean) if found.descriptive else phrase
         sections = {s.hit.section for s in matches}
         breadth = 1.0 if plan.in_heading else min(1.0, len(sections) / BROAD)
+        probability = meaning.probability(plan.features) if meaning else 0.0
         if plan.addresses_by_wording or doc in cited:
             score = strength * (NARROW + (1 - NARROW) * breadth)
             evidence = [s.hit for s in matches[:BEST]]
             plans.append(_plan(engine, doc, score, len(sections), evidence, _sentences(terms, evidence),
-                               cited.get(doc, [])))
+                               cited.get(doc, []), found_by=BY_WORDING if matches else BY_CODE))
+        elif meaning and probability >= meaning.threshold:
+            evidence = [s.hit for s in sorted(scored, key=lambda s: -s.similarity) if own_words(s.hit)][:BEST]
+            plans.append(_plan(engine, doc, probability * NARROW, len(sections), evidence,
+                               _sentences(terms, evidence), [], found_by=BY_MEANING))
         elif matches or max(s.cited for s in scored) >= MENTION_MATCH:
             best = matches[:1] or sorted(scored, key=lambda s: -s.cited)[:1]
             mentions.append(_plan(engine, doc, max(s.cited for s in scored) * NARROW, len(sections),
-                                  [s.hit for s in best], _sentences(terms, [s.hit for s in best]), [], MENTIONS))
+                                  [s.hit for s in best], _sentences(terms, [s.hit for s in best]), [],
+                                  tier=MENTIONS))
     for doc in cited.keys() - {p.doc for p in plans}:
-        plans.append(_plan(engine, doc, 0.0, 0, [], [], cited[doc]))
+        plans.append(_plan(engine, doc, 0.0, 0, [], [], cited[doc], found_by=BY_CODE))
     plans.sort(key=lambda p: (not p.references, -p.score, -p.matching_sections))
     mentions.sort(key=lambda p: -p.score)
     return TopicResult(topic, plans, mentions, notes, query_details(query), query.meaning_text)
@@ -225,13 +274,15 @@ def _sentences(terms: QueryTerms, hits: list[Hit]) -> list[tuple[int, int]]:
 
 
 def _plan(engine: SearchEngine, doc: str, score: float, matching_sections: int, evidence: list[Hit],
-          sentences: list[tuple[int, int]], refs: list[CodeReference], tier: str = ADDRESSES) -> PlanMatch:
+          sentences: list[tuple[int, int]], refs: list[CodeReference], tier: str = ADDRESSES,
+          found_by: str = BY_WORDING) -> PlanMatch:
     meta = engine.index.documents[doc].meta
     return PlanMatch(doc=doc, label=document_label(meta), title=meta.title, number=meta.number,
                      issuer=meta.issuer_short or meta.issuer, date=meta.date, province=meta.province,
                      locality=meta.locality,
                      score=round(score, 4), matching_sections=matching_sections, evidence=evidence,
-                     sentences=sentences, references=[f"{r.relation} {r.target}" for r in refs], tier=tier)
+                     sentences=sentences, references=[f"{r.relation} {r.target}" for r in refs], tier=tier,
+                     found_by=found_by)
 
 
 def _references_by_doc(engine: SearchEngine, codes: list[str], filters: Filters) -> dict[str, list[CodeReference]]:
@@ -244,7 +295,8 @@ def _references_by_doc(engine: SearchEngine, codes: list[str], filters: Filters)
 
 
 TIER_NAMES = {ADDRESSES: "Đề cập chủ đề", MENTIONS: "Chỉ nhắc đến"}
-CSV_COLUMNS = ["Mức độ", "Văn bản", "Số hiệu", "Cơ quan ban hành", "Ngày", "Tỉnh/thành", "Huyện/thành phố/xã", "Mức liên quan", "Số mục nói về chủ đề",
+FOUND_BY_NAMES = {BY_WORDING: "theo từ ngữ", BY_MEANING: "theo nghĩa", BY_CODE: "theo số hiệu"}
+CSV_COLUMNS = ["Mức độ", "Tìm thấy", "Văn bản", "Số hiệu", "Cơ quan ban hành", "Ngày", "Tỉnh/thành", "Huyện/thành phố/xã", "Mức liên quan", "Số mục nói về chủ đề",
                "Thực hiện hay nhắc đến", *(f"{column} {n}" for n in range(1, BEST + 1)
                                           for column in ("Trích dẫn", "Câu phù hợp", "Đoạn")), "Tệp"]
 
@@ -258,7 +310,7 @@ def topic_csv(result: TopicResult) -> str:
         for i in range(BEST):
             hit = plan.evidence[i] if i < len(plan.evidence) else None
             evidence += [hit.citation, plan.evidence_sentence(i), hit.text] if hit else ["", "", ""]
-        rows.append([TIER_NAMES[plan.tier], plan.title or plan.label, plan.number or "", plan.issuer or "",
+        rows.append([TIER_NAMES[plan.tier], FOUND_BY_NAMES[plan.found_by], plan.title or plan.label, plan.number or "", plan.issuer or "",
                      display_date(plan.date), plan.province or "", plan.locality or "", plan.relevance,
                      plan.matching_sections, "; ".join(plan.references), *evidence, plan.doc])
     return csv_text(CSV_COLUMNS, rows)

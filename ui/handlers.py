@@ -15,6 +15,7 @@ from search.service import (MAX_QUERY_CHARS, FileStatus, Filters, IndexLocked, I
                             shorten, targets_csv, topic_csv)
 from ui import admin
 from ui.downloads import CSV_FILES
+from ui.text import sections_text
 from ui.views import (UploadOutcome, answer_html, library_cards_html, lineage_html, login_html, message_html,
                       metadata_html, plan_evidence_html, reader_html, references_text, removal_question_html,
                       stage_html, target_cards_html, target_sentence_html, topic_cards_html, topic_mentions_html,
@@ -166,7 +167,7 @@ class Views:
         plan's evidence, every plan's evidence."""
         filters = filters_from(province, doc_type, year, period, current)
         result = self.state.service.topics(bounded(topic), filters)
-        rows = [[n, p.label, p.issuer or "", display_date(p.date), p.relevance, p.matching_sections,
+        rows = [[n, p.label, p.issuer or "", display_date(p.date), p.relevance, sections_text(p),
                  references_text(p), shorten(p.evidence_sentence(0), 200) if p.evidence else ""]
                 for n, p in enumerate(result.plans, 1)]
         evidence_pages = [plan_evidence_html(p, result.read_as) for p in result.plans]

@@ -6,7 +6,8 @@ import io
 import re
 import textwrap
 
-from search.service import Answer, LineageResult, SupportingPassage, TargetRow, TopicResult, display_date
+from search.service import (BY_MEANING, Answer, LineageResult, PlanMatch, SupportingPassage, TargetRow, TopicResult,
+                            display_date)
 
 MARK_OPEN, MARK_CLOSE = "»", "«"
 PASSAGE_CHARS = 700
@@ -64,6 +65,14 @@ def answer_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def sections_text(plan: PlanMatch) -> str:
+    """`4 mục nói về chủ đề này`; for a plan found by meaning, that it speaks of the topic in other words;
+    nothing for a plan found only by the code it bears or cites."""
+    if plan.found_by == BY_MEANING:
+        return "gần nghĩa với chủ đề, dùng từ ngữ khác"
+    return f"{plan.matching_sections} mục nói về chủ đề này" if plan.matching_sections else ""
+
+
 def topics_text(result: TopicResult) -> str:
     lines = [*result.notes, *result.details]
     if not result.plans:
@@ -73,7 +82,7 @@ def topics_text(result: TopicResult) -> str:
         lines.append(f"{len(result.plans)} văn bản đề cập chủ đề “{result.topic}”:")
     for rank, plan in enumerate(result.plans, 1):
         refs = f" [{'; '.join(plan.references)}]" if plan.references else ""
-        sections = f"  ({plan.matching_sections} mục nói về chủ đề này)" if plan.matching_sections else ""
+        sections = f"  ({sections_text(plan)})" if sections_text(plan) else ""
         lines.append(f"{rank}. {plan.label}{refs}{sections}")
         for n, hit in enumerate(plan.evidence):
             lines.append(f"   - {hit.citation}: {_clip(' '.join(plan.evidence_sentence(n).split()), 200)}")

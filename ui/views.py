@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from search.service import (Answer, AnswerSentence, Chain, Coverage, DocumentMeta, Hit, PlanLineage, PlanMatch,
                             StoredDocument, StoredSection, SupportingPassage, TargetRow, TopicResult, display_date,
                             marked_words)
+from ui.text import sections_text
 
 
 def esc(text: object) -> str:
@@ -152,11 +153,6 @@ def references_text(plan: PlanMatch) -> str:
     """`thực hiện 51-KL/TW ngày 30/05/2019; chính là văn bản 43/KH-UBND`: how the plan relates to the codes
     the topic names."""
     return "; ".join(plan.references)
-
-
-def sections_text(plan: PlanMatch) -> str:
-    """`4 mục nói về chủ đề này`, or nothing for a plan found only by the code it bears or cites."""
-    return f"{plan.matching_sections} mục nói về chủ đề này" if plan.matching_sections else ""
 
 
 def plan_evidence_html(plan: PlanMatch, topic: str) -> str:

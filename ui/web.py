@@ -28,7 +28,7 @@ EXAMPLES = [
     "51-KL/TW",
 ]
 TOPIC_EXAMPLES = ["phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục", "chuyển đổi số", "xã hội học tập"]
-TOPIC_COLUMNS = ["#", "Văn bản", "Cơ quan ban hành", "Ngày", "Mức liên quan", "Số mục nói về chủ đề",
+TOPIC_COLUMNS = ["#", "Văn bản", "Cơ quan ban hành", "Ngày", "Mức liên quan", "Mục nói về chủ đề",
                  "Thực hiện hay nhắc đến", "Câu phù hợp nhất"]
 TARGET_COLUMNS = ["Văn bản", "Tỉnh/thành", "Chỉ tiêu", "Cấp học", "So sánh", "Giá trị", "Đơn vị", "Giai đoạn"]
 # Gradio keeps per-session state in memory, and every API call is a new session: its default capacity of

@@ -64,7 +64,7 @@ def test_topics_writes_a_csv_with_a_byte_order_mark(sample_settings, tmp_path, c
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Mức độ,Văn bản,Số hiệu,Cơ quan ban hành") and len(lines) >= 2
+    assert lines[0].startswith("Mức độ,Tìm thấy,Văn bản,Số hiệu,Cơ quan ban hành") and len(lines) >= 2
 
 
 def test_model_says_whether_the_model_reads_vietnamese_and_how_to_change_it(capsys):

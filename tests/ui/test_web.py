@@ -120,7 +120,7 @@ def test_the_topic_table_downloads_as_csv_and_opens_a_plans_evidence(app_url, tm
         raw = open(download.value.path(), "rb").read()
         assert raw.startswith(b"\xef\xbb\xbf")
         text = raw.decode("utf-8-sig")
-        assert text.startswith("Mức độ,Văn bản,Số hiệu,Cơ quan ban hành") and "43/KH-UBND" in text
+        assert text.startswith("Mức độ,Tìm thấy,Văn bản,Số hiệu,Cơ quan ban hành") and "43/KH-UBND" in text
         page.locator("#topic-table").get_by_text("Tăng cường sự lãnh đạo của Đảng").first.click()
         page.locator("#evidence h3", has_text="Tăng cường sự lãnh đạo").wait_for(timeout=10_000)
         page.screenshot(path=str(screenshot_target(tmp_path, "topic-tab.png")), full_page=True)
