@@ -242,7 +242,7 @@ def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters
             plans.append(_plan(engine, doc, score, len(sections), evidence, _sentences(terms, evidence),
                                cited.get(doc, []), found_by=BY_WORDING if matches else BY_CODE))
         elif meaning and probability >= meaning.threshold:
-            evidence = [s.hit for s in sorted(scored, key=lambda s: -s.similarity) if own_words(s.hit)][:BEST]
+            evidence = [s.hit for s in scored if own_words(s.hit)][:BEST]  # those that share most of its words
             plans.append(_plan(engine, doc, probability * NARROW, len(sections), evidence,
                                _sentences(terms, evidence), [], found_by=BY_MEANING))
         elif matches or max(s.cited for s in scored) >= MENTION_MATCH:
