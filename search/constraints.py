@@ -66,6 +66,11 @@ _SURNAMES = ("Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bù
 _ASKS_NUMBER = re.compile(r"\b(?:bao nhieu|bao lau|ty le|ti le|phan tram|how many|how much|how long|percent\w*)\b")
 _NUMBER_WORDS = re.compile(r"\b(?:một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|tỉ|nửa|"
                            r"toàn bộ|tất cả)\b", re.IGNORECASE)
+_ASKS_DURATION = re.compile(r"\b(?:bao lau|(?:bao nhieu|may) (?:nam|thang|ngay|tuan|gio)|how long|"
+                            r"how many (?:years|months|days|weeks|hours))\b")
+_DURATION = re.compile(r"(?:\d[\d.,]*|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|nửa))\s*"
+                       r"(?:năm|tháng|ngày|tuần|giờ|phút)\b|\b(?:chung thân|vô thời hạn|không thời hạn|suốt đời)\b",
+                       re.IGNORECASE)
 _PERSON = re.compile(rf"(?<!\w)(?:{_SURNAMES})(?:\s{CAPITALIZED}){{1,3}}(?!\w)")
 _PLACE_NAME = re.compile(rf"\b(?i:tỉnh|huyện|thành phố|thị xã|quận|xã|phường)\s+{CAPITALIZED}")
 _PREAMBLE = re.compile(r"^\W*(?:Thực hiện|Triển khai|Căn cứ|Theo|V/v|Về việc)\b(?=.*(?:\d+/|\d+-[A-ZĐ]|như sau))|"
@@ -134,6 +139,7 @@ class Checker:
         text = question.text
         text = _NUMBERED.sub(" ", text)  # `UBND` in `43/KH-UBND` (`43/kh-ubnd`) names a document, not an agency
         self._asks_number = bool(_ASKS_NUMBER.search(fold(question.asked).lower()))
+        self._asks_duration = bool(_ASKS_DURATION.search(fold(question.asked).lower()))
         self._asks_agency = bool(_AGENCY_WORDS.search(text) if has_diacritics(text) else _AGENCY_WORDS_FOLDED.search(text))
         self._tokens = {fold_token(t) for t in index_syllables(text)} | set(other_forms)
 
@@ -247,9 +253,11 @@ class Checker:
 
     def states_no_number(self, answer: str) -> str | None:
         """Why `answer` certainly cannot answer a question that asks how many (or how long, what share): it
-        states no quantity, in digits or in words; else None."""
+        states no quantity, in digits or in words; or, asked how long, no length of time; else None."""
         if self._asks_number and not (has_quantity(answer) or _NUMBER_WORDS.search(answer)):
             return "các đoạn liên quan không nêu con số được hỏi."
+        if self._asks_duration and not _DURATION.search(answer):
+            return "các đoạn liên quan không nêu khoảng thời gian được hỏi."
         return None
 
     def flags(self, sentence: str, agency_fit: float) -> dict[str, str]:

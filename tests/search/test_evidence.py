@@ -79,6 +79,20 @@ def test_a_question_for_a_number_is_not_answered_by_a_sentence_that_states_none(
     assert result.short is None and "không nêu" in result.reason
 
 
+@pytest.mark.parametrize(("question", "penalty"), [
+    ("Xuất khẩu trái phép chất thải nguy hại qua biên giới với khối lượng từ 500 kilôgam đến dưới 1.000 kilôgam "
+     "thì bị phạt tù bao lâu?", "phạt tù từ 01 năm đến 03 năm"),
+    ("Chôn, lấp chất thải nguy hại trái pháp luật có khối lượng từ 3.000 kilôgam đến dưới 5.000 kilôgam thì bị "
+     "phạt tù bao lâu?", "phạt tù từ 03 năm đến 05 năm"),
+])
+def test_a_question_for_how_long_is_not_answered_by_a_sentence_that_states_no_length_of_time(
+        articles_engine, question, penalty):
+    """The clause's item repeats the case asked (`… từ 500 kilôgam …`, a quantity) but not the penalty, which
+    its lead-in states: the answer is the lead-in with the item."""
+    result = answer(articles_engine, question)
+    assert result.doc.endswith("hop-dong__9.txt") and penalty in result.short, result.short
+
+
 def test_an_english_question_is_answered_in_the_documents_words(engine):
     result = answer(engine, "Which law must the education units follow when they spend state budget money?")
     assert result.short and "Luật Ngân sách" in result.short and result.confidence >= load_answer_model().threshold
