@@ -65,6 +65,7 @@ MIN_MARK_SCORE = 0.25  # and at least this likely
 DOCUMENT_SHARE = 0.3  # a question whose words are mostly in a document's title and opening is about it
 TOPIC_PLANS = 3  # plans named in the short answer to `which plans address …`; the topic view lists them all
 MAX_ANSWER_WORDS = 120  # a clause is widened to its whole sentence up to this length
+DEFINED_ELSEWHERE = "câu này không nói thuật ngữ được hỏi là gì; một câu khác nói điều đó."
 _MARKER_AHEAD = re.compile(r"[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\))[ \t]+")
 _ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+\d+")
 _DUTIES = re.compile(r"^(?:(?:Điều|ĐIỀU)\s+\d+\.\s*)?(?:Trách nhiệm|Nhiệm vụ|Quyền hạn|Chức năng)(?:[ ,]+(?:và|quyền hạn|"
@@ -335,6 +336,9 @@ def candidates(engine: SearchEngine, query: Query, asked: Question, checker: Che
     found = Candidates(hits, out, engine.dense_text(query))
     for candidate in found.open:
         candidate.veto = checker.states_no_number(found.answer_text(candidate))
+    if any(c.features["defines"] for c in found.open):  # asked what a term is, and a passage says it
+        for candidate in found.open:
+            candidate.veto = candidate.veto if candidate.features["defines"] else DEFINED_ELSEWHERE
     add_gaps([c.features for c in found.open], GAPS)
     return found
 

@@ -124,11 +124,14 @@ def _defined(text: str) -> str | None:
     """The term a question asks the meaning of (`Định nghĩa của "Người lao động"?`, `Việc làm là gì?`,
     `hoa lợi được hiểu như thế nào?`), folded, lower case; None for any other question."""
     folded = " ".join(_PUNCTUATION_AROUND.sub(" ", fold(text).lower()).split())
-    match = _DEFINITION_FIRST.match(folded) or _DEFINITION_AFTER.match(folded)
+    named = _DEFINITION_FIRST.match(folded)  # `Định nghĩa của …` names a term of any length
+    match = named or _DEFINITION_AFTER.match(folded)
     term = match.group(1).strip() if match else ""
-    return term if 0 < len(term.split()) <= 8 else None
+    return term if 0 < len(term.split()) <= (NAMED_TERM_WORDS if named else TERM_WORDS) else None
 
 
+TERM_WORDS = 8  # a longer subject before `là gì` is a question's whole clause, not a term
+NAMED_TERM_WORDS = 16
 _PUNCTUATION_AROUND = re.compile(r"[\"“”?,:.!]")
 _DEFINITION_FIRST = re.compile(r"^(?:dinh nghia(?: cua| ve)?|the nao la|khai niem(?: cua| ve)?) (.+?)(?: la gi| la the nao)?$")
 _DEFINITION_AFTER = re.compile(r"^(.+?) (?:la gi|duoc hieu (?:la gi|nhu the nao|the nao|nhu nao)|"

@@ -50,7 +50,7 @@ def engine(sample_settings, embedder):
 
 @pytest.fixture(scope="session")
 def articles_engine(tmp_path_factory, embedder):
-    """Six law articles written for the tests, one per file, each titled by its first line."""
+    """Law articles written for the tests, one per file, each titled by its first line."""
     from search.engine import SearchEngine
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("articles-index"))

@@ -110,6 +110,9 @@ def test_an_english_question_is_answered_in_the_documents_words(engine):
      "từ 03 năm đến 07 năm"),
     # a term's meaning, from the sentence that says what it is
     ('Định nghĩa của "Thời gian thử việc"?', "hop-dong__10", "Thời gian thử việc là khoảng thời gian"),
+    # a long-named term: the sentence that says what it is, not another that names it whole
+    ('Định nghĩa của "Người lao động làm việc theo hợp đồng khoán việc ngắn hạn tại hộ gia đình"?', "hop-dong__10",
+     "tại hộ gia đình là người làm một công việc nhất định"),
     # a case whose clause's lead-in a chunk boundary left in the passage's heading
     ("Thải ra môi trường chất thải nguy hại có chứa chất phóng xạ vượt quy chuẩn thì bị phạt tù bao lâu?",
      "hop-dong__9", "phạt tù từ 01 năm đến 03 năm: b) Thải ra môi trường"),
