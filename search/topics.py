@@ -238,20 +238,18 @@ def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters
         probability = meaning.probability(plan.features) if meaning else 0.0
         if plan.addresses_by_wording or doc in cited:
             score = strength * (NARROW + (1 - NARROW) * breadth)
-            evidence = [s.hit for s in matches[:BEST]]
-            plans.append(_plan(engine, doc, score, len(sections), evidence, _sentences(terms, evidence),
+            plans.append(_plan(engine, doc, score, len(sections), [s.hit for s in matches], terms,
                                cited.get(doc, []), found_by=BY_WORDING if matches else BY_CODE))
         elif meaning and probability >= meaning.threshold:
-            evidence = [s.hit for s in scored if own_words(s.hit)][:BEST]  # those that share most of its words
-            plans.append(_plan(engine, doc, probability * NARROW, len(sections), evidence,
-                               _sentences(terms, evidence), [], found_by=BY_MEANING))
+            near = [s.hit for s in scored if own_words(s.hit)]  # those that share most of its words first
+            plans.append(_plan(engine, doc, probability * NARROW, len({h.section for h in near[:BEST]}), near,
+                               terms, [], found_by=BY_MEANING))
         elif matches or max(s.cited for s in scored) >= MENTION_MATCH:
             best = matches[:1] or sorted(scored, key=lambda s: -s.cited)[:1]
             mentions.append(_plan(engine, doc, max(s.cited for s in scored) * NARROW, len(sections),
-                                  [s.hit for s in best], _sentences(terms, [s.hit for s in best]), [],
-                                  tier=MENTIONS))
+                                  [s.hit for s in best], terms, [], tier=MENTIONS))
     for doc in cited.keys() - {p.doc for p in plans}:
-        plans.append(_plan(engine, doc, 0.0, 0, [], [], cited[doc], found_by=BY_CODE))
+        plans.append(_plan(engine, doc, 0.0, 0, [], terms, cited[doc], found_by=BY_CODE))
     plans.sort(key=lambda p: (not p.references, -p.score, -p.matching_sections))
     mentions.sort(key=lambda p: -p.score)
     return TopicResult(topic, plans, mentions, notes, query_details(query), query.meaning_text)
@@ -266,17 +264,29 @@ def own_words(hit: Hit) -> str:
                        else m.group(0), hit.text)
 
 
-def _sentences(terms: QueryTerms, hits: list[Hit]) -> list[tuple[int, int]]:
-    """In each passage, the sentence that carries most of the topic."""
-    return [max(sentence_spans(hit.text) or [(0, len(hit.text))],
-                key=lambda span: terms.coverage_of(analyze(hit.text[span[0]:span[1]])))
-            for hit in hits]
+def _evidence(terms: QueryTerms, hits: list[Hit]) -> tuple[list[Hit], list[tuple[int, int]]]:
+    """Up to BEST of the passages, in order, each with its sentence that carries most of the topic; a passage
+    whose sentence an earlier one already shows (overlapping passages of one section) is left out."""
+    evidence, sentences, seen = [], [], set()
+    for hit in hits:
+        start, end = max(sentence_spans(hit.text) or [(0, len(hit.text))],
+                         key=lambda span: terms.coverage_of(analyze(hit.text[span[0]:span[1]])))
+        sentence = " ".join(hit.text[start:end].split())
+        if sentence in seen:
+            continue
+        seen.add(sentence)
+        evidence.append(hit)
+        sentences.append((start, end))
+        if len(evidence) == BEST:
+            break
+    return evidence, sentences
 
 
-def _plan(engine: SearchEngine, doc: str, score: float, matching_sections: int, evidence: list[Hit],
-          sentences: list[tuple[int, int]], refs: list[CodeReference], tier: str = ADDRESSES,
+def _plan(engine: SearchEngine, doc: str, score: float, matching_sections: int, hits: list[Hit],
+          terms: QueryTerms, refs: list[CodeReference], tier: str = ADDRESSES,
           found_by: str = BY_WORDING) -> PlanMatch:
     meta = engine.index.documents[doc].meta
+    evidence, sentences = _evidence(terms, hits)
     return PlanMatch(doc=doc, label=document_label(meta), title=meta.title, number=meta.number,
                      issuer=meta.issuer_short or meta.issuer, date=meta.date, province=meta.province,
                      locality=meta.locality,

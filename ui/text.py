@@ -66,10 +66,10 @@ def answer_text(answer: Answer) -> str:
 
 
 def sections_text(plan: PlanMatch) -> str:
-    """`4 mục nói về chủ đề này`; for a plan found by meaning, that it speaks of the topic in other words;
-    nothing for a plan found only by the code it bears or cites."""
+    """`4 mục nói về chủ đề này`; for a plan found by meaning, its sections close to the topic and that none
+    carries the topic's whole wording; nothing for a plan found only by the code it bears or cites."""
     if plan.found_by == BY_MEANING:
-        return "gần nghĩa với chủ đề, dùng từ ngữ khác"
+        return f"{plan.matching_sections} mục gần nghĩa với chủ đề (không mục nào dùng nguyên cụm từ này)"
     return f"{plan.matching_sections} mục nói về chủ đề này" if plan.matching_sections else ""
 
 

@@ -45,6 +45,7 @@ def test_evidence_is_the_matching_sentence_of_matching_passages(engine):
     plan = plans_for_topic(engine, "học sinh dân tộc nội trú, bán trú").plans[0]
     sentences = [plan.evidence_sentence(n) for n in range(len(plan.evidence))]
     assert all("nội trú" in sentence for sentence in sentences)
+    assert len(set(sentences)) == len(sentences)  # overlapping passages do not show one sentence twice
     assert all(len(sentence) < len(hit.text) for sentence, hit in zip(sentences, plan.evidence))
 
 
@@ -108,8 +109,8 @@ def test_a_topic_worded_otherwise_than_the_plans_finds_them_by_meaning(engine):
     """No plan writes `đào tạo lại giáo viên`; 003 writes of `đào tạo, bồi dưỡng` teachers and managers."""
     result = plans_for_topic(engine, "đào tạo lại giáo viên")
     by_meaning = [p for p in result.plans if p.found_by == "meaning"]
-    assert by_meaning and all(p.evidence and p.matching_sections == 0 for p in by_meaning)
-    assert sections_text(by_meaning[0]) == "gần nghĩa với chủ đề, dùng từ ngữ khác"
+    assert by_meaning and all(p.evidence and p.matching_sections >= 1 for p in by_meaning)
+    assert sections_text(by_meaning[0]).endswith("mục gần nghĩa với chủ đề (không mục nào dùng nguyên cụm từ này)")
     assert all(p.score < min((q.score for q in result.plans if q.found_by == "wording"), default=1.0)
                for p in by_meaning)
 
