@@ -10,8 +10,9 @@ A passage matches when
 A plan addresses the topic when one of its own passages carries the topic's wording, when a section's
 heading carries it, or, for a descriptive topic, when a SHARE of its passages match; or when the fitted
 meaning model (`search/topic_model.json`, fitted by bench/fit_topics.py on judged topic sets) finds it
-close in meaning: its passages' similarity to the topic next to the wording they share, so that
-`đào tạo lại giáo viên` finds the plans that write `bồi dưỡng nhà giáo`. Footnotes (`Chú thích`) and the
+close in meaning: its passages' similarity to the topic next to the wording they share, so that a plan
+worded otherwise than the topic (`đào tạo, bồi dưỡng giáo viên` for `đào tạo lại giáo viên`) can be listed
+too. Footnotes (`Chú thích`) and the
 quoted titles of the documents a passage cites (`Quyết định số 522/QĐ-TTg ... phê duyệt Đề án "Giáo dục
 hướng nghiệp ..."`) are not evidence that a plan addresses a topic. Two tiers, both listed: the plans that
 address the topic, ranked; below them, `mentions`, the plans that only mention it (a footnote, a citation,
@@ -116,8 +117,8 @@ class TopicResult:
 
 @dataclass(frozen=True)
 class TopicModel:
-    """Whether a plan addresses a topic by meaning: a logistic model over TOPIC_FEATURES and its threshold,
-    fitted by bench/fit_topics.py with the similarities of `embedding_model`."""
+    """Whether a plan addresses a topic by meaning: a logistic model over some of TOPIC_FEATURES (it names
+    which) and its threshold, fitted by bench/fit_topics.py with the similarities of `embedding_model`."""
 
     model: LogisticModel
     threshold: float
