@@ -266,12 +266,16 @@ def own_words(hit: Hit) -> str:
 
 
 def _evidence(terms: QueryTerms, hits: list[Hit]) -> tuple[list[Hit], list[tuple[int, int]]]:
-    """Up to BEST of the passages, in order, each with its sentence that carries most of the topic; a passage
-    whose sentence an earlier one already shows (overlapping passages of one section) is left out."""
+    """Up to BEST of the passages, those whose own sentence carries most of the topic first (a passage matched
+    through its section's heading shows a sentence that may not), each with that sentence; a passage whose
+    sentence an earlier one already shows (overlapping passages of one section) is left out."""
+    best = []
+    for order, hit in enumerate(hits):
+        coverage, start, end = max((terms.coverage_of(analyze(hit.text[a:b])), a, b)
+                                   for a, b in sentence_spans(hit.text) or [(0, len(hit.text))])
+        best.append((-coverage, order, hit, (start, end)))
     evidence, sentences, seen = [], [], set()
-    for hit in hits:
-        start, end = max(sentence_spans(hit.text) or [(0, len(hit.text))],
-                         key=lambda span: terms.coverage_of(analyze(hit.text[span[0]:span[1]])))
+    for _, _, hit, (start, end) in sorted(best, key=lambda b: b[:2]):
         sentence = " ".join(hit.text[start:end].split())
         if sentence in seen:
             continue

@@ -162,6 +162,13 @@ def test_an_english_topic_lists_what_its_vietnamese_counterpart_lists(engine):
         assert set(prefixes(vietnamese) + mentioned(vietnamese)) <= set(prefixes(english) + mentioned(english))
 
 
+def test_the_first_evidence_is_the_sentence_that_carries_the_topic_not_one_under_its_heading(engine):
+    """003's section `4. Thực hiện hiệu quả công tác phân luồng học sinh sau trung học cơ sở …` matches through
+    its heading in every passage; the passage that opens with the heading is shown first."""
+    lang_son = next(p for p in plans_for_topic(engine, "phân luồng học sinh sau THCS").plans if p.doc.startswith("003"))
+    assert "phân luồng học sinh sau trung học cơ sở" in lang_son.evidence_sentence(0)
+
+
 def test_an_abbreviated_topic_finds_the_plans_that_spell_it_out(engine):
     result = plans_for_topic(engine, "phân luồng học sinh sau THCS")
     assert sorted(prefixes(result)) == ["001", "002", "003"]
