@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -185,7 +185,7 @@ class TopicEvidence:
 
 
 def topic_evidence(engine: SearchEngine, query: Query, filters: Filters = Filters()) -> TopicEvidence:
-    terms = query_terms(query, engine.index.bm25.searcher()).folded_only()  # which plans, not which spelling
+    terms = query_terms(listed_terms(query), engine.index.bm25.searcher()).folded_only()  # plans, not spellings
     words = terms.unigrams()
     descriptive = len(words.folded) >= LONG_TOPIC
     ranked = engine.rank(query, filters, candidates=CANDIDATES)
@@ -218,6 +218,18 @@ def _described(engine: SearchEngine, doc: str, scored: list[_Scored], terms: Que
                 "similarity": best_similarity, "similarity_gap": best_similarity - top, "near": math.log1p(near),
                 "near_share": near / passages}
     return _Plan(doc, scored, matches, in_heading, by_wording, features)
+
+
+def listed_terms(query: Query) -> Query:
+    """An English topic as the list of terms it is: its translation with each glossary term set apart, so that
+    no word pair is looked for across two terms whose English order Vietnamese does not keep (`career guidance
+    in schools`: `hướng nghiệp, trường học`, not the pair `nghiệp trường`)."""
+    terms = sorted({vietnamese for _, vietnamese in query.glossary_terms}, key=len, reverse=True)
+    if not terms:
+        return query
+    text = re.sub("|".join(map(re.escape, terms)), lambda m: f", {m.group(0)},", query.text)
+    text = re.sub(r"\s*,\s*(và\s*,\s*)?(?:,\s*)*", lambda m: " và " if m.group(1) else ", ", text)
+    return replace(query, text=text.strip(" ,"))
 
 
 def plans_for_topic(engine: SearchEngine, topic: str, filters: Filters = Filters()) -> TopicResult:

@@ -8,7 +8,8 @@ import pytest
 
 from search.evaluate import evaluate, load_queries
 from indexer.facets import Filters
-from search.topics import CSV_COLUMNS, TopicModel, load_topic_model, plans_for_topic, topic_csv, topic_model_for
+from search.topics import (CSV_COLUMNS, TopicModel, listed_terms, load_topic_model, plans_for_topic, topic_csv,
+                           topic_model_for)
 from tests.conftest import REPO, SHARED
 from ui.text import sections_text
 
@@ -167,6 +168,15 @@ def test_the_first_evidence_is_the_sentence_that_carries_the_topic_not_one_under
     its heading in every passage; the passage that opens with the heading is shown first."""
     lang_son = next(p for p in plans_for_topic(engine, "phân luồng học sinh sau THCS").plans if p.doc.startswith("003"))
     assert "phân luồng học sinh sau trung học cơ sở" in lang_son.evidence_sentence(0)
+
+
+def test_an_english_topic_is_a_list_of_terms_whose_order_vietnamese_need_not_keep(engine):
+    """`in schools` adds `trường học`; no plan writes the pair `hướng nghiệp trường học`, 003 writes both terms."""
+    assert listed_terms(engine.parse("career guidance in schools")).text == "hướng nghiệp, trường học"
+    assert listed_terms(engine.parse("career guidance and student streaming")).text == \
+        "hướng nghiệp và phân luồng học sinh"
+    result = plans_for_topic(engine, "career guidance in schools")
+    assert any(p.doc.startswith("003") and p.found_by == "wording" for p in result.plans)
 
 
 def test_an_abbreviated_topic_finds_the_plans_that_spell_it_out(engine):
