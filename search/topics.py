@@ -190,7 +190,7 @@ def topic_evidence(engine: SearchEngine, query: Query, filters: Filters = Filter
     descriptive = len(words.folded) >= LONG_TOPIC
     ranked = engine.rank(query, filters, candidates=CANDIDATES)
     hits = engine.hits(ranked, len(ranked.fused))
-    similarities = engine.similarities(query, [v for v, _ in ranked.fused])
+    similarities = engine.similarities(_read_for_meaning(query), [v for v, _ in ranked.fused])
     by_doc: dict[str, list[_Scored]] = {}
     for hit, similarity in zip(hits, similarities):
         own = analyze(f"{hit.section} {own_words(hit)}")
@@ -200,6 +200,14 @@ def topic_evidence(engine: SearchEngine, query: Query, filters: Filters = Filter
     top = max(similarities, default=0.0)
     return TopicEvidence(query, terms, descriptive,
                          [_described(engine, doc, scored, terms, descriptive, top) for doc, scored in by_doc.items()])
+
+
+def _read_for_meaning(query: Query) -> Query:
+    """The topic as its passages' similarity is measured: an English topic the glossary put wholly into
+    Vietnamese in its translation (the model's cosines across the two languages are lower and flatter, and
+    the meaning model was fitted mostly on Vietnamese topics); one with words the glossary does not know, as
+    typed."""
+    return replace(query, original=None) if query.original and not query.untranslated else query
 
 
 def _described(engine: SearchEngine, doc: str, scored: list[_Scored], terms: QueryTerms, descriptive: bool,
