@@ -335,7 +335,7 @@ def candidates(engine: SearchEngine, query: Query, asked: Question, checker: Che
         out.append(sentences)
     found = Candidates(hits, out, engine.dense_text(query))
     for candidate in found.open:
-        candidate.veto = checker.states_no_number(found.answer_text(candidate))
+        candidate.veto = checker.lacks_what_is_asked(found.answer_text(candidate), hits[candidate.passage].section)
     if any(c.features["defines"] for c in found.open):  # asked what a term is, and a passage says it
         for candidate in found.open:
             candidate.veto = candidate.veto if candidate.features["defines"] else DEFINED_ELSEWHERE

@@ -61,11 +61,11 @@ _TIME = re.compile(r"\b(?:19|20)\d{2}\b|\btháng\s+\w+\b|\bngày\s+\d{1,2}\b|\b\
 _SURNAMES = ("Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Đoàn|Trịnh|Lương|Lâm|"
              "Mai|Tô|Hà|Tạ|Chu|Cao|Đào|Triệu|Lưu|Thái|Kiều|La|Quách|Vương|Nông|Hoàng|Lò|Lục|Vi|Tăng|Văn")
 # A question that asks for a number (folded), and numbers written in words (`năm` and `tư` are left out:
-# mostly the year's word, and `đầu tư`). The gold answers of all 88 answerable questions of the dev sets that
+# mostly the year's word, and `đầu tư`; `tỷ lệ` is a ratio and `một số` is "some", neither a number). The gold answers of all 88 answerable questions of the dev sets that
 # ask `bao nhiêu`, `bao lâu`, a rate or a share state a quantity (`has_quantity`) or a number in words.
 _ASKS_NUMBER = re.compile(r"\b(?:bao nhieu|bao lau|ty le|ti le|phan tram|how many|how much|how long|percent\w*)\b")
-_NUMBER_WORDS = re.compile(r"\b(?:một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|tỉ|nửa|"
-                           r"toàn bộ|tất cả)\b", re.IGNORECASE)
+_NUMBER_WORDS = re.compile(r"\b(?:một(?! số\b)|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|"
+                           r"(?:tỷ|tỉ)(?! lệ\b)|nửa|toàn bộ|tất cả)\b", re.IGNORECASE)
 _ASKS_DURATION = re.compile(r"\b(?:bao lau|(?:bao nhieu|may) (?:nam|thang|ngay|tuan|gio)|how long|"
                             r"how many (?:years|months|days|weeks|hours))\b")
 _DURATION = re.compile(r"(?:\d[\d.,]*|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|nửa))\s*"
@@ -73,12 +73,23 @@ _DURATION = re.compile(r"(?:\d[\d.,]*|\b(?:một|hai|ba|bốn|năm|sáu|bảy|t�
                        re.IGNORECASE)
 _PERSON = re.compile(rf"(?<!\w)(?:{_SURNAMES})(?:\s{CAPITALIZED}){{1,3}}(?!\w)")
 _PLACE_NAME = re.compile(rf"\b(?i:tỉnh|huyện|thành phố|thị xã|quận|xã|phường)\s+{CAPITALIZED}")
+# A place of the level a question asks for (`huyện nào`, `which province`): `thành phố` names a province or a
+# district, so it answers both.
+_ASKED_LEVEL = re.compile(r"\b(tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran) nao\b|"
+                          r"\b(?:which|what) (province|city|district|town|commune|ward)\b")
+_LEVEL_UNITS = {"province": "tỉnh|thành phố", "district": "huyện|quận|thị xã|thành phố",
+                "commune": "xã|phường|thị trấn"}
+_LEVEL_OF = {"tinh": "province", "province": "province", "huyen": "district", "quan": "district",
+             "thi xa": "district", "district": "district", "town": "district", "xa": "commune",
+             "phuong": "commune", "thi tran": "commune", "commune": "commune", "ward": "commune"}
 _PREAMBLE = re.compile(r"^\W*(?:Thực hiện|Triển khai|Căn cứ|Theo|V/v|Về việc)\b(?=.*(?:\d+/|\d+-[A-ZĐ]|như sau))|"
                        r"như sau\s*:\s*$", re.IGNORECASE | re.DOTALL)
 _DONE = re.compile(r"\b(?:da|did|was|were|has|have|achieved|completed)\b")  # folded: `đã hoàn thành`, `what did`
 _YEAR_IN_TEXT = re.compile(r"\bnăm(?: học)?\s+((?:19|20)\d\d)(?:\s*-\s*((?:19|20)\d\d))?\b", re.IGNORECASE)
 _DATE_TEXT = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\b\d{1,2}\s+tháng\s+[\wà-ỹ ]{2,9}?\s+\d{4}\b|"
                         r"\b\d{1,2}/\d{1,2}/\d{4}\b", re.IGNORECASE)
+NO_FIGURE = "các đoạn liên quan không nêu con số được hỏi."
+NO_PLACE = "các đoạn liên quan không nêu tên địa phương được hỏi."
 _HEAD = 1500  # characters of a document searched for its date line
 HEAD_CHARS = 300  # characters of a document's opening that count as the context of all its passages
 
@@ -106,6 +117,15 @@ def counts_in(text: str, measure: str) -> bool:
     if unit == "phan tram" and _PERCENT.search(text):
         return True
     return re.search(rf"\d[\d.,]*\s*{re.escape(unit)}\b", fold(text)) is not None
+
+
+def _asked_place(question: str) -> re.Pattern:
+    """A place name of the level the (folded) question asks for; any place when it names no level."""
+    match = _ASKED_LEVEL.search(question)
+    level = _LEVEL_OF.get(match.group(1) or match.group(2)) if match else None
+    if level is None:
+        return _PLACE_NAME
+    return re.compile(rf"\b(?i:{_LEVEL_UNITS[level]})\s+{CAPITALIZED}")
 
 
 def has_quantity(text: str) -> bool:
@@ -140,6 +160,7 @@ class Checker:
         text = _NUMBERED.sub(" ", text)  # `UBND` in `43/KH-UBND` (`43/kh-ubnd`) names a document, not an agency
         self._asks_number = bool(_ASKS_NUMBER.search(fold(question.asked).lower()))
         self._asks_duration = bool(_ASKS_DURATION.search(fold(question.asked).lower()))
+        self._asked_place = _asked_place(fold(question.asked).lower()) if question.focus is Focus.PLACE else None
         self._asks_agency = bool(_AGENCY_WORDS.search(text) if has_diacritics(text) else _AGENCY_WORDS_FOLDED.search(text))
         self._tokens = {fold_token(t) for t in index_syllables(text)} | set(other_forms)
 
@@ -251,13 +272,16 @@ class Checker:
             return f"chỉ tiêu của cấp học khác ({', '.join(target.levels)})."
         return None
 
-    def states_no_number(self, answer: str) -> str | None:
-        """Why `answer` certainly cannot answer a question that asks how many (or how long, what share): it
-        states no quantity, in digits or in words; or, asked how long, no length of time; else None."""
+    def lacks_what_is_asked(self, answer: str, heading: str) -> str | None:
+        """Why `answer` certainly cannot answer the question, else None: asked how many (or how long, what
+        share), it states no quantity, in digits or in words; asked how long, no length of time; asked which
+        district or province, neither it nor its heading names one."""
         if self._asks_number and not (has_quantity(answer) or _NUMBER_WORDS.search(answer)):
-            return "các đoạn liên quan không nêu con số được hỏi."
+            return NO_FIGURE
         if self._asks_duration and not _DURATION.search(answer):
             return "các đoạn liên quan không nêu khoảng thời gian được hỏi."
+        if self._asked_place and not self._asked_place.search(f"{heading}\n{answer}"):
+            return NO_PLACE
         return None
 
     def flags(self, sentence: str, agency_fit: float) -> dict[str, str]:
@@ -269,13 +293,13 @@ class Checker:
             ("blank_form", len(_BLANK.findall(sentence)) >= BLANKS_OF_A_FORM,
              "dòng của một mẫu để trống (…), không phải câu trả lời."),
             ("no_figure", q.focus is Focus.QUANTITY and not has_quantity(sentence),
-             "các đoạn liên quan không nêu con số được hỏi."),
+             NO_FIGURE),
             ("no_measure", q.focus is Focus.QUANTITY and q.measure and not counts_in(sentence, q.measure),
              f"các đoạn liên quan không nêu số {q.measure} được hỏi."),
             ("no_person", q.focus is Focus.PERSON and not _PERSON.search(sentence),
              "các đoạn liên quan không nêu tên người được hỏi."),
             ("no_place", q.focus is Focus.PLACE and not _PLACE_NAME.search(sentence),
-             "các đoạn liên quan không nêu tên địa phương được hỏi."),
+             NO_PLACE),
             ("other_agency", agency_fit < 0, "các đoạn tìm được giao nhiệm vụ cho cơ quan khác."),
         )
         return {name: reason for name, failed, reason in checks if failed}

@@ -6,6 +6,7 @@ import pytest
 
 from search.answer import answer
 from search.code_questions import asks_implementing_plan
+from search.constraints import NO_PLACE
 from search.evidence import FINAL_FEATURES, FIRST_FEATURES, load_answer_model
 from search.logistic import fit, fit_ranker
 from search.query import parse_query
@@ -77,6 +78,23 @@ def test_a_question_about_a_document_no_plan_bears_or_cites_is_not_answered(engi
 def test_a_question_for_a_number_is_not_answered_by_a_sentence_that_states_none(engine):
     result = answer(engine, "Huyện ủy dành bao nhiêu tỷ đồng cho công tác truyền thông về đổi mới giáo dục?")
     assert result.short is None and "không nêu" in result.reason
+
+
+def test_a_ratio_is_not_the_amount_of_money_asked_for(engine):
+    """`theo tỷ lệ giữa tổng quỹ lương …` says how a budget is shared, not how many billion đồng it is."""
+    result = answer(engine, "Chi sự nghiệp giáo dục được phân bổ bao nhiêu tỷ đồng mỗi năm?")
+    assert result.short is None and "không nêu số tỷ" in result.reason, result.short
+
+
+def test_a_question_for_which_district_is_not_answered_by_a_sentence_that_names_none(engine):
+    """The district plan never names its district; a sentence naming the province does not answer either."""
+    result = answer(engine, "Ủy ban nhân dân của huyện nào xây dựng kế hoạch cụ thể để thực hiện Kết luận 51-KL/TW?")
+    assert result.short is None and result.reason.endswith(NO_PLACE), result.short
+
+
+def test_a_question_for_which_province_is_answered_by_a_sentence_that_names_it(engine):
+    result = answer(engine, "Kế hoạch phát triển giáo dục đến năm 2030 là của tỉnh nào?")
+    assert result.short and "tỉnh Lạng Sơn" in result.short
 
 
 @pytest.mark.parametrize(("question", "penalty"), [
