@@ -29,7 +29,7 @@ from indexer.targets import Target
 from search.cite import display_date, document_label
 from indexer.bm25 import SCHEMA
 from search.live_index import OpenIndex
-from search.question import CAPITALIZED, DocumentFact, Focus, Question
+from search.question import CAPITALIZED, PERCENT, DocumentFact, Focus, Question
 
 FLAGS = ("preamble", "blank_form", "no_figure", "no_measure", "no_person", "no_place", "other_agency")  # `Checker.flags`
 AGENCY_MATCH = 0.8  # share of an agency heading's name that the question must carry to be about it
@@ -114,7 +114,7 @@ def counts_in(text: str, measure: str) -> bool:
     """Does the text give a number counted in `measure`: `08 ngày làm việc` for `ngày`, `52,19%` for
     `phần trăm`? Compared without diacritics."""
     unit = fold(measure)
-    if unit == "phan tram" and _PERCENT.search(text):
+    if unit == fold(PERCENT) and _PERCENT.search(text):
         return True
     return re.search(rf"\d[\d.,]*\s*{re.escape(unit)}\b", fold(text)) is not None
 
@@ -160,6 +160,8 @@ class Checker:
         text = _NUMBERED.sub(" ", text)  # `UBND` in `43/KH-UBND` (`43/kh-ubnd`) names a document, not an agency
         self._asks_number = bool(_ASKS_NUMBER.search(fold(question.asked).lower()))
         self._asks_duration = bool(_ASKS_DURATION.search(fold(question.asked).lower()))
+        self._measure_nowhere = question.measure not in (None, PERCENT) and \
+            index.bm25.searcher().doc_freq("folded", fold_token(question.measure)) == 0
         self._asked_place = _asked_place(fold(question.asked).lower()) if question.focus is Focus.PLACE else None
         self._asks_agency = bool(_AGENCY_WORDS.search(text) if has_diacritics(text) else _AGENCY_WORDS_FOLDED.search(text))
         self._tokens = {fold_token(t) for t in index_syllables(text)} | set(other_forms)
@@ -274,8 +276,10 @@ class Checker:
 
     def lacks_what_is_asked(self, answer: str, heading: str) -> str | None:
         """Why `answer` certainly cannot answer the question, else None: asked how many (or how long, what
-        share), it states no quantity, in digits or in words; asked how long, no length of time; asked which
+        share), it states no quantity, in digits or in words, or what it is counted in (`tiết`) occurs in no indexed document; asked how long, no length of time; asked which
         district or province, neither it nor its heading names one."""
+        if self._measure_nowhere:
+            return f"không văn bản nào nhắc đến “{self.question.measure}”, nên không văn bản nào nêu số {self.question.measure} được hỏi."
         if self._asks_number and not (has_quantity(answer) or _NUMBER_WORDS.search(answer)):
             return NO_FIGURE
         if self._asks_duration and not _DURATION.search(answer):

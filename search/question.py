@@ -143,9 +143,10 @@ def _measure(text: str) -> str | None:
     match = _HOW_MANY.search(normalize_tone(text).lower())
     if not match or fold(match.group(1)) in _NOT_A_MEASURE:
         return None
-    return "phần trăm" if fold(match.group(1)) == "phan" else match.group(1)
+    return PERCENT if fold(match.group(1)) == "phan" else match.group(1)
 
 
+PERCENT = "phần trăm"  # the measure of `bao nhiêu phần trăm`, written `%`
 _HOW_MANY = re.compile(r"\b(?:bao nhiêu|bao nhieu|mấy|may)\s+([^\W\d_]+)")
 _NOT_A_MEASURE = frozenset({"la", "thi", "duoc", "vay", "nhi", "a", "trong", "cua", "va", "o", "cho", "de", "khi",
                             "nam"})  # `mấy năm` counts years, but `năm` after `bao nhiêu` is mostly a date

@@ -86,6 +86,12 @@ def test_a_ratio_is_not_the_amount_of_money_asked_for(engine):
     assert result.short is None and "không nêu số tỷ" in result.reason, result.short
 
 
+def test_a_figure_counted_in_a_word_no_document_uses_is_not_answered(engine):
+    """No sample plan says `tiết` (a lesson period): none can say how many."""
+    result = answer(engine, "Mỗi trường tiểu học dạy bao nhiêu tiết Tin học một tuần?")
+    assert result.short is None and "không văn bản nào nhắc đến “tiết”" in result.reason, result.short
+
+
 def test_a_question_for_which_district_is_not_answered_by_a_sentence_that_names_none(engine):
     """The district plan never names its district; a sentence naming the province does not answer either."""
     result = answer(engine, "Ủy ban nhân dân của huyện nào xây dựng kế hoạch cụ thể để thực hiện Kết luận 51-KL/TW?")
