@@ -117,7 +117,7 @@ def query_terms(query: Query, searcher: tantivy.Searcher) -> QueryTerms:
         folded=_weighted(folded, "folded", searcher, count),
         exact={} if query.typed_without_diacritics else _weighted(exact_terms, "exact", searcher, count),
         codes={c: CODE_WEIGHT for c in query.analyzed.codes},
-        alternatives=_alternatives(query),
+        alternatives=_alternatives(query) + _padded(folded),
         unseen=frozenset(t for t in folded if "_" in t and searcher.doc_freq("folded", t) == 0),
     )
 
@@ -133,6 +133,18 @@ def _alternatives(query: Query) -> tuple[tuple[frozenset[str], frozenset[str]], 
         own, other = list(expansion.source_tokens), list(expansion.tokens)
         out.append((frozenset(with_bigrams(own)), frozenset(with_bigrams(other))))
         out += [(frozenset({own}), frozenset({other})) for own, other in expansion.neighbour_pairs(tokens)]
+    return tuple(out)
+
+
+def _padded(terms: list[str]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """For each term with a one-digit number, the term with the number written with a leading zero: law texts
+    write `02 thương binh`, `03 năm`, questions `2 thương binh`."""
+    out = []
+    for term in dict.fromkeys(terms):
+        parts = term.split("_")
+        padded = [f"0{p}" if len(p) == 1 and p.isdigit() else p for p in parts]
+        if padded != parts:
+            out.append((frozenset({term}), frozenset({"_".join(padded)})))
     return tuple(out)
 
 

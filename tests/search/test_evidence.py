@@ -117,6 +117,12 @@ def test_a_question_for_how_long_is_not_answered_by_a_sentence_that_states_no_le
     assert result.doc.endswith("hop-dong__9.txt") and penalty in result.short, result.short
 
 
+def test_a_number_typed_without_its_leading_zero_is_the_number_the_law_writes(articles_engine):
+    """The article writes `Làm chết 02 người trở lên`; the question `2 người`."""
+    result = answer(articles_engine, "Vi phạm quy định về an toàn lao động làm chết 2 người thì bị phạt tù bao lâu?")
+    assert "phạt tù từ 03 năm đến 07 năm" in result.short, result.short
+
+
 def test_an_english_question_is_answered_in_the_documents_words(engine):
     result = answer(engine, "Which law must the education units follow when they spend state budget money?")
     assert result.short and "Luật Ngân sách" in result.short and result.confidence >= load_answer_model().threshold
