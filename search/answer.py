@@ -71,6 +71,7 @@ _ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+\d+")
 _DUTIES = re.compile(r"^(?:(?:Điều|ĐIỀU)\s+\d+\.\s*)?(?:Trách nhiệm|Nhiệm vụ|Quyền hạn|Chức năng)(?:[ ,]+(?:và|quyền hạn|"
                      r"nhiệm vụ|trách nhiệm|quyền))* của (.+)$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-–•+*]|[a-zđ]\)|\d{1,2}[.)])\s+")
+_AGGRAVATED = re.compile(r"^(?:\d{1,2}\.\s+)?Phạm tội\b")
 _CLAUSE_END = re.compile(r"[.!?…][”\")]*\s")
 
 
@@ -322,7 +323,7 @@ def candidates(engine: SearchEngine, query: Query, asked: Question, checker: Che
         sentences = []
         for position, (a, b, kind, lead, target) in enumerate(spans):
             text = f"{lead} {hit.text[a:b].strip()}" if lead else hit.text[a:b].strip()
-            features = passage.evidence(asked, checker, hit, a, b, text)
+            features = passage.evidence(asked, checker, hit, a, b, _as_read(checker, hit.doc, text))
             features.update(defines=float(_defines(asked.defined, hit.text[a:b])), position=math.log1p(position),
                             target=float(kind == "target"),
                             paragraph=float(kind == "paragraph"), whole_passage=float(kind == "passage"),
@@ -416,6 +417,15 @@ def _defines(term: str | None, text: str) -> bool:
         return False
     opening = " ".join(fold(_LIST_MARKER.sub("", text.strip(), count=1)).lower().split())
     return re.match(rf"{re.escape(term)} (?:la|duoc hieu la)\b", opening) is not None
+
+
+def _as_read(checker: Checker, doc: str, text: str) -> str:
+    """A clause of a criminal-law article that opens `Phạm tội …` (an aggravated case) is read with the
+    offense the article's first clause names: it is that offense, so committed."""
+    if not _AGGRAVATED.match(text):
+        return text
+    offense = checker.offense(doc)
+    return f"{offense} {text}" if offense else text
 
 
 def _heading_lead(hit: Hit, checker: Checker) -> str:

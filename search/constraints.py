@@ -91,6 +91,7 @@ _DATE_TEXT = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\b\d
 NO_FIGURE = "các đoạn liên quan không nêu con số được hỏi."
 NO_PLACE = "các đoạn liên quan không nêu tên địa phương được hỏi."
 _HEAD = 1500  # characters of a document searched for its date line
+_FIRST_OFFENSE = re.compile(r"^\s*1\.\s+(Người nào\b[^\n]*?),?\s+thì bị\b", re.MULTILINE)
 HEAD_CHARS = 300  # characters of a document's opening that count as the context of all its passages
 
 
@@ -181,6 +182,15 @@ class Checker:
         at = text.find(start) if start else -1
         line = text[at:text.find("\n", at) if text.find("\n", at) >= 0 else len(text)].strip() if at >= 0 else ""
         return line if line.endswith(":") else ""
+
+    def offense(self, doc: str) -> str:
+        """What a criminal-law article's first clause says is the offense (`Người nào … chứa chấp việc sử
+        dụng trái phép chất ma túy`, before `thì bị phạt`), which its later clauses call `Phạm tội`; else
+        empty."""
+        if doc not in self._raw:
+            self._read(doc)
+        match = _FIRST_OFFENSE.search(self._raw[doc][:HEAD_CHARS * 4])
+        return match.group(1) if match else ""
 
     def named_nowhere(self, name: str) -> bool:
         """Whether no indexed document names `name` (`Cao Bằng`, not the `nâng cao bằng …` of a sentence):

@@ -4,7 +4,7 @@ documents the index knows only from the plans that cite them; answers on text no
 import numpy as np
 import pytest
 
-from search.answer import answer
+from search.answer import answer, answer_candidates
 from search.code_questions import asks_implementing_plan
 from search.constraints import NO_PLACE
 from search.evidence import FINAL_FEATURES, FIRST_FEATURES, load_answer_model
@@ -121,6 +121,18 @@ def test_a_number_typed_without_its_leading_zero_is_the_number_the_law_writes(ar
     """The article writes `Làm chết 02 người trở lên`; the question `2 người`."""
     result = answer(articles_engine, "Vi phạm quy định về an toàn lao động làm chết 2 người thì bị phạt tù bao lâu?")
     assert "phạt tù từ 03 năm đến 07 năm" in result.short, result.short
+
+
+def test_an_aggravated_case_is_read_as_the_offense_of_the_first_clause_so_committed(articles_engine):
+    """`2. Phạm tội thuộc một trong các trường hợp sau đây … đ) Tái phạm nguy hiểm.` is the offense of clause 1
+    committed again: read so, it carries the question's words as well as clause 1 does, and the case too."""
+    question = ("Người nào cho thuê, cho mượn phòng ở trong khu lưu trú của người lao động hoặc có bất kỳ hành vi "
+                "nào khác để người khác đánh bạc trái phép, nếu tái phạm nguy hiểm thì bị phạt như thế nào?")
+    found = answer_candidates(articles_engine, question)
+    texts = {found.answer_text(c): c for c in found.open}
+    case = next(c for text, c in texts.items() if c.kind == "item" and text.endswith("Tái phạm nguy hiểm."))
+    offense = next(c for text, c in texts.items() if c.kind == "sentence" and text.startswith("Người nào cho thuê"))
+    assert case.features["coverage"] > offense.features["coverage"]
 
 
 def test_an_english_question_is_answered_in_the_documents_words(engine):
