@@ -41,6 +41,7 @@ from search.fuse import fuse  # noqa: E402
 from search.lexical import DEFAULT_WEIGHTS, FieldWeights, lexical_search  # noqa: E402
 from search.logistic import fit_ranker  # noqa: E402
 from search.question import understand  # noqa: E402
+from search.terms import QueryTerms, query_terms  # noqa: E402
 from search.rerank import FEATURES, MODEL_FILE, SIDES, RankModel, candidates, ranked, side_scores  # noqa: E402
 from vietnamese.normalize import analyze, fold, normalize_for_index  # noqa: E402
 
@@ -204,9 +205,13 @@ DEPTH_CHECKED = 30
 def fitted(asked: Asked, model: RankModel) -> Ranking:
     """The product's ranking under `model`: sides weighed, the first passages checked (`search.rerank`)."""
     question = understand(asked.query)
-    features = candidates(asked.engine.index, question, Checker(asked.engine.index, question), asked.lexical,
-                          asked.dense, model)
+    features = candidates(asked.engine.index, question, Checker(asked.engine.index, question), _terms(asked),
+                          asked.lexical, asked.dense, model)
     return ranked(features, model)
+
+
+def _terms(asked: Asked) -> QueryTerms:
+    return query_terms(asked.query, asked.engine.index.bm25.searcher())
 
 
 def fit_model(questions: list[Asked], names: tuple[str, ...], head_by: RankModel | None) -> RankModel:
@@ -220,7 +225,7 @@ def fit_model(questions: list[Asked], names: tuple[str, ...], head_by: RankModel
         else:
             question = understand(asked.query)
             features = candidates(asked.engine.index, question, Checker(asked.engine.index, question),
-                                  asked.lexical, asked.dense, head_by)
+                                  _terms(asked), asked.lexical, asked.dense, head_by)
         if not asked.relevant & set(features):
             continue
         for vec_id, values in features.items():

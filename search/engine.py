@@ -23,6 +23,7 @@ from search.lexical import DEFAULT_WEIGHTS, FieldWeights, lexical_search
 from indexer.build import embedding_text
 from indexer.facets import Filters
 from search.query import Query, parse_query
+from search.terms import query_terms
 from vietnamese.normalize import find_codes
 from search.question import understand
 from search import rerank
@@ -151,7 +152,8 @@ class SearchEngine:
             fused = dense
         elif self.rank_model:
             question = understand(query)
-            features = rerank.candidates(self.index, question, Checker(self.index, question), lexical, dense,
+            features = rerank.candidates(self.index, question, Checker(self.index, question),
+                                         query_terms(query, self.index.bm25.searcher()), lexical, dense,
                                          self.rank_model)
             fused = rerank.ranked(features, self.rank_model)
         else:

@@ -11,6 +11,8 @@ normalized within that side's list (0 when that side did not find it). The first
 - `blank_form`: the share of the passage's lines that are lines of a blank form (`Tháng...... năm 2022`);
 - `heading_only`: the passage is nothing but a part's heading (`Chương II. HỖ TRỢ NGƯỜI LAO ĐỘNG …`), which
   repeats a question's words without saying anything about them.
+- `word_pairs`: the IDF-weighted share of the question's word pairs the passage (with its heading path)
+  carries, whatever its length: BM25 shortens a long passage's score for every word it has.
 The weights are those of a conditional logit (`search.logistic.fit_ranker`: which candidate of a question is
 a relevant one), fitted by `bench/retrieval_sweep.py --write` on part of every retrieval dev set and written
 to `rank_model.json` with the figures of the part held out. The model is used with the embedding model it
@@ -34,11 +36,12 @@ from search.constraints import Checker, blank_form_share, reads_as_text, years_o
 from search.live_index import OpenIndex
 from search.logistic import LogisticModel
 from search.question import Question
+from search.terms import QueryTerms
 
 MODEL_FILE = Path(__file__).with_name("rank_model.json")
 SIDES = ("lexical", "dense")
 CHECKS = ("period_match", "period_conflict", "name_missing", "blank_form", "heading_only")
-FEATURES = SIDES + CHECKS
+FEATURES = SIDES + CHECKS + ("word_pairs",)
 Ranking = list[tuple[int, float]]
 TEXT_DEPTH = 30  # how many of the first passages are put in that order
 _PART = re.compile(r"^(?:Chương|Phần|Mục|Phụ lục)\s+[\dIVXLC]+\.?\s*[A-ZĐ]", re.IGNORECASE)
@@ -86,10 +89,13 @@ def is_heading_only(chunk: Chunk) -> bool:
     return "\n" not in chunk.text.strip() and (bool(_PART.match(text)) or is_all_caps(text))
 
 
-def check_features(index: OpenIndex, question: Question, checker: Checker, chunk: Chunk) -> dict[str, float]:
-    """The checks of one passage (see the module's docstring)."""
+def check_features(index: OpenIndex, question: Question, checker: Checker, chunk: Chunk,
+                   pairs: QueryTerms) -> dict[str, float]:
+    """The checks of one passage and the share of the question's word `pairs` it carries (see the module's
+    docstring)."""
     out = {"blank_form": blank_form_share(chunk.text), "period_match": 0.0, "period_conflict": 0.0,
-           "name_missing": 0.0, "heading_only": float(is_heading_only(chunk))}
+           "name_missing": 0.0, "heading_only": float(is_heading_only(chunk)),
+           "word_pairs": pairs.coverage(chunk.text)}
     if question.years:
         start, end = question.years
         span = years_of(chunk.text) or years_of(chunk.section)
@@ -105,8 +111,8 @@ def check_features(index: OpenIndex, question: Question, checker: Checker, chunk
     return out
 
 
-def candidates(index: OpenIndex, question: Question, checker: Checker, lexical: Ranking, dense: Ranking,
-               model: RankModel) -> dict[int, dict[str, float]]:
+def candidates(index: OpenIndex, question: Question, checker: Checker, terms: QueryTerms, lexical: Ranking,
+               dense: Ranking, model: RankModel) -> dict[int, dict[str, float]]:
     """The features of every candidate; the checks only for the first `model.depth` by both sides' scores."""
     features = side_scores(lexical, dense)
     vec_ids = list(features)
@@ -115,8 +121,9 @@ def candidates(index: OpenIndex, question: Question, checker: Checker, lexical: 
     first = model.model.log_odds(model.model.rows([features[v] for v in vec_ids]))
     head = [vec_ids[i] for i in np.argsort(-first, kind="stable")[:model.depth]]
     chunks = index.store.chunks_by_vec_ids(head)
+    pairs = terms.pairs()
     for vec_id in head:
-        features[vec_id].update(check_features(index, question, checker, chunks[vec_id]))
+        features[vec_id].update(check_features(index, question, checker, chunks[vec_id], pairs))
     return features
 
 

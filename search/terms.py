@@ -76,6 +76,13 @@ class QueryTerms:
         return QueryTerms({t: w for t, w in self.folded.items() if "_" not in t},
                           {t: w for t, w in self.exact.items() if "_" not in t}, self.codes, self.alternatives)
 
+    def pairs(self) -> "QueryTerms":
+        """Only the word pairs that occur in the index: how much of the question's phrasing a text keeps
+        (`hội nhập quốc tế trong GDĐT` against `hội nhập quốc tế`)."""
+        seen = self.seen_pairs()
+        return QueryTerms({t: w for t, w in seen.folded.items() if "_" in t},
+                          {t: w for t, w in seen.exact.items() if "_" in t}, {}, self.alternatives)
+
     def folded_only(self) -> "QueryTerms":
         """The same terms matched without diacritics only: a tone mark misread by OCR (`tư tường`) or typed
         differently does not hide a word."""

@@ -9,6 +9,7 @@ from search.engine import _rank_model_for
 from search.lexical import lexical_search
 from search.question import understand
 from search.rerank import FEATURES, check_features, is_heading_only, load_rank_model
+from search.terms import query_terms
 
 
 def _chunk(section: str, text: str) -> Chunk:
@@ -49,15 +50,29 @@ def test_a_passage_that_is_only_a_chapters_heading_is_told_from_a_clause():
 def test_the_period_and_the_place_a_question_names_are_checked_for_each_passage(engine):
     question = understand(engine.parse("tỷ lệ học sinh tốt nghiệp trung học phổ thông giai đoạn 2026 - 2030 ở Lạng Sơn"))
     checker = Checker(engine.index, question)
+    pairs = query_terms(engine.parse(question.text), engine.index.bm25.searcher()).pairs()
     chunks = dict(engine.index.store.all_chunks())
     by_period = {c.section.rsplit(" › ", 1)[-1]: c for c in chunks.values()
                  if c.doc.startswith("003") and c.section.startswith("II. MỤC TIÊU") and "Giai đoạn" in c.section}
-    asked = check_features(engine.index, question, checker, by_period["2. Giai đoạn 2026 - 2030"])
-    other = check_features(engine.index, question, checker, by_period["1. Giai đoạn 2021 - 2025"])
+    asked = check_features(engine.index, question, checker, by_period["2. Giai đoạn 2026 - 2030"], pairs)
+    other = check_features(engine.index, question, checker, by_period["1. Giai đoạn 2021 - 2025"], pairs)
     assert (asked["period_match"], asked["period_conflict"], asked["name_missing"]) == (1.0, 0.0, 0.0)
     assert (other["period_match"], other["period_conflict"]) == (0.0, 1.0)
     elsewhere = next(c for c in chunks.values() if c.doc.startswith("004"))  # a Hạ Long report
-    assert check_features(engine.index, question, checker, elsewhere)["name_missing"] == 1.0
+    assert check_features(engine.index, question, checker, elsewhere, pairs)["name_missing"] == 1.0
+
+
+def test_a_passage_that_keeps_the_questions_phrasing_carries_more_of_its_word_pairs(engine):
+    """However long the passage: BM25 shortens a long passage's score for each word it has."""
+    question = engine.parse("phân luồng học sinh sau trung học cơ sở")
+    checker = Checker(engine.index, understand(question))
+    pairs = query_terms(question, engine.index.bm25.searcher()).pairs()
+    whole = _chunk("", "Các trường tổ chức tư vấn tuyển sinh, hướng nghiệp và thực hiện phân luồng học sinh sau "
+                       "trung học cơ sở theo kế hoạch của tỉnh, gắn với nhu cầu nhân lực của địa phương.")
+    scattered = _chunk("", "Học sinh trung học cơ sở được tư vấn; phân luồng sau tốt nghiệp.")
+    features = [check_features(engine.index, understand(question), checker, c, pairs)["word_pairs"]
+                for c in (whole, scattered)]
+    assert features[0] == 1.0 > features[1] + 0.3
 
 
 def test_the_passage_of_the_period_asked_comes_first(engine):
@@ -73,6 +88,7 @@ def test_the_shipped_rank_model_says_what_it_was_fitted_on_and_which_model_it_we
     assert fitted["held_out_questions"] > 50 and "held_out" in fitted["mrr@10"]
     weights = dict(zip(model.model.features, model.model.weights))
     assert weights["lexical"] > 0 and weights["dense"] > 0 and weights["period_conflict"] < 0
+    assert weights["word_pairs"] > 0
     assert _rank_model_for("multilingual-e5-small") is model
     assert _rank_model_for("all-MiniLM-L6-v2") is None  # another model's scores: fused by its profile
 
@@ -81,5 +97,5 @@ def test_the_passages_of_the_plan_whose_number_the_question_names_come_first(eng
     """`43/KH-UBND` is one token among the question's words; the plan bearing it is what the question names."""
     hits = engine.search("Kế hoạch 43/KH-UBND về tuyên truyền, quán triệt trong cán bộ, đảng viên", k=12)
     bearing = [hit.doc.startswith("003_") for hit in hits]
-    assert bearing[0] and bearing.index(False) == sum(bearing), bearing  # all its passages, then the others
+    assert bearing[0] and bearing == sorted(bearing, reverse=True), bearing  # all its passages, then the others
     assert not engine.search("tuyên truyền, quán triệt trong cán bộ, đảng viên", k=3)[0].doc.startswith("003_")
