@@ -66,6 +66,11 @@ _SURNAMES = ("Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bù
 _ASKS_NUMBER = re.compile(r"\b(?:bao nhieu|bao lau|ty le|ti le|phan tram|how many|how much|how long|percent\w*)\b")
 _NUMBER_WORDS = re.compile(r"\b(?:một(?! số\b)|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|"
                            r"(?:tỷ|tỉ)(?! lệ\b)|nửa|toàn bộ|tất cả)\b", re.IGNORECASE)
+# A question for an amount of money (folded): a fine, `bao nhiêu tiền`, `bao nhiêu tỷ đồng`; and an amount in
+# đồng (folded). The gold answers of all 13 answerable such questions of the dev sets state one.
+_ASKS_MONEY = re.compile(r"\bphat tien\b.*\b(?:bao nhieu|toi da|toi thieu)\b|\bbao nhieu tien\b|"
+                         r"\bbao nhieu (?:(?:ty|ti|trieu|nghin|ngan) )?dong\b|\bhow much money\b")
+_MONEY = re.compile(r"(?:\d[\d.,]*\s*|\b(?:ty|ti|trieu|nghin|ngan)\s+)dong\b")
 _ASKS_DURATION = re.compile(r"\b(?:bao lau|(?:bao nhieu|may) (?:nam|thang|ngay|tuan|gio)|how long|"
                             r"how many (?:years|months|days|weeks|hours))\b")
 _DURATION = re.compile(r"(?:\d[\d.,]*|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|nửa))\s*"
@@ -161,6 +166,7 @@ class Checker:
         text = _NUMBERED.sub(" ", text)  # `UBND` in `43/KH-UBND` (`43/kh-ubnd`) names a document, not an agency
         self._asks_number = bool(_ASKS_NUMBER.search(fold(question.asked).lower()))
         self._asks_duration = bool(_ASKS_DURATION.search(fold(question.asked).lower()))
+        self._asks_money = bool(_ASKS_MONEY.search(fold(question.asked).lower()))
         self._measure_nowhere = question.measure not in (None, PERCENT) and \
             index.bm25.searcher().doc_freq("folded", fold_token(question.measure)) == 0
         self._asked_place = _asked_place(fold(question.asked).lower()) if question.focus is Focus.PLACE else None
@@ -286,7 +292,8 @@ class Checker:
 
     def lacks_what_is_asked(self, answer: str, heading: str) -> str | None:
         """Why `answer` certainly cannot answer the question, else None: asked how many (or how long, what
-        share), it states no quantity, in digits or in words, or what it is counted in (`tiết`) occurs in no indexed document; asked how long, no length of time; asked which
+        share), it states no quantity, in digits or in words, or what it is counted in (`tiết`) occurs in no indexed document;
+        asked an amount of money, no amount in đồng; asked how long, no length of time; asked which
         district or province, neither it nor its heading names one."""
         if self._measure_nowhere:
             return f"không văn bản nào nhắc đến “{self.question.measure}”, nên không văn bản nào nêu số {self.question.measure} được hỏi."
@@ -294,6 +301,8 @@ class Checker:
             return NO_FIGURE
         if self._asks_duration and not _DURATION.search(answer):
             return "các đoạn liên quan không nêu khoảng thời gian được hỏi."
+        if self._asks_money and not _MONEY.search(fold(answer).lower()):
+            return "các đoạn liên quan không nêu số tiền được hỏi."
         if self._asked_place and not self._asked_place.search(f"{heading}\n{answer}"):
             return NO_PLACE
         return None

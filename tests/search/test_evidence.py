@@ -86,6 +86,14 @@ def test_a_ratio_is_not_the_amount_of_money_asked_for(engine):
     assert result.short is None and "không nêu số tỷ" in result.reason, result.short
 
 
+def test_a_question_for_a_fine_is_answered_by_a_clause_that_states_an_amount_of_money(articles_engine):
+    """Clause 2 of hop-dong__8 (`phạt tù từ 03 năm đến 07 năm … Làm chết 02 người`) states a quantity, but no
+    amount of money; clause 1 sets the fine for `Làm chết người`."""
+    result = answer(articles_engine, "Người vi phạm quy định về an toàn lao động làm chết người có thể bị phạt tiền "
+                                     "đến bao nhiêu?")
+    assert "100.000.000 đồng" in result.short, result.short
+
+
 def test_a_figure_counted_in_a_word_no_document_uses_is_not_answered(engine):
     """No sample plan says `tiết` (a lesson period): none can say how many."""
     result = answer(engine, "Mỗi trường tiểu học dạy bao nhiêu tiết Tin học một tuần?")
