@@ -71,6 +71,9 @@ _NUMBER_WORDS = re.compile(r"\b(?:một(?! số\b)|hai|ba|bốn|sáu|bảy|tám|
 _ASKS_MONEY = re.compile(r"\bphat tien\b.*\b(?:bao nhieu|toi da|toi thieu)\b|\bbao nhieu tien\b|"
                          r"\bbao nhieu (?:(?:ty|ti|trieu|nghin|ngan) )?dong\b|\bhow much money\b")
 _MONEY = re.compile(r"(?:\d[\d.,]*\s*|\b(?:ty|ti|trieu|nghin|ngan)\s+)dong\b")
+# A time finer than a year: a day, a month, a quarter, a date written with slashes.
+_WHEN_IN_YEAR = re.compile(r"\bngày\s+\d{1,2}\b|\btháng\s+(?:\d{1,2}|[^\W\d_]+\s+(?:năm\s+)?\d{4})\b|"
+                           r"\bquý\s+[IV\d]+\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b", re.IGNORECASE)
 _ASKS_DURATION = re.compile(r"\b(?:bao lau|(?:bao nhieu|may) (?:nam|thang|ngay|tuan|gio)|how long|"
                             r"how many (?:years|months|days|weeks|hours))\b")
 _DURATION = re.compile(r"(?:\d[\d.,]*|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|nửa))\s*"
@@ -123,6 +126,12 @@ def counts_in(text: str, measure: str) -> bool:
     if unit == fold(PERCENT) and _PERCENT.search(text):
         return True
     return re.search(rf"\d[\d.,]*\s*{re.escape(unit)}\b", fold(text)) is not None
+
+
+def asks_when_within(question: Question) -> bool:
+    """A question for when something happens within the year or period it names (`When does the 2024-2025
+    school year start?`): the period itself does not answer it."""
+    return question.focus is Focus.TIME and question.years is not None
 
 
 def _asked_place(question: str) -> re.Pattern:
@@ -301,11 +310,22 @@ class Checker:
             return NO_FIGURE
         if self._asks_duration and not _DURATION.search(answer):
             return "các đoạn liên quan không nêu khoảng thời gian được hỏi."
+        if asks_when_within(self.question) and not self._says_when_within(answer):
+            return "các đoạn liên quan không nêu thời điểm được hỏi, chỉ nêu giai đoạn."
         if self._asks_money and not _MONEY.search(fold(answer).lower()):
             return "các đoạn liên quan không nêu số tiền được hỏi."
         if self._asked_place and not self._asked_place.search(f"{heading}\n{answer}"):
             return NO_PLACE
         return None
+
+    def _says_when_within(self, answer: str) -> bool:
+        """Whether `answer` says when, more precisely than the period the question names: a day, a month or a
+        quarter, or a year or period within the one asked (`năm 2027` for `giai đoạn 2026 - 2030`)."""
+        if _WHEN_IN_YEAR.search(answer):
+            return True
+        start, end = self.question.years
+        span = years_of(answer)
+        return span is not None and start <= span[0] and span[1] <= end and span != (start, end)
 
     def flags(self, sentence: str, agency_fit: float) -> dict[str, str]:
         """What speaks against `sentence` as an answer without ruling it out, by name, each with its reason in

@@ -83,7 +83,7 @@ def test_a_question_for_a_number_is_not_answered_by_a_sentence_that_states_none(
 def test_a_ratio_is_not_the_amount_of_money_asked_for(engine):
     """`theo tỷ lệ giữa tổng quỹ lương …` says how a budget is shared, not how many billion đồng it is."""
     result = answer(engine, "Chi sự nghiệp giáo dục được phân bổ bao nhiêu tỷ đồng mỗi năm?")
-    assert result.short is None and "không nêu số tỷ" in result.reason, result.short
+    assert result.short is None and "không nêu" in result.reason, result.short
 
 
 def test_a_question_for_a_fine_is_answered_by_a_clause_that_states_an_amount_of_money(articles_engine):
@@ -92,6 +92,13 @@ def test_a_question_for_a_fine_is_answered_by_a_clause_that_states_an_amount_of_
     result = answer(articles_engine, "Người vi phạm quy định về an toàn lao động làm chết người có thể bị phạt tiền "
                                      "đến bao nhiêu?")
     assert "100.000.000 đồng" in result.short, result.short
+
+
+def test_a_question_for_when_within_a_period_is_not_answered_by_the_period(engine):
+    """The plan names the project `… giai đoạn 2021 - 2025`; that is not when, within it, the work is done."""
+    result = answer(engine, "Khi nào trong giai đoạn 2021 - 2025 Lạng Sơn hoàn thành đầu tư cơ sở vật chất cho "
+                            "trường mầm non?")
+    assert result.short is None, result.short
 
 
 def test_a_figure_counted_in_a_word_no_document_uses_is_not_answered(engine):
