@@ -32,11 +32,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
-from vietnamese.normalize import Analyzed, analyze, code_token, fold
+from vietnamese.normalize import Analyzed, code_token, fold
 from indexer.sections import AGENCY_HEADING, SECTION_SEPARATOR, split_marker
 from indexer.targets import Target
 from vietnamese.sentences import sentence_spans
@@ -55,7 +54,7 @@ from search.per_period import other_periods, period_label
 from search.question import Focus, Question, understand
 from search.topic_request import topic_asked
 from search.topics import PlanMatch, plans_for_topic
-from search.terms import QueryTerms, query_terms
+from search.terms import QueryTerms, analyzed, query_terms
 
 PASSAGES = 5
 HEADING_CANDIDATES = 5  # passages added from the ranking that weighs heading paths fully
@@ -355,8 +354,8 @@ class _Passage:
         head = checker.document_head(hit.doc)
         self.asks = self.known.beyond(head)
         self.about_document = self.asks.weight < DOCUMENT_SHARE * self.known.weight
-        self.context = _analyzed(f"{head} {hit.section}")
-        self.section = _analyzed(hit.section)
+        self.context = analyzed(f"{head} {hit.section}")
+        self.section = analyzed(hit.section)
         self.leaf = _leaf_heading(hit.section)
         self.features = {"first_passage": float(rank == 1), "reciprocal_rank": 1 / rank,
                          "heading_candidate": float(rank > PASSAGES), "about_document": float(self.about_document),
@@ -365,8 +364,8 @@ class _Passage:
 
     def evidence(self, asked: Question, checker: Checker, hit: Hit, start: int, end: int, text: str) -> dict[str, float]:
         """The lexical, focus and agency features of one span of the passage."""
-        own_text = _analyzed(text)
-        with_previous = _analyzed(_with_previous(hit.text, start, end))
+        own_text = analyzed(text)
+        with_previous = analyzed(_with_previous(hit.text, start, end))
         in_context = _joined(self.context, with_previous)
         opens_unit = _opens_unit(asked, text, hit.section)
         if opens_unit:
@@ -450,11 +449,6 @@ def _marker_kind(line: str) -> str | None:
         return None
     mark = match.group(0).strip()
     return "digit" if mark[0].isdigit() else "letter" if mark[0].isalpha() else "dash"
-
-
-@lru_cache(maxsize=16384)
-def _analyzed(text: str) -> Analyzed:
-    return analyze(text)
 
 
 def _joined(first: Analyzed, second: Analyzed) -> Analyzed:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import tantivy
 
@@ -90,7 +91,7 @@ class QueryTerms:
 
     def coverage(self, text: str) -> float:
         """The IDF-weighted share of the question's terms that `text` contains, 0..1."""
-        return self.coverage_of(analyze(text))
+        return self.coverage_of(analyzed(text))
 
     def coverage_of(self, analyzed: Analyzed) -> float:
         if self.empty:
@@ -104,6 +105,12 @@ class QueryTerms:
             return folded
         exact = _share(self.exact, set(analyzed.exact), self.codes, set(analyzed.codes))
         return (1 - EXACT_SHARE) * folded + EXACT_SHARE * exact
+
+
+@lru_cache(maxsize=16384)
+def analyzed(text: str) -> Analyzed:
+    """`analyze`, remembered: the same passages and sentences are read for question after question."""
+    return analyze(text)
 
 
 def _share(terms: dict[str, float], present: set[str], codes: dict[str, float], codes_present: set[str]) -> float:
