@@ -64,6 +64,7 @@ MIN_MARK_SCORE = 0.25  # and at least this likely
 DOCUMENT_SHARE = 0.3  # a question whose words are mostly in a document's title and opening is about it
 TOPIC_PLANS = 3  # plans named in the short answer to `which plans address …`; the topic view lists them all
 MAX_ANSWER_WORDS = 120  # a clause is widened to its whole sentence up to this length
+MAX_LIST_WORDS = 200  # a list asked for whole is given whole up to this length, its first items otherwise
 DEFINED_ELSEWHERE = "câu này không nói thuật ngữ được hỏi là gì; một câu khác nói điều đó."
 _MARKER_AHEAD = re.compile(r"[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\))[ \t]+")
 _ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+\d+")
@@ -143,6 +144,7 @@ class Candidate:
     probability: float = 0.0  # that it answers the question: the final model's when embedded, else the first's
     rank_score: float = 0.0  # how it ranks among the question's candidates: the ranker's when embedded
     embedded: bool = False
+    listed: str = ""  # the whole list it opens or belongs to, when the answer gives that list
 
 
 @dataclass
@@ -161,6 +163,8 @@ class Candidates:
         hit = self.hits[candidate.passage]
         if candidate.target:
             return _target_answer(candidate, self.by_passage[candidate.passage])
+        if candidate.listed:
+            return _with_agency(hit, candidate.listed)
         if candidate.kind == "item":
             return _with_agency(hit, " ".join(candidate.sentence.text.split()))
         return _short_answer(hit, candidate.sentence)
@@ -330,8 +334,9 @@ def candidates(engine: SearchEngine, query: Query, asked: Question, checker: Che
             flags = checker.flags(text, features["agency"])
             features.update({name: 1.0 for name in flags})
             sentence = AnswerSentence(a, a + len(hit.text[a:b].rstrip()), text, 0.0)
+            listed = _whole_list(checker.stored_text(hit.doc), _list_lead(asked, hit.text, a, b, kind, lead or heading_lead))
             sentences.append(Candidate(sentence, rank - 1, features, checker.veto(hit, text, target), flags,
-                                       target, kind))
+                                       target, kind, listed=listed))
         out.append(sentences)
     found = Candidates(hits, out, engine.dense_text(query))
     for candidate in found.open:
@@ -408,6 +413,46 @@ def _spans(text: str, heading_lead: str = "") -> list[tuple[int, int, str, str]]
     if len(lines) > 1 and len(text.split()) <= MAX_ANSWER_WORDS:
         out.append((lines[0][0], lines[-1][1], "passage", ""))
     return out
+
+
+def _list_lead(asked: Question, text: str, start: int, end: int, kind: str, lead: str) -> str:
+    """The lead-in whose whole list answers for the span `start:end` of a passage's `text`: the span's own
+    when it is one (it says nothing without its items); when the question asks for what a list gives
+    (`trong trường hợp nào`), the lead-in of the list the span lies within or opens."""
+    span = text[start:end].strip()
+    if kind == "sentence" and span.endswith(":"):
+        return span
+    if not asked.lists or kind == "target":
+        return ""
+    lines = [line.strip() for line in text[text.rfind("\n", 0, start) + 1:end].split("\n") if line.strip()]
+    if len(lines) > 1 and lines[0].endswith(":"):
+        lead, lines = lines[0], lines[1:]
+    kinds = {_marker_kind(line) for line in lines}
+    return lead if lead and len(kinds) == 1 and None not in kinds and _marker_kind(lead) not in kinds else ""
+
+
+def _whole_list(document: str, lead: str) -> str:
+    """The line of `document` that holds `lead` and ends with a colon, with the items that follow it (lines
+    with one kind of marker, `a)`, `b)`, …), on one line: as many as fit MAX_LIST_WORDS, `…` after them
+    when more follow; empty when the document writes no such list there."""
+    at = document.find(lead.strip()) if lead.strip() else -1
+    if at < 0:
+        return ""
+    start, end = document.rfind("\n", 0, at) + 1, document.find("\n", at)
+    line = document[start:end].strip()
+    if end < 0 or not line.endswith(":"):
+        return ""
+    parts, kind = [line], None
+    for item in filter(None, (line.strip() for line in document[end:].split("\n"))):
+        mark = _marker_kind(item)
+        if mark is None or mark == _marker_kind(parts[0]) or kind not in (None, mark):
+            break
+        if len(" ".join([*parts, item]).split()) > MAX_LIST_WORDS:
+            parts.append("…")
+            break
+        parts.append(item)
+        kind = mark
+    return " ".join(" ".join(parts).split()) if len(parts) > 1 and parts[1] != "…" else ""
 
 
 def _defines(term: str | None, text: str) -> bool:
@@ -579,8 +624,9 @@ def _similarities(engine: SearchEngine, question: str, texts: list[str]) -> np.n
 
 def _short_answer(hit: Hit, sentence: AnswerSentence) -> str:
     """The clause widened to its whole sentence (clauses end at `;`, sentences at `.`), without its list
-    marker; a lead-in that ends with `:` takes the line after it. Under an agency's heading (`3. Sở Tài
-    chính`) the agency is named first, since the sentence leaves it out."""
+    marker unless it runs over several numbered lines (`1. … 2. …`); a lead-in that ends with `:` takes the
+    line after it. Under an agency's heading (`3. Sở Tài chính`) the agency is named first, since the
+    sentence leaves it out."""
     text = hit.text
     start = max(text.rfind("\n", 0, sentence.start) + 1, _last_sentence_end(text, sentence.start))
     end = _sentence_end(text, sentence.end)
@@ -588,7 +634,9 @@ def _short_answer(hit: Hit, sentence: AnswerSentence) -> str:
         end = _sentence_end(text, end + 1)
     whole = text[start:end].strip()
     short = whole if len(whole.split()) <= MAX_ANSWER_WORDS else sentence.text
-    return _with_agency(hit, _LIST_MARKER.sub("", " ".join(short.split())))
+    numbered = sum(1 for line in short.split("\n") if _marker_kind(line.strip())) > 1
+    flat = " ".join(short.split())
+    return _with_agency(hit, flat if numbered else _LIST_MARKER.sub("", flat))
 
 
 def _with_agency(hit: Hit, short: str) -> str:

@@ -191,9 +191,7 @@ class Checker:
     def lead_in(self, doc: str, heading: str) -> str:
         """The whole line that `heading` (cut with `…` when long) opens in the document, when the line is a
         lead-in to a list, ending with a colon; else empty."""
-        if doc not in self._raw:
-            self._read(doc)
-        text, start = self._raw[doc], heading.removesuffix("…").strip()
+        text, start = self.stored_text(doc), heading.removesuffix("…").strip()
         at = text.find(start) if start else -1
         line = text[at:text.find("\n", at) if text.find("\n", at) >= 0 else len(text)].strip() if at >= 0 else ""
         return line if line.endswith(":") else ""
@@ -202,9 +200,7 @@ class Checker:
         """What a criminal-law article's first clause says is the offense (`Người nào … chứa chấp việc sử
         dụng trái phép chất ma túy`, before `thì bị phạt`), which its later clauses call `Phạm tội`; else
         empty."""
-        if doc not in self._raw:
-            self._read(doc)
-        match = _FIRST_OFFENSE.search(self._raw[doc][:HEAD_CHARS * 4])
+        match = _FIRST_OFFENSE.search(self.stored_text(doc)[:HEAD_CHARS * 4])
         return match.group(1) if match else ""
 
     def named_nowhere(self, name: str) -> bool:
@@ -240,6 +236,12 @@ class Checker:
     def names(self, doc: str, name: str) -> bool:
         """Whether the document (its facts or its text) names `name`, diacritics and hyphens aside."""
         return _flat(name) in self.document_text(doc)
+
+    def stored_text(self, doc: str) -> str:
+        """The document's stored text, as extracted."""
+        if doc not in self._raw:
+            self._read(doc)
+        return self._raw[doc]
 
     def document_head(self, doc: str) -> str:
         """What a passage of the document is about besides its own words: the title, number and issuer and

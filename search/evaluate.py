@@ -266,9 +266,14 @@ def is_gold_document(doc: str, docs: list) -> bool:
 
 
 def has_gold(short: str, gold: list[str]) -> bool:
-    """Whether a short answer contains one of the gold strings, both normalized."""
-    text = normalize_for_index(short)
-    return any(normalize_for_index(g) in text for g in gold)
+    """Whether a short answer contains one of the gold strings, both normalized and their line breaks and
+    runs of spaces read as one space (a gold list written one item per line is the answer's list)."""
+    text = _spaced(short)
+    return any(_spaced(g) in text for g in gold)
+
+
+def _spaced(text: str) -> str:
+    return " ".join(normalize_for_index(text).split())
 
 
 def evaluate(engine: SearchEngine, queries: list[dict], mode: Mode = "hybrid",

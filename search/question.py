@@ -50,13 +50,14 @@ class Question:
     units: tuple[str, ...] = ()  # numbered parts of a document named (folded): `chuong trinh 5`, `dieu 3`
     measure: str | None = None  # what a figure asked for counts: `ngày` in `bao nhiêu ngày làm việc`
     defined: str | None = None  # the term whose meaning is asked, folded: `viec lam` in `Việc làm là gì?`
+    lists: bool = False  # asks for the cases or things a list gives: `trong trường hợp nào`, `những gì`
 
     def to_json(self) -> dict:
         return {"focus": self.focus.value, "years": list(self.years) if self.years else None,
                 "places": list(self.places), "names": list(self.names), "levels": list(self.levels),
                 "codes": list(self.codes), "english": self.english, "units": list(self.units),
                 "document_fact": self.document_fact.value if self.document_fact else None, "measure": self.measure,
-                "defined": self.defined}
+                "defined": self.defined, "lists": self.lists}
 
 
 _FOCUS_CUES = (  # folded; the first that matches wins
@@ -117,7 +118,14 @@ def understand(query: Query) -> Question:
         english=query.original is not None, document_fact=fact if not find_codes(asked) or fact else None,
         units=tuple(dict.fromkeys(m.group(0) for m in UNIT.finditer(fold(query.text)))),
         measure=_measure(query.text if query.original is not None else asked),
-        defined=_defined(without_source(query.text, query.source)))
+        defined=_defined(without_source(query.text, query.source)),
+        lists=_ASKS_LIST.search(fold(query.text).lower()) is not None)
+
+
+# Asking for what a list gives, all of it (folded): `trong trường hợp nào`, `những gì`, `gồm những gì`, `các
+# căn cứ nào`, `liệt kê`.
+_ASKS_LIST = re.compile(r"\b(?:truong hop nao|nhung (?:gi|ai)|(?:cac|nhung) \w+(?: \w+)? nao|gom (?:nhung )?gi|"
+                        r"bao gom nhung|liet ke)\b")
 
 
 def _defined(text: str) -> str | None:

@@ -151,6 +151,16 @@ def test_an_aggravated_case_is_read_as_the_offense_of_the_first_clause_so_commit
     assert case.features["coverage"] > offense.features["coverage"]
 
 
+def test_a_question_for_the_cases_of_a_list_is_answered_with_the_whole_list(articles_engine):
+    """The lead-in of clause 1 sits alone in its passage, its items in the next ones: the answer reads them
+    from the article, all of them, in one line with their markers."""
+    result = answer(articles_engine, "Vi phạm quy định về quản lý chất thải nguy hại trong những trường hợp nào thì "
+                                     "bị phạt tù từ 01 năm đến 03 năm?")
+    assert result.short.startswith("1. Người nào vi phạm quy định về quản lý chất thải nguy hại"), result.short
+    assert "03 năm: a) Chôn, lấp" in result.short and "d) Vận chuyển chất thải nguy hại" in result.short
+    assert "2. Phạm tội" not in result.short
+
+
 def test_an_english_question_is_answered_in_the_documents_words(engine):
     result = answer(engine, "Which law must the education units follow when they spend state budget money?")
     assert result.short and "Luật Ngân sách" in result.short and result.confidence >= load_answer_model().threshold
