@@ -72,6 +72,8 @@ _DUTIES = re.compile(r"^(?:(?:Điều|ĐIỀU)\s+\d+\.\s*)?(?:Trách nhiệm|Nhi
                      r"nhiệm vụ|trách nhiệm|quyền))* của (.+)$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-–•+*]|[a-zđ]\)|\d{1,2}[.)])\s+")
 _AGGRAVATED = re.compile(r"^(?:\d{1,2}\.\s+)?Phạm tội\b")
+_PENALTY_CLAUSE = re.compile(r"^(?:\d{1,2}\.\s+)?(?:Người nào|Phạm tội)\b.*\bthì bị phạt\b", re.DOTALL)
+CASE_NAMED = 0.75  # share of a listed case's word pairs a question carries when it names the case
 _CLAUSE_END = re.compile(r"[.!?…][”\")]*\s")
 
 
@@ -341,6 +343,7 @@ def candidates(engine: SearchEngine, query: Query, asked: Question, checker: Che
     found = Candidates(hits, out, engine.dense_text(query))
     for candidate in found.open:
         candidate.veto = checker.lacks_what_is_asked(found.answer_text(candidate), hits[candidate.passage].section)
+    _veto_penalties_of_other_cases(found, query.text)
     if any(c.features["defines"] for c in found.open):  # asked what a term is, and a passage says it
         for candidate in found.open:
             candidate.veto = candidate.veto if candidate.features["defines"] else DEFINED_ELSEWHERE
@@ -413,6 +416,27 @@ def _spans(text: str, heading_lead: str = "") -> list[tuple[int, int, str, str]]
     if len(lines) > 1 and len(text.split()) <= MAX_ANSWER_WORDS:
         out.append((lines[0][0], lines[-1][1], "passage", ""))
     return out
+
+
+def _veto_penalties_of_other_cases(found: Candidates, question: str) -> None:
+    """A question that names a case an aggravated clause of a criminal-law article lists (`… dẫn đến nạn
+    nhân tự sát` for `h) Làm nạn nhân tự sát.`) is not answered by a clause of that article whose penalty is
+    for other cases (the first clause's, for the offense without them): its penalty does not apply."""
+    asked = set(analyzed(question).folded)
+    named: dict[str, list[str]] = {}
+    for candidate in found.open:
+        if candidate.kind != "item" or not _AGGRAVATED.match(candidate.sentence.text):
+            continue
+        hit = found.hits[candidate.passage]
+        case = split_marker(hit.text[candidate.sentence.start:candidate.sentence.end].strip())[1]
+        pairs = [t for t in analyzed(case).folded if "_" in t]
+        if len(pairs) >= 2 and sum(t in asked for t in pairs) >= CASE_NAMED * len(pairs):
+            named.setdefault(hit.doc, []).append(case)
+    for candidate in found.open:
+        cases = named.get(found.hits[candidate.passage].doc, [])
+        text = candidate.sentence.text
+        if cases and _PENALTY_CLAUSE.match(text) and not any(case in text for case in cases):
+            candidate.veto = f"câu hỏi nêu trường hợp “{cases[0].rstrip(' .;')}”, mà mức phạt ở đây dành cho trường hợp khác."
 
 
 def _list_lead(asked: Question, text: str, start: int, end: int, kind: str, lead: str) -> str:

@@ -145,10 +145,23 @@ def test_an_aggravated_case_is_read_as_the_offense_of_the_first_clause_so_commit
     question = ("Người nào cho thuê, cho mượn phòng ở trong khu lưu trú của người lao động hoặc có bất kỳ hành vi "
                 "nào khác để người khác đánh bạc trái phép, nếu tái phạm nguy hiểm thì bị phạt như thế nào?")
     found = answer_candidates(articles_engine, question)
-    texts = {found.answer_text(c): c for c in found.open}
+    texts = {found.answer_text(c): c for passage in found.by_passage for c in passage}
     case = next(c for text, c in texts.items() if c.kind == "item" and text.endswith("Tái phạm nguy hiểm."))
     offense = next(c for text, c in texts.items() if c.kind == "sentence" and text.startswith("Người nào cho thuê"))
     assert case.features["coverage"] > offense.features["coverage"]
+
+
+def test_a_question_naming_an_aggravated_case_is_not_answered_by_the_penalty_for_the_offense_without_it(
+        articles_engine):
+    """`dẫn đến nạn nhân tự sát` names `h) Làm nạn nhân tự sát.` of clause 2: clause 1's penalty, for the
+    offense without such a case, does not apply; the case's clause answers."""
+    question = ("Người trong quan hệ lao động xúc phạm nghiêm trọng nhân phẩm, danh dự người cùng làm việc, dẫn đến "
+                "nạn nhân tự sát thì bị phạt tù bao lâu?")
+    found = answer_candidates(articles_engine, question)
+    offense = [c for c in found.by_passage[0] + found.by_passage[1] if c.sentence.text.startswith("1. Người nào")]
+    assert offense and all("Làm nạn nhân tự sát" in c.veto for c in offense)
+    result = answer(articles_engine, question)
+    assert "phạt tù từ 01 năm đến 03 năm: h) Làm nạn nhân tự sát." in result.short, result.short
 
 
 def test_a_question_for_the_cases_of_a_list_is_answered_with_the_whole_list(articles_engine):
