@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from vietnamese.normalize import find_codes, has_diacritics
+from vietnamese.normalize import find_codes, has_diacritics, without_codes
 
 ENGLISH_SHARE = 0.6  # of a question's words, to call it English
 _AND = "và"
@@ -39,7 +39,8 @@ class Translation:
 def is_english(text: str, glossary: dict[tuple[str, ...], str]) -> bool:
     if has_diacritics(text):
         return False
-    words = [w.lower() for w in _WORD.findall(text) if not w.isdigit()]
+    typed = [w for w in _WORD.findall(without_codes(text)) if not w.isdigit()]
+    words = [w.lower() for w in typed]
     if not words:
         return False
     vocabulary = {w for phrase in glossary for w in phrase}
@@ -47,10 +48,18 @@ def is_english(text: str, glossary: dict[tuple[str, ...], str]) -> bool:
         return (words[0] in vocabulary or _singular(words[0]) in vocabulary) \
             and not _VIETNAMESE_SYLLABLE.fullmatch(words[0])
     in_glossary = [w in vocabulary or _singular(w) in vocabulary for w in words]
-    known = sum(1 for w, listed in zip(words, in_glossary) if listed or w in STOPWORDS)
+    known = sum(1 for w, t, listed in zip(words, typed, in_glossary)
+                if listed or w in STOPWORDS or _not_vietnamese(t))
     if any(w in STOPWORDS for w in words):
         return known / len(words) >= ENGLISH_SHARE
     return all(in_glossary)  # a bare English phrase, as topics are typed: `digital transformation`
+
+
+def _not_vietnamese(typed: str) -> bool:
+    """A word typed in lower case that no Vietnamese syllable spells, diacritics aside (`salary`,
+    `workers`); an abbreviation typed in capitals (`THCS`) is Vietnamese's too."""
+    return len(typed) >= 3 and not typed.isupper() and "-" not in typed and \
+        _VIETNAMESE_SYLLABLE.fullmatch(typed.lower()) is None
 
 
 def translate(text: str, glossary: dict[tuple[str, ...], str],

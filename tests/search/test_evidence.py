@@ -181,6 +181,8 @@ def test_an_english_question_is_answered_in_the_documents_words(engine):
 
 @pytest.mark.parametrize(("question", "article", "gold"), [
     ("Hợp đồng lao động bắt đầu có hiệu lực từ lúc nào?", "hop-dong__1", "kể từ ngày hai bên giao kết"),
+    # in English, through the glossary's legal terms (`labour contract`, `take effect`)
+    ("When does a labour contract take effect?", "hop-dong__1", "kể từ ngày hai bên giao kết"),
     ("Cơ quan nào giúp Chính phủ quản lý việc sử dụng mật mã để bảo vệ bí mật công tác?", "hop-dong__4",
      "Ban Cơ yếu Chính phủ"),
     ("nguoi lao dong chua thanh nien duoc nghi hang nam bao nhieu ngay", "hop-dong__5", "14 ngày làm việc"),

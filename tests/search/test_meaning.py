@@ -68,6 +68,10 @@ def test_language_detection_and_translation():
                        "tin", "ban", "truong"):
         assert not is_english(vietnamese, glossary)
     assert is_english("teachers", glossary) and is_english("STEM", glossary)  # one word the glossary knows
+    # English words the glossary does not know are still no Vietnamese syllables; a code is neither language
+    assert is_english("From what date does Circular 03/2021/TT-BNV on regular salary step increases take effect?",
+                      glossary)
+    assert not is_english("so gd&dt o lang son an the nao", glossary)
     translation = translate("How many teachers in Lang Son meet the qualification standards by 2025 (63-NQ/TU)?",
                             glossary)
     assert translation.text.split(" ")[:2] == ["bao", "nhiêu"]
