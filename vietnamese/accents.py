@@ -31,6 +31,25 @@ QUESTION_PHRASES = (
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+_PHRASE_FORMS = sorted(((tuple(fold_token(w) for w in p.split()), tuple(p.split())) for p in QUESTION_PHRASES
+                        if len(p.split()) > 1), key=lambda pair: -len(pair[0]))
+
+
+def _question_words(words: list[str]) -> dict[int, str]:
+    """The accented form of each word, by position, that a question phrase of several words spells
+    (`bao nhieu` -> `bao nhiêu`): the text around them has words that fold the same way far more often
+    (`bảo hiểm`, `tối đa bảo đảm`)."""
+    folded = [fold_token(w) for w in words]
+    fixed: dict[int, str] = {}
+    for start in range(len(words)):
+        for phrase, forms in _PHRASE_FORMS:
+            end = start + len(phrase)
+            if tuple(folded[start:end]) == phrase and not any(p in fixed for p in range(start, end)):
+                fixed.update(zip(range(start, end), forms))
+                break
+    return fixed
+
+
 def lacks_diacritics(text: str) -> bool:
     """Is this Vietnamese text written without diacritics?"""
     words = [w for w in _WORD.findall(text) if len(w) > 1]
@@ -80,7 +99,7 @@ class Vocabulary:
         case of each word's first letter and everything that is not a word are kept."""
         words = list(_WORD.finditer(text))
         lowered = [normalize_tone(m.group(0)).lower() for m in words]
-        chosen = self._best_path(lowered)
+        chosen = self._best_path(lowered, _question_words(lowered))
         out, last = [], 0
         for match, original, accented in zip(words, lowered, chosen):
             out.append(text[last:match.start()])
@@ -92,21 +111,24 @@ class Vocabulary:
         out.append(text[last:])
         return "".join(out)
 
-    def _candidates(self, word: str) -> list[str]:
+    def _candidates(self, word: str, fixed: str | None = None) -> list[str]:
         if has_diacritics(word):
             return [word]
+        if fixed:
+            return [fixed]
         known = self.syllables.get(fold_token(word))
         return [form for form, _ in known.most_common(CANDIDATES)] if known else [word]
 
-    def _best_path(self, words: list[str]) -> list[str]:
+    def _best_path(self, words: list[str], fixed: dict[int, str]) -> list[str]:
         """The sequence of candidates with the highest score: each word's own frequency, and how often it
-        follows the previous choice (a Viterbi search over a few candidates per word)."""
+        follows the previous choice (a Viterbi search over a few candidates per word); the words of a
+        question phrase (`fixed`, by position) are written as the phrase writes them."""
         if not words:
             return []
-        paths = {form: (self._weight(None, form), [form]) for form in self._candidates(words[0])}
-        for word in words[1:]:
+        paths = {form: (self._weight(None, form), [form]) for form in self._candidates(words[0], fixed.get(0))}
+        for position, word in enumerate(words[1:], start=1):
             step = {}
-            for form in self._candidates(word):
+            for form in self._candidates(word, fixed.get(position)):
                 score, path = max(((s + self._weight(p[-1], form), p) for s, p in paths.values()),
                                   key=lambda pair: pair[0])
                 step[form] = (score, [*path, form])

@@ -1,3 +1,4 @@
+from vietnamese.accents import Vocabulary
 from vietnamese.normalize import analyze, clean_display, find_codes, fold, normalize_tone
 
 
@@ -39,3 +40,11 @@ def test_analyze_gives_exact_and_folded_tokens_with_bigrams_and_codes():
 def test_scraps_of_ocr_with_a_codes_shape_are_not_codes():
     text = "Kế hoạch sá/§0/KH-UBND; giáo viên Tin học 14-Tin; Thông tư 32/2020/TT-BGDĐT; Quyết định 1895/QĐ-TTg"
     assert find_codes(text) == ["32/2020/TT-BGDĐT", "1895/QĐ-TTg"]
+
+
+def test_a_question_phrase_gets_its_diacritics_back_as_questions_write_it():
+    """`bảo` (bảo đảm, bảo hiểm) is written far more often than `bao` in what plans and laws state; `bao
+    nhieu` is still `bao nhiêu`."""
+    stated = "Đơn vị đã bảo đảm chi thường xuyên, được ký tối đa bảo hiểm cho người lao động."
+    vocabulary = Vocabulary.of_corpus([stated] * 20)
+    assert vocabulary.restore("don vi duoc ky toi da bao nhieu nguoi") == "đơn vị được ký tối đa bao nhiêu người"
