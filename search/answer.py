@@ -336,7 +336,8 @@ def candidates(engine: SearchEngine, query: Query, asked: Question, checker: Che
             flags = checker.flags(text, features["agency"])
             features.update({name: 1.0 for name in flags})
             sentence = AnswerSentence(a, a + len(hit.text[a:b].rstrip()), text, 0.0)
-            listed = _whole_list(checker.stored_text(hit.doc), _list_lead(asked, hit.text, a, b, kind, lead or heading_lead))
+            list_lead = _list_lead(asked, hit.text, a, b, kind, lead or heading_lead)
+            listed = _whole_list(checker.stored_text(hit.doc), list_lead) if list_lead else ""
             sentences.append(Candidate(sentence, rank - 1, features, checker.veto(hit, text, target), flags,
                                        target, kind, listed=listed))
         out.append(sentences)
@@ -459,7 +460,7 @@ def _whole_list(document: str, lead: str) -> str:
     """The line of `document` that holds `lead` and ends with a colon, with the items that follow it (lines
     with one kind of marker, `a)`, `b)`, …), on one line: as many as fit MAX_LIST_WORDS, `…` after them
     when more follow; empty when the document writes no such list there."""
-    at = document.find(lead.strip()) if lead.strip() else -1
+    at = document.find(lead.strip())
     if at < 0:
         return ""
     start, end = document.rfind("\n", 0, at) + 1, document.find("\n", at)

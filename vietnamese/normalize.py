@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-NORMALIZATION_VERSION = 2
+NORMALIZATION_VERSION = 3  # 3: codes of a legislature's laws (43/2019/QH14)
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _VOWELS = set("aăâeêioôơuưy")
@@ -28,8 +28,9 @@ _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _RUNS_OF_SPACES = re.compile(r"[ \t]{2,}")
 
-# Document codes: 51-KL/TW, 63-NQ/TU, 1895/QĐ-TTg, 32/2020/TT-BGDĐT, 43/KH-UBND, 21/KH-PGD&ĐT.
-_CODE_PART = r"[A-ZĐ][A-ZĐa-zđ&]*"
+# Document codes: 51-KL/TW, 63-NQ/TU, 1895/QĐ-TTg, 32/2020/TT-BGDĐT, 43/KH-UBND, 21/KH-PGD&ĐT, and the laws
+# and resolutions of a legislature, numbered by its term: 43/2019/QH14, 03/2021/UBTVQH15.
+_CODE_PART = r"[A-ZĐ][A-ZĐa-zđ&]*(?:(?<=QH)\d{2})?"
 CODE_PATTERN = re.compile(
     rf"\b\d{{1,5}}(?:/\d{{4}})?(?:-|/){_CODE_PART}(?:[-/]{_CODE_PART})*\b"
 )

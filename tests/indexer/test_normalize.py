@@ -30,6 +30,11 @@ def test_document_codes_are_found_whole():
     assert find_codes(text) == ["51-KL/TW", "1895/QĐ-TTg", "32/2020/TT-BGDĐT"]
 
 
+def test_a_legislatures_laws_and_resolutions_are_codes_with_its_term():
+    text = "Căn cứ Luật Giáo dục số 43/2019/QH14 và Nghị quyết số 03/2021/NQ-UBTVQH15 của Ủy ban Thường vụ Quốc hội"
+    assert find_codes(text) == ["43/2019/QH14", "03/2021/NQ-UBTVQH15"]
+
+
 def test_analyze_gives_exact_and_folded_tokens_with_bigrams_and_codes():
     tokens = analyze("Giáo dục 51-KL/TW đạt 90%")
     assert "giáo_dục" in tokens.exact and "giao_duc" in tokens.folded
