@@ -79,6 +79,12 @@ _ASKS_DURATION = re.compile(r"\b(?:bao lau|(?:bao nhieu|may) (?:nam|thang|ngay|t
 _DURATION = re.compile(r"(?:\d[\d.,]*|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|nửa))\s*"
                        r"(?:năm|tháng|ngày|tuần|giờ|phút)\b|\b(?:chung thân|vô thời hạn|không thời hạn|suốt đời)\b",
                        re.IGNORECASE)
+# A question for the penalty (folded), and a penalty stated (folded): the gold answers of all 7 answerable
+# such questions of the dev sets state one.
+_ASKS_PENALTY = re.compile(r"\b(?:bi phat (?:nhu the nao|the nao|ra sao|gi)|(?:bi|chiu) (?:hinh phat|muc phat) "
+                           r"(?:nao|gi|nhu the nao)|bi xu phat (?:nhu the nao|the nao|ra sao)|what (?:is the )?penalty)\b")
+_PENALTY = re.compile(r"\b(?:phat tu|phat tien|cai tao khong giam giu|tu chung than|tu hinh|canh cao|truc xuat|"
+                      r"quan che|cam cu tru)\b")
 _PERSON = re.compile(rf"(?<!\w)(?:{_SURNAMES})(?:\s{CAPITALIZED}){{1,3}}(?!\w)")
 _PLACE_NAME = re.compile(rf"\b(?i:tỉnh|huyện|thành phố|thị xã|quận|xã|phường)\s+{CAPITALIZED}")
 # A place of the level a question asks for (`huyện nào`, `which province`): `thành phố` names a province or a
@@ -176,6 +182,7 @@ class Checker:
         self._asks_number = bool(_ASKS_NUMBER.search(fold(question.asked).lower()))
         self._asks_duration = bool(_ASKS_DURATION.search(fold(question.asked).lower()))
         self._asks_money = bool(_ASKS_MONEY.search(fold(question.asked).lower()))
+        self._asks_penalty = bool(_ASKS_PENALTY.search(fold(question.asked).lower()))
         self._measure_nowhere = question.measure not in (None, PERCENT) and \
             index.bm25.searcher().doc_freq("folded", fold_token(question.measure)) == 0
         self._asked_place = _asked_place(fold(question.asked).lower()) if question.focus is Focus.PLACE else None
@@ -303,9 +310,9 @@ class Checker:
 
     def lacks_what_is_asked(self, answer: str, heading: str) -> str | None:
         """Why `answer` certainly cannot answer the question, else None: asked how many (or how long, what
-        share), it states no quantity, in digits or in words, or what it is counted in (`tiết`) occurs in no indexed document;
-        asked an amount of money, no amount in đồng; asked how long, no length of time; asked which
-        district or province, neither it nor its heading names one."""
+        share), it states no quantity, in digits or in words, or what it is counted in (`tiết`) occurs in no
+        indexed document; asked an amount of money, no amount in đồng; asked the penalty, none; asked how
+        long, no length of time; asked which district or province, neither it nor its heading names one."""
         if self._measure_nowhere:
             return f"không văn bản nào nhắc đến “{self.question.measure}”, nên không văn bản nào nêu số {self.question.measure} được hỏi."
         if self._asks_number and not (has_quantity(answer) or _NUMBER_WORDS.search(answer)):
@@ -316,6 +323,8 @@ class Checker:
             return "các đoạn liên quan không nêu thời điểm được hỏi, chỉ nêu giai đoạn."
         if self._asks_money and not _MONEY.search(fold(answer).lower()):
             return "các đoạn liên quan không nêu số tiền được hỏi."
+        if self._asks_penalty and not _PENALTY.search(fold(answer).lower()):
+            return "các đoạn liên quan không nêu hình phạt được hỏi."
         if self._asked_place and not self._asked_place.search(f"{heading}\n{answer}"):
             return NO_PLACE
         return None

@@ -164,6 +164,12 @@ def test_a_question_naming_an_aggravated_case_is_not_answered_by_the_penalty_for
     assert "phạt tù từ 01 năm đến 03 năm: h) Làm nạn nhân tự sát." in result.short, result.short
 
 
+def test_a_question_for_the_penalty_is_answered_by_a_clause_that_states_one(articles_engine):
+    """The case item alone (`a) Chôn, lấp, … từ 1.000 kilôgam đến dưới 3.000 kilôgam;`) states no penalty."""
+    result = answer(articles_engine, "Chôn, lấp trái pháp luật 2.000 kilôgam chất thải nguy hại thì bị phạt như thế nào?")
+    assert "phạt tù từ 01 năm đến 03 năm: a) Chôn, lấp" in result.short, result.short
+
+
 def test_a_question_for_the_cases_of_a_list_is_answered_with_the_whole_list(articles_engine):
     """The lead-in of clause 1 sits alone in its passage, its items in the next ones: the answer reads them
     from the article, all of them, in one line with their markers."""
