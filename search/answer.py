@@ -64,6 +64,7 @@ MIN_MARK_SCORE = 0.25  # and at least this likely
 DOCUMENT_SHARE = 0.3  # a question whose words are mostly in a document's title and opening is about it
 TOPIC_PLANS = 3  # plans named in the short answer to `which plans address …`; the topic view lists them all
 MAX_ANSWER_WORDS = 120  # a clause is widened to its whole sentence up to this length
+ARTICLE_PASSAGES = 6  # a criminal-law article found first is read whole when it has at most this many more
 MAX_LIST_WORDS = 200  # a list asked for whole is given whole up to this length, its first items otherwise
 DEFINED_ELSEWHERE = "câu này không nói thuật ngữ được hỏi là gì; một câu khác nói điều đó."
 _MARKER_AHEAD = re.compile(r"[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\))[ \t]+")
@@ -193,6 +194,7 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
             (asked.document_fact and _answer_from_document(engine, checker, hits, result)):
         result.passages = result.passages or [SupportingPassage(h, []) for h in hits[:passages]]
         return result
+    hits = _with_whole_article(engine, checker, hits)
     found = candidates(engine, query, asked, checker, hits)
     threshold = weigh(engine, found, model)
     best = max(found.open, key=lambda c: (c.embedded, c.rank_score), default=None)
@@ -285,8 +287,9 @@ def answer_candidates(engine: SearchEngine, question: str, filters: Filters = Fi
     """Every candidate sentence of a question with its evidence, before any model weighs it (for fitting)."""
     query = engine.parse(question)
     asked = understand(query)
-    hits = _candidate_passages(engine, query, filters, passages)
-    return candidates(engine, query, asked, _checker(engine, query, asked), hits)
+    checker = _checker(engine, query, asked)
+    hits = _with_whole_article(engine, checker, _candidate_passages(engine, query, filters, passages))
+    return candidates(engine, query, asked, checker, hits)
 
 
 def _answer_about_a_code(engine: SearchEngine, checker: Checker, hits: list[Hit], result: Answer) -> bool:
@@ -299,6 +302,17 @@ def _answer_about_a_code(engine: SearchEngine, checker: Checker, hits: list[Hit]
     if found.hit is not None:
         result.passages = [SupportingPassage(found.hit, [])]
     return True
+
+
+def _with_whole_article(engine: SearchEngine, checker: Checker, hits: list[Hit]) -> list[Hit]:
+    """A criminal-law article found first is read whole: the clauses for its aggravated cases may lie in
+    passages the ranking left out, and a question that names such a case is answered by them."""
+    first = hits[0].doc
+    if not checker.offense(first):
+        return hits
+    seen = {h.chunk_id for h in hits}
+    rest = [h for h in engine.passages_of(first) if h.chunk_id not in seen]
+    return hits + rest if len(rest) <= ARTICLE_PASSAGES else hits
 
 
 def _candidate_passages(engine: SearchEngine, query: Query, filters: Filters, k: int) -> list[Hit]:

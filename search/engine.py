@@ -21,6 +21,7 @@ from search.live_index import OpenIndex
 from search.lexicon import ABBREVIATIONS, GLOSSARY, THESAURUS, Lexicon
 from search.lexical import DEFAULT_WEIGHTS, FieldWeights, lexical_search
 from indexer.build import embedding_text
+from indexer.chunks import Chunk
 from indexer.facets import Filters
 from search.query import Query, parse_query
 from search.terms import query_terms
@@ -195,21 +196,22 @@ class SearchEngine:
     def hits(self, ranked: Ranked, k: int) -> list[Hit]:
         top = ranked.fused[:k]
         chunks = self.index.store.chunks_by_vec_ids([v for v, _ in top])
-        out = []
-        for vec_id, score in top:
-            chunk = chunks[vec_id]
-            meta = self.index.documents[chunk.doc].meta
-            last_page = chunk.page_end or chunk.page_start
-            pages = [] if chunk.page_start is None else list(range(chunk.page_start, last_page + 1))
-            out.append(Hit(
-                doc=chunk.doc, title=meta.title, number=meta.number, section=chunk.section,
-                section_ordinal=chunk.section_ordinal, pages=pages,
-                text=chunk.text, score=round(float(score), 6),
-                citation=citation(meta, chunk.section, chunk.page_start, chunk.page_end),
-                plan_note=self.index.plan_note(chunk.doc), chunk_id=chunk.id, lexical_rank=ranked.lexical_ranks.get(vec_id),
-                dense_rank=ranked.dense_ranks.get(vec_id),
-            ))
-        return out
+        return [self._hit(chunks[vec_id], score, ranked.lexical_ranks.get(vec_id), ranked.dense_ranks.get(vec_id))
+                for vec_id, score in top]
+
+    def passages_of(self, doc: str) -> list[Hit]:
+        """Every passage of one document, in its order, unranked."""
+        return [self._hit(chunk, 0.0, None, None) for chunk, _ in self.index.store.chunks_of(doc)]
+
+    def _hit(self, chunk: Chunk, score: float, lexical_rank: int | None, dense_rank: int | None) -> Hit:
+        meta = self.index.documents[chunk.doc].meta
+        last_page = chunk.page_end or chunk.page_start
+        pages = [] if chunk.page_start is None else list(range(chunk.page_start, last_page + 1))
+        return Hit(doc=chunk.doc, title=meta.title, number=meta.number, section=chunk.section,
+                   section_ordinal=chunk.section_ordinal, pages=pages, text=chunk.text, score=round(float(score), 6),
+                   citation=citation(meta, chunk.section, chunk.page_start, chunk.page_end),
+                   plan_note=self.index.plan_note(chunk.doc), chunk_id=chunk.id, lexical_rank=lexical_rank,
+                   dense_rank=dense_rank)
 
 
 def _rank_model_for(model: str) -> rerank.RankModel | None:

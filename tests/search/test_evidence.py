@@ -164,6 +164,16 @@ def test_a_question_naming_an_aggravated_case_is_not_answered_by_the_penalty_for
     assert "phạt tù từ 01 năm đến 03 năm: h) Làm nạn nhân tự sát." in result.short, result.short
 
 
+def test_a_criminal_law_article_found_first_is_read_whole(articles_engine):
+    """With one passage asked for, the ranking leaves out clauses of the article; its aggravated cases may be
+    among them, so every passage of the article the first passage belongs to is a candidate."""
+    question = "Người nào vi phạm quy định về quản lý chất thải nguy hại mà làm chết người thì bị phạt tù bao lâu?"
+    found = answer_candidates(articles_engine, question, passages=1)
+    article = articles_engine.passages_of(found.hits[0].doc)
+    assert found.hits[0].doc.endswith("hop-dong__9.txt") and len(article) > 5
+    assert {h.chunk_id for h in article} <= {h.chunk_id for h in found.hits}
+
+
 def test_a_question_for_the_penalty_is_answered_by_a_clause_that_states_one(articles_engine):
     """The case item alone (`a) Chôn, lấp, … từ 1.000 kilôgam đến dưới 3.000 kilôgam;`) states no penalty."""
     result = answer(articles_engine, "Chôn, lấp trái pháp luật 2.000 kilôgam chất thải nguy hại thì bị phạt như thế nào?")
