@@ -66,6 +66,7 @@ TOPIC_PLANS = 3  # plans named in the short answer to `which plans address …`;
 MAX_ANSWER_WORDS = 120  # a clause is widened to its whole sentence up to this length
 ARTICLE_PASSAGES = 6  # a criminal-law article found first is read whole when it has at most this many more
 MAX_LIST_WORDS = 200  # a list asked for whole is given whole up to this length, its first items otherwise
+NOT_ENOUGH = "không đoạn nào nói đủ về điều được hỏi."
 DEFINED_ELSEWHERE = "câu này không nói thuật ngữ được hỏi là gì; một câu khác nói điều đó."
 _MARKER_AHEAD = re.compile(r"[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\))[ \t]+")
 _ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+\d+")
@@ -199,7 +200,7 @@ def answer(engine: SearchEngine, question: str, filters: Filters = Filters(), pa
     threshold = weigh(engine, found, model)
     best = max(found.open, key=lambda c: (c.embedded, c.rank_score), default=None)
     if best is None or best.probability < threshold:
-        result.reason = _abstain_reason(found)
+        result.reason = _abstain_reason(found, query.untranslated)
         result.passages = [SupportingPassage(h, []) for h in hits[:passages]]
         return result
     hit = hits[best.passage]
@@ -620,16 +621,19 @@ def disjoint(sentences: list[AnswerSentence], text: str) -> list[AnswerSentence]
     return out
 
 
-def _abstain_reason(found: Candidates) -> str:
-    """Why the most likely sentence does not answer: its veto or its first flag, else that none says enough."""
+def _abstain_reason(found: Candidates, untranslated: tuple[str, ...]) -> str:
+    """Why the most likely sentence does not answer: its veto or its first flag, else that none says enough;
+    for an English question, the words the glossary does not know and left out."""
     every = [c for sentences in found.by_passage for c in sentences]
     top = max(found.open, key=lambda c: c.probability, default=None)
     if top is None and every:
         top = max(every, key=lambda c: (c.features["support"], c.features["coverage"]))
     problem = top and (top.veto or next(iter(top.flags.values()), None))
-    if problem:
-        return f"Các văn bản đã lập chỉ mục không trả lời câu hỏi này: {problem}"
-    return "Các văn bản đã lập chỉ mục không trả lời câu hỏi này: không đoạn nào nói đủ về điều được hỏi."
+    reason = f"Các văn bản đã lập chỉ mục không trả lời câu hỏi này: {problem or NOT_ENOUGH}"
+    if untranslated:
+        reason += (f" Câu hỏi tiếng Anh có từ chưa có trong bảng thuật ngữ, đã bị bỏ qua ({', '.join(untranslated)}): "
+                   "hỏi bằng tiếng Việt có thể cho kết quả khác.")
+    return reason
 
 
 def _answer_from_document(engine: SearchEngine, checker: Checker, hits: list[Hit], result: Answer) -> bool:

@@ -364,7 +364,9 @@ class Checker:
             span = (target.year_from or self._deadline_start(hit, target), target.year_to)
         else:
             span = years_of(sentence) or years_of(hit.section) or self.plan_years(hit.doc)
-        return span is None or (span[0] <= end and start <= span[1])
+        if span is None:  # a text of no period (a law): about the year asked only where it names it
+            return any(re.search(rf"\b{year}\b", self.document_text(hit.doc)) for year in range(start, end + 1))
+        return span[0] <= end and start <= span[1]
 
     def _issued_before(self, doc: str) -> bool:
         """A question about what was done (`đã`) in a period that starts after the document was issued: a

@@ -164,6 +164,13 @@ def test_a_question_naming_an_aggravated_case_is_not_answered_by_the_penalty_for
     assert "phạt tù từ 01 năm đến 03 năm: h) Làm nạn nhân tự sát." in result.short, result.short
 
 
+def test_a_figure_for_a_year_is_not_answered_by_a_law_that_names_no_year(articles_engine):
+    """The article on personal leave gives 3 days for a wedding, in no year: it does not say 2030's figure."""
+    result = answer(articles_engine, "Năm 2030, người lao động kết hôn được nghỉ việc riêng bao nhiêu ngày?")
+    assert result.short is None and "2030" in result.reason, result.short
+    assert "nghỉ 03 ngày" in answer(articles_engine, "Người lao động kết hôn được nghỉ việc riêng bao nhiêu ngày?").short
+
+
 def test_a_criminal_law_article_found_first_is_read_whole(articles_engine):
     """With one passage asked for, the ranking leaves out clauses of the article; its aggravated cases may be
     among them, so every passage of the article the first passage belongs to is a candidate."""

@@ -8,6 +8,7 @@ import pytest
 from indexer.build import build_index
 from runtime.settings import Settings
 from search.engine import SearchEngine
+from search.answer import answer
 from search.english import is_english, translate
 from search.lexicon import Lexicon
 from search.query import query_details, query_notes
@@ -59,6 +60,11 @@ def test_an_english_question_finds_the_right_vietnamese_passage(engine):
     query = engine.parse("Which department is responsible for teacher staffing?")
     assert query.original and ("staffing", "biên chế") in query.glossary_terms
     assert "biên chế" in query.text and "giáo viên" in query.text
+
+
+def test_an_english_question_left_unanswered_names_the_words_left_out(engine):
+    result = answer(engine, "How many squirrels did the teachers of Lang Son count in 2024?")
+    assert result.short is None and "squirrels" in result.reason and "hỏi bằng tiếng Việt" in result.reason
 
 
 def test_language_detection_and_translation():
