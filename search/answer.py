@@ -473,7 +473,7 @@ def _list_lead(asked: Question, text: str, start: int, end: int, kind: str, lead
 
 def _whole_list(document: str, lead: str) -> str:
     """The line of `document` that holds `lead` and ends with a colon, with the items that follow it (lines
-    with one kind of marker, `a)`, `b)`, …), on one line: as many as fit MAX_LIST_WORDS, `…` after them
+    with one kind of marker, `a)`, `b)`, …), one per line: as many as fit MAX_LIST_WORDS, `…` after them
     when more follow; empty when the document writes no such list there."""
     at = document.find(lead.strip())
     if at < 0:
@@ -492,7 +492,7 @@ def _whole_list(document: str, lead: str) -> str:
             break
         parts.append(item)
         kind = mark
-    return " ".join(" ".join(parts).split()) if len(parts) > 1 and parts[1] != "…" else ""
+    return "\n".join(" ".join(part.split()) for part in parts) if len(parts) > 1 and parts[1] != "…" else ""
 
 
 def _defines(term: str | None, text: str) -> bool:

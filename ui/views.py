@@ -361,7 +361,7 @@ mark.answer mark {background: #b6e3a8; font-weight: 600;}
 .answer-box {border-left: 5px solid #2da44e; background: #f0fff4; padding: 10px 14px; margin: 6px 0 12px;}
 .answer-box.none {border-left-color: #bf8700; background: #fff8e5;}
 .stage-note {border-left: 5px solid #bf8700; background: #fff8e5; padding: 8px 12px; margin: 4px 0;}
-.answer-box .short {font-size: 1.1em; margin: 4px 0;}
+.answer-box .short {font-size: 1.1em; margin: 4px 0; white-space: pre-line;}
 .label {font-size: 0.8em; text-transform: uppercase; color: #57606a; letter-spacing: .04em;}
 .source {color: #24292f; font-style: italic;}
 .generated, .references {border: 1px dashed #8c959f; padding: 8px 12px; margin: 8px 0;}
